@@ -1,0 +1,123 @@
+package collector
+
+import (
+	"context"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/smithy-go/middleware"
+	"golang.org/x/time/rate"
+)
+
+// RateLimits caps the request rate per account and region for each Cognito
+// quota category the collector uses, in requests per second. Cognito's
+// quotas are shared with the account's production traffic, so the defaults
+// stay well below them. Zero fields take the defaults.
+type RateLimits struct {
+	ListUsers  float64 // UserList category (quota 30): ListUsers
+	PoolRead   float64 // UserPoolRead (quota 15): ListUserPools, DescribeUserPool, GetUserPoolMfaConfig
+	ClientRead float64 // UserPoolClientRead (quota 15, 5 per pool): ListUserPoolClients, DescribeUserPoolClient
+	UserRead   float64 // UserRead (quota 120): AdminGetUser
+	Messaging  float64 // SNS and SES reads
+}
+
+// DefaultRateLimits are the limits used for zero fields of RateLimits.
+var DefaultRateLimits = RateLimits{ListUsers: 10, PoolRead: 5, ClientRead: 5, UserRead: 20, Messaging: 5}
+
+func (l RateLimits) withDefaults() RateLimits {
+	d := DefaultRateLimits
+	pick := func(v, def float64) float64 {
+		if v > 0 {
+			return v
+		}
+		return def
+	}
+	return RateLimits{
+		ListUsers:  pick(l.ListUsers, d.ListUsers),
+		PoolRead:   pick(l.PoolRead, d.PoolRead),
+		ClientRead: pick(l.ClientRead, d.ClientRead),
+		UserRead:   pick(l.UserRead, d.UserRead),
+		Messaging:  pick(l.Messaging, d.Messaging),
+	}
+}
+
+// limiters holds one token bucket per quota category for one region of
+// one account; every client for that region shares it.
+type limiters struct {
+	listUsers, poolRead, clientRead, userRead, messaging *rate.Limiter
+}
+
+func newLimiters(l RateLimits) *limiters {
+	mk := func(rps float64) *rate.Limiter { return rate.NewLimiter(rate.Limit(rps), 1) }
+	return &limiters{
+		listUsers:  mk(l.ListUsers),
+		poolRead:   mk(l.PoolRead),
+		clientRead: mk(l.ClientRead),
+		userRead:   mk(l.UserRead),
+		messaging:  mk(l.Messaging),
+	}
+}
+
+// forOperation returns the limiter for an operation name as the SDK
+// reports it.
+func (l *limiters) forOperation(service, op string) *rate.Limiter {
+	if service != "Cognito Identity Provider" {
+		return l.messaging
+	}
+	switch op {
+	case "ListUsers":
+		return l.listUsers
+	case "ListUserPoolClients", "DescribeUserPoolClient":
+		return l.clientRead
+	case "AdminGetUser":
+		return l.userRead
+	default:
+		return l.poolRead
+	}
+}
+
+// rateLimitMiddleware waits for the operation's limiter before every
+// attempt, retries included: it sits after the retry middleware.
+type rateLimitMiddleware struct{ l *limiters }
+
+func (rateLimitMiddleware) ID() string { return "recoverscan.RateLimit" }
+
+func (m rateLimitMiddleware) HandleFinalize(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
+	lim := m.l.forOperation(awsmiddleware.GetServiceID(ctx), awsmiddleware.GetOperationName(ctx))
+	if err := lim.Wait(ctx); err != nil {
+		return middleware.FinalizeOutput{}, middleware.Metadata{}, err
+	}
+	return next.HandleFinalize(ctx, in)
+}
+
+// DefaultMaxAttempts is the number of attempts per request (first try plus
+// retries) when neither Options nor the AWS config set one.
+const DefaultMaxAttempts = 5
+
+// regionConfig returns cfg for one region with the collector's retryer and
+// rate limiting installed.
+func regionConfig(cfg aws.Config, region string, maxAttempts int, l *limiters) aws.Config {
+	c := cfg.Copy()
+	c.Region = region
+	c.RetryMaxAttempts = maxAttempts
+	c.RetryMode = aws.RetryModeAdaptive
+	// Adaptive mode backs off client-side when throttled, which is what a
+	// scanner sharing quotas with production traffic should do.
+	c.Retryer = func() aws.Retryer {
+		return retry.NewAdaptiveMode(func(o *retry.AdaptiveModeOptions) {
+			o.StandardOptions = append(o.StandardOptions, func(so *retry.StandardOptions) {
+				so.MaxAttempts = maxAttempts
+			})
+		})
+	}
+	c.APIOptions = append(append([]func(*middleware.Stack) error(nil), cfg.APIOptions...),
+		func(s *middleware.Stack) error {
+			mw := rateLimitMiddleware{l}
+			if err := s.Finalize.Insert(mw, "Retry", middleware.After); err != nil {
+				return s.Finalize.Add(mw, middleware.After)
+			}
+			return nil
+		})
+	return c
+}

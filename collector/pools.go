@@ -1,0 +1,270 @@
+package collector
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+
+	"github.com/recoverscan/recoverscan/collector/snapshot"
+)
+
+// IAM actions of the Cognito sources.
+const (
+	actListUserPools          = "cognito-idp:ListUserPools"
+	actDescribeUserPool       = "cognito-idp:DescribeUserPool"
+	actGetUserPoolMfaConfig   = "cognito-idp:GetUserPoolMfaConfig"
+	actListUserPoolClients    = "cognito-idp:ListUserPoolClients"
+	actDescribeUserPoolClient = "cognito-idp:DescribeUserPoolClient"
+	actListUsers              = "cognito-idp:ListUsers"
+	actAdminGetUser           = "cognito-idp:AdminGetUser"
+)
+
+// Cognito's default for TemporaryPasswordValidityDays when a pool leaves it
+// unset (or 0).
+const defaultTempPasswordDays = 7
+
+type poolRef struct{ id, name string }
+
+// poolsIn returns the pools to read in region: the named ones whose id
+// carries the region, else all pools ListUserPools returns.
+func (a *account) poolsIn(ctx context.Context, c *clients, region string) ([]poolRef, snapshot.Source) {
+	if len(a.opts.PoolIDs) > 0 {
+		var refs []poolRef
+		for _, id := range a.opts.PoolIDs {
+			if poolRegion(id) == region {
+				refs = append(refs, poolRef{id: id})
+			}
+		}
+		// The pools' own read status says how each DescribeUserPool went.
+		return refs, ok(actDescribeUserPool)
+	}
+	var refs []poolRef
+	p := cip.NewListUserPoolsPaginator(c.cognito, &cip.ListUserPoolsInput{MaxResults: aws.Int32(60)})
+	for p.HasMorePages() {
+		out, err := p.NextPage(ctx)
+		if err != nil {
+			return refs, failed(actListUserPools, err)
+		}
+		for _, d := range out.UserPools {
+			refs = append(refs, poolRef{id: aws.ToString(d.Id), name: aws.ToString(d.Name)})
+		}
+	}
+	return refs, ok(actListUserPools)
+}
+
+// poolRegion is the region prefix of a pool id ("us-east-1_AbC" → "us-east-1").
+func poolRegion(id string) string {
+	r, _, found := strings.Cut(id, "_")
+	if !found {
+		return ""
+	}
+	return r
+}
+
+// describePools reads the settings of pools, a few at a time, keeping
+// their order.
+func (a *account) describePools(ctx context.Context, c *clients, region string, refs []poolRef) []snapshot.PoolSettings {
+	out := make([]snapshot.PoolSettings, len(refs))
+	sem := make(chan struct{}, a.opts.Concurrency)
+	var wg sync.WaitGroup
+	for i, ref := range refs {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			out[i] = a.describePool(ctx, c, region, ref)
+		})
+	}
+	wg.Wait()
+	return out
+}
+
+// describePool reads one pool's settings, MFA configuration and app
+// clients.
+func (a *account) describePool(ctx context.Context, c *clients, region string, ref poolRef) snapshot.PoolSettings {
+	p := snapshot.PoolSettings{ID: ref.id, Name: ref.name, Region: region}
+	out, err := c.cognito.DescribeUserPool(ctx, &cip.DescribeUserPoolInput{UserPoolId: aws.String(ref.id)})
+	if err != nil || out.UserPool == nil {
+		if err == nil {
+			err = fmt.Errorf("DescribeUserPool returned no pool")
+		}
+		p.Read = failed(actDescribeUserPool, err)
+		a.report(p.Read, "region", region, "pool", ref.id)
+		skipped := snapshot.Source{Status: snapshot.SourceSkipped, Error: "DescribeUserPool failed"}
+		p.MFA.Read, p.Clients.Read = skipped, skipped
+		p.MFA.Read.Action, p.Clients.Read.Action = actGetUserPoolMfaConfig, actListUserPoolClients
+		return p
+	}
+	p.Read = ok(actDescribeUserPool)
+	fillPool(&p, out.UserPool)
+
+	mfa, err := c.cognito.GetUserPoolMfaConfig(ctx, &cip.GetUserPoolMfaConfigInput{UserPoolId: aws.String(ref.id)})
+	p.MFA.Read = sourceOf(actGetUserPoolMfaConfig, err)
+	if err == nil {
+		fillMFA(&p.MFA, mfa)
+	} else {
+		a.report(p.MFA.Read, "region", region, "pool", ref.id)
+	}
+	p.Clients = a.readClients(ctx, c, ref.id)
+	return p
+}
+
+// fillPool copies DescribeUserPool's answer into p.
+func fillPool(p *snapshot.PoolSettings, up *types.UserPoolType) {
+	if v := aws.ToString(up.Id); v != "" {
+		p.ID = v
+	}
+	if v := aws.ToString(up.Name); v != "" {
+		p.Name = v
+	}
+	p.ARN = aws.ToString(up.Arn)
+	p.EstimatedUsers = int64(up.EstimatedNumberOfUsers)
+	p.Tier = string(up.UserPoolTier)
+
+	// RecoveryMechanisms has 1–2 entries when the setting exists; an
+	// empty setting (which emulators produce) means the same as none.
+	if s := up.AccountRecoverySetting; s != nil && len(s.RecoveryMechanisms) > 0 {
+		p.AccountRecovery.Configured = true
+		for _, m := range s.RecoveryMechanisms {
+			p.AccountRecovery.Mechanisms = append(p.AccountRecovery.Mechanisms,
+				snapshot.RecoveryMechanism{Name: string(m.Name), Priority: int(aws.ToInt32(m.Priority))})
+		}
+	}
+	p.AutoVerifiedAttributes = enumStrings(up.AutoVerifiedAttributes)
+	p.AliasAttributes = enumStrings(up.AliasAttributes)
+	p.UsernameAttributes = enumStrings(up.UsernameAttributes)
+	if s := up.UserAttributeUpdateSettings; s != nil {
+		p.VerifyBeforeUpdate = enumStrings(s.AttributesRequireVerificationBeforeUpdate)
+	}
+	p.TemporaryPasswordValidityDays = defaultTempPasswordDays
+	if pp := up.Policies; pp != nil && pp.PasswordPolicy != nil && pp.PasswordPolicy.TemporaryPasswordValidityDays > 0 {
+		p.TemporaryPasswordValidityDays = int(pp.PasswordPolicy.TemporaryPasswordValidityDays)
+	}
+	if ac := up.AdminCreateUserConfig; ac != nil {
+		p.AllowAdminCreateUserOnly = ac.AllowAdminCreateUserOnly
+	}
+	p.MFA.Configuration = string(up.MfaConfiguration)
+	if p.MFA.Configuration == "" {
+		p.MFA.Configuration = string(types.UserPoolMfaTypeOff)
+	}
+
+	p.Email.SendingAccount = snapshot.EmailCognitoDefault
+	if ec := up.EmailConfiguration; ec != nil {
+		if ec.EmailSendingAccount != "" {
+			p.Email.SendingAccount = string(ec.EmailSendingAccount)
+		}
+		p.Email.SourceARN = aws.ToString(ec.SourceArn)
+		p.Email.SESRegion, p.Email.Identity = parseSESIdentityARN(p.Email.SourceARN)
+		p.Email.ConfigurationSet = aws.ToString(ec.ConfigurationSet)
+	}
+
+	p.SMS.Region = p.Region
+	if sc := up.SmsConfiguration; sc != nil {
+		p.SMS.SNSCallerARN = aws.ToString(sc.SnsCallerArn)
+		p.SMS.ExternalIDSet = aws.ToString(sc.ExternalId) != ""
+		p.SMS.SNSRegion = aws.ToString(sc.SnsRegion)
+		if p.SMS.SNSRegion != "" {
+			p.SMS.Region = p.SMS.SNSRegion
+		}
+		// SDK v1.61.0 does not model EumsSms, so SMS.EUMS stays false.
+		p.SMS.Configured = p.SMS.SNSCallerARN != ""
+	}
+	p.SMSConfigurationFailure = aws.ToString(up.SmsConfigurationFailure)
+	p.EmailConfigurationFailure = aws.ToString(up.EmailConfigurationFailure)
+
+	if lc := up.LambdaConfig; lc != nil {
+		p.Triggers.PreSignUp = aws.ToString(lc.PreSignUp)
+		p.Triggers.CustomMessage = aws.ToString(lc.CustomMessage)
+		p.Triggers.UserMigration = aws.ToString(lc.UserMigration)
+		if lc.CustomSMSSender != nil {
+			p.Triggers.CustomSMSSender = aws.ToString(lc.CustomSMSSender.LambdaArn)
+		}
+		if lc.CustomEmailSender != nil {
+			p.Triggers.CustomEmailSender = aws.ToString(lc.CustomEmailSender.LambdaArn)
+		}
+		p.Triggers.KMSKeySet = aws.ToString(lc.KMSKeyID) != ""
+	}
+}
+
+// fillMFA copies GetUserPoolMfaConfig's answer into m. A factor is on when
+// the pool has its configuration (SMS, email) or it is enabled (TOTP).
+func fillMFA(m *snapshot.PoolMFA, out *cip.GetUserPoolMfaConfigOutput) {
+	if out.MfaConfiguration != "" {
+		m.Configuration = string(out.MfaConfiguration)
+	}
+	m.SMSEnabled = out.SmsMfaConfiguration != nil
+	m.EmailEnabled = out.EmailMfaConfiguration != nil
+	m.TOTPEnabled = out.SoftwareTokenMfaConfiguration != nil && out.SoftwareTokenMfaConfiguration.Enabled
+}
+
+// parseSESIdentityARN splits "arn:aws:ses:REGION:ACCOUNT:identity/NAME"
+// into region and identity name; both are "" if arn is not of that form.
+func parseSESIdentityARN(arn string) (region, identity string) {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) != 6 || parts[0] != "arn" || parts[2] != "ses" {
+		return "", ""
+	}
+	name, found := strings.CutPrefix(parts[5], "identity/")
+	if !found || parts[3] == "" || name == "" {
+		return "", ""
+	}
+	return parts[3], name
+}
+
+func enumStrings[T ~string](in []T) []string {
+	if len(in) == 0 {
+		return nil
+	}
+	out := make([]string, len(in))
+	for i, v := range in {
+		out[i] = string(v)
+	}
+	return out
+}
+
+// readClients lists the pool's app clients and describes each. The
+// client secret is reduced to whether there is one.
+func (a *account) readClients(ctx context.Context, c *clients, poolID string) snapshot.Clients {
+	var cs snapshot.Clients
+	p := cip.NewListUserPoolClientsPaginator(c.cognito, &cip.ListUserPoolClientsInput{
+		UserPoolId: aws.String(poolID), MaxResults: aws.Int32(60),
+	})
+	var descs []types.UserPoolClientDescription
+	for p.HasMorePages() {
+		out, err := p.NextPage(ctx)
+		if err != nil {
+			cs.Read = failed(actListUserPoolClients, err)
+			a.report(cs.Read, "pool", poolID)
+			break
+		}
+		descs = append(descs, out.UserPoolClients...)
+	}
+	if cs.Read.Status == "" {
+		cs.Read = ok(actListUserPoolClients)
+	}
+	for _, d := range descs {
+		cl := snapshot.Client{ID: aws.ToString(d.ClientId), Name: aws.ToString(d.ClientName)}
+		out, err := c.cognito.DescribeUserPoolClient(ctx, &cip.DescribeUserPoolClientInput{
+			UserPoolId: aws.String(poolID), ClientId: d.ClientId,
+		})
+		cl.Read = sourceOf(actDescribeUserPoolClient, err)
+		if err != nil {
+			a.report(cl.Read, "pool", poolID, "client", cl.ID)
+		} else if uc := out.UserPoolClient; uc != nil {
+			cl.HasSecret = aws.ToString(uc.ClientSecret) != ""
+			cl.PreventUserExistenceErrors = string(uc.PreventUserExistenceErrors)
+			if cl.PreventUserExistenceErrors == "" {
+				// The API's documented default when a client leaves it unset.
+				cl.PreventUserExistenceErrors = string(types.PreventUserExistenceErrorTypesLegacy)
+			}
+			cl.ExplicitAuthFlows = enumStrings(uc.ExplicitAuthFlows)
+			cl.WriteAttributes = uc.WriteAttributes
+		}
+		cs.Items = append(cs.Items, cl)
+	}
+	return cs
+}
