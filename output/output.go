@@ -1,0 +1,243 @@
+// Package output renders a policies.Report in the formats recoverscan
+// prints: a human table, JSON for pipelines and SARIF for GitHub code
+// scanning. Every format is deterministic: the same report always renders
+// to the same bytes, so golden files and diffs work.
+package output
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/recoverscan/recoverscan/policies"
+)
+
+// Options tunes rendering. The zero value is plain output.
+type Options struct {
+	// Color turns on ANSI severity colours in the table format. The caller
+	// decides (TTY, NO_COLOR, --no-color); other formats ignore it.
+	Color bool
+}
+
+// Format names.
+const (
+	FormatTable = "table"
+	FormatJSON  = "json"
+	FormatSARIF = "sarif"
+)
+
+// Formats lists the format names Write accepts, the default first.
+func Formats() []string {
+	return []string{FormatTable, FormatJSON, FormatSARIF}
+}
+
+// UnknownFormatError is returned by Write for a format it does not know.
+type UnknownFormatError struct {
+	Format string
+}
+
+func (e *UnknownFormatError) Error() string {
+	return fmt.Sprintf("unknown output format %q: want one of %s", e.Format, strings.Join(Formats(), ", "))
+}
+
+// Write renders r to w in the named format.
+func Write(w io.Writer, format string, r *policies.Report, opts Options) error {
+	if r == nil {
+		return errors.New("output: nil report")
+	}
+	switch format {
+	case FormatTable:
+		return writeTable(w, r, opts)
+	case FormatJSON:
+		return writeJSON(w, r)
+	case FormatSARIF:
+		return writeSARIF(w, r, maxResultsPerRun)
+	}
+	return &UnknownFormatError{Format: format}
+}
+
+// isUserFinding reports whether f is about one user; such findings are
+// aggregated per rule and pool, since a pool can hold millions of users.
+func isUserFinding(f *policies.Finding) bool {
+	return f.Kind == policies.KindUser || f.Resource.Username != "" || f.Resource.Sub != ""
+}
+
+// sourceInfo is an unread data source as an indeterminate finding's
+// evidence describes it.
+type sourceInfo struct {
+	Status string `json:"status"`
+	Action string `json:"action"`
+	Error  string `json:"error"`
+}
+
+// findingSources digs the unread sources out of a finding's evidence. The
+// rule library puts them under "source" ({"status","action","error"}); be
+// lenient about a "sources" list or the fields at the top level, and about
+// the Go types the values arrive as.
+func findingSources(ev map[string]any) []sourceInfo {
+	if len(ev) == 0 {
+		return nil
+	}
+	var out []sourceInfo
+	add := func(v any) {
+		if s, ok := toSource(v); ok {
+			out = append(out, s)
+		}
+	}
+	if v, ok := ev["source"]; ok {
+		add(v)
+	}
+	if v, ok := ev["sources"].([]any); ok {
+		for _, s := range v {
+			add(s)
+		}
+	}
+	if len(out) == 0 {
+		add(ev) // fields at the top level
+	}
+	return out
+}
+
+// toSource reads one source record from whatever shape it came in.
+func toSource(v any) (sourceInfo, bool) {
+	var s sourceInfo
+	switch m := v.(type) {
+	case map[string]any:
+		s.Status, _ = m["status"].(string)
+		s.Action, _ = m["action"].(string)
+		s.Error, _ = m["error"].(string)
+	case map[string]string:
+		s.Status, s.Action, s.Error = m["status"], m["action"], m["error"]
+	case sourceInfo:
+		s = m
+	case *sourceInfo:
+		if m != nil {
+			s = *m
+		}
+	default:
+		return s, false
+	}
+	return s, s.Action != "" || s.Status != ""
+}
+
+// missingPermissions lists, sorted and de-duplicated, the IAM actions that
+// would let an incomplete scan read what it missed.
+func missingPermissions(r *policies.Report) []string {
+	set := map[string]bool{}
+	for _, s := range r.Scopes {
+		for _, p := range s.Problems {
+			if p.Action != "" {
+				set[p.Action] = true
+			}
+		}
+	}
+	for i := range r.Findings {
+		f := &r.Findings[i]
+		if f.Verdict != policies.Indeterminate {
+			continue
+		}
+		for _, s := range findingSources(f.Evidence) {
+			if s.Action != "" {
+				set[s.Action] = true
+			}
+		}
+	}
+	return sortedKeys(set)
+}
+
+func sortedKeys(set map[string]bool) []string {
+	out := make([]string, 0, len(set))
+	for k := range set {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Summary is the report at a glance; the JSON output carries it as
+// "summary" and the table prints it last.
+type Summary struct {
+	// Users adds up every pool's user counts.
+	Users policies.UserCounts `json:"users"`
+	// Findings counts every finding, each user's separately.
+	Findings   int            `json:"findings"`
+	BySeverity SeverityCounts `json:"by_severity"`
+	ByVerdict  VerdictCounts  `json:"by_verdict"`
+	Scopes     int            `json:"scopes"`
+	Pools      int            `json:"pools"`
+	// Incomplete is Report.Incomplete: a source could not be read, a
+	// pool's users could not all be listed or a verdict is indeterminate.
+	Incomplete bool `json:"incomplete"`
+	// Problems counts the unread sources of every scope.
+	Problems int `json:"problems"`
+	// MissingPermissions are the IAM actions that would settle what could
+	// not be read, sorted.
+	MissingPermissions []string `json:"missing_permissions"`
+}
+
+// SeverityCounts counts findings by severity, most severe first.
+type SeverityCounts struct {
+	Critical int `json:"critical"`
+	High     int `json:"high"`
+	Medium   int `json:"medium"`
+	Low      int `json:"low"`
+}
+
+// VerdictCounts counts findings by verdict.
+type VerdictCounts struct {
+	Fail          int `json:"fail"`
+	Indeterminate int `json:"indeterminate"`
+}
+
+// Summarize computes r's Summary.
+func Summarize(r *policies.Report) Summary {
+	s := Summary{Users: r.Totals(), Findings: len(r.Findings), Incomplete: r.Incomplete(), Scopes: len(r.Scopes)}
+	for i := range r.Findings {
+		f := &r.Findings[i]
+		switch f.Severity {
+		case policies.Critical:
+			s.BySeverity.Critical++
+		case policies.High:
+			s.BySeverity.High++
+		case policies.Medium:
+			s.BySeverity.Medium++
+		case policies.Low:
+			s.BySeverity.Low++
+		}
+		if f.Verdict == policies.Indeterminate {
+			s.ByVerdict.Indeterminate++
+		} else {
+			s.ByVerdict.Fail++
+		}
+	}
+	for _, sc := range r.Scopes {
+		s.Problems += len(sc.Problems)
+		s.Pools += len(sc.Pools)
+	}
+	s.MissingPermissions = missingPermissions(r)
+	return s
+}
+
+// thousands formats n with comma separators: 1234567 → "1,234,567".
+func thousands(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	sign := ""
+	if n < 0 {
+		sign, s = "-", s[1:]
+	}
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return sign + s
+}
+
+// plural picks the singular or plural form of a noun for n.
+func plural(n int64, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
