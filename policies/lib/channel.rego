@@ -1,0 +1,245 @@
+# METADATA
+# title: Pool-wide channel health
+# description: |
+#   The health of each delivery channel for the whole pool: the single source
+#   of truth that user rules (RC-USER-018) and pool, SMS and email rules share.
+#   Reads input.pool, input.sms and input.email (present for every rule kind
+#   but client); sms_in_use and email_in_use also read input.users, so only
+#   pool, sms and email rules may use those two.
+#
+#   A custom sender trigger replaces SNS or SES for its channel (facts
+#   RC-POOL-012), so the SNS/SES state rules do not apply to that channel.
+package recoverscan.lib.channel
+
+import data.recoverscan.lib.recovery
+import data.recoverscan.lib.sources
+
+pool_read if sources.ok(input.pool.read)
+
+# METADATA
+# scope: document
+# title: custom_sms_sender
+# description: A CustomSMSSender trigger sends the pool's text messages instead of SNS.
+default custom_sms_sender := false
+
+custom_sms_sender if input.pool.triggers.custom_sms_sender != ""
+
+# METADATA
+# scope: document
+# title: custom_email_sender
+# description: A CustomEmailSender trigger sends the pool's email instead of SES or Cognito.
+default custom_email_sender := false
+
+custom_email_sender if input.pool.triggers.custom_email_sender != ""
+
+# METADATA
+# scope: document
+# title: sns_used
+# description: Cognito sends the pool's text messages through SNS / End User Messaging.
+default sns_used := false
+
+sns_used if {
+	pool_read
+	not custom_sms_sender
+}
+
+# METADATA
+# scope: document
+# title: ses_identity_used
+# description: |
+#   Cognito sends the pool's email from the SES identity named by
+#   EmailConfiguration.SourceArn (DEVELOPER, or COGNITO_DEFAULT with a custom
+#   FROM address).
+default ses_identity_used := false
+
+ses_identity_used if {
+	pool_read
+	input.pool.email.source_arn != ""
+	not custom_email_sender
+}
+
+# METADATA
+# scope: document
+# title: ses_account_used
+# description: |
+#   Cognito sends the pool's email with the account's own SES (DEVELOPER), so
+#   the account's SES sandbox, sending status and suppression list apply.
+default ses_account_used := false
+
+ses_account_used if {
+	ses_identity_used
+	input.pool.email.sending_account == "DEVELOPER"
+}
+
+# METADATA
+# title: identity
+# description: The snapshot's record of the SES identity the pool sends from.
+identity := records[0] if {
+	records := [record | some record in input.email.identities; record.name == input.pool.email.identity]
+	count(records) > 0
+}
+
+# METADATA
+# scope: document
+# title: identity_read
+# description: The source of the identity's record; a synthetic error when the snapshot has none.
+default identity_read := {
+	"status": "error",
+	"action": "ses:GetEmailIdentity",
+	"error": "the snapshot holds no record of the pool's SES identity",
+}
+
+identity_read := identity.read
+
+# Whether the identity's state matters: always in DEVELOPER mode; with
+# COGNITO_DEFAULT and a custom FROM only if the collector judged it
+# applicable (it may not read SES for such pools).
+identity_checked if {
+	ses_identity_used
+	input.pool.email.sending_account == "DEVELOPER"
+}
+
+identity_checked if {
+	ses_identity_used
+	identity_read.status != "not_applicable"
+}
+
+# METADATA
+# title: ses_identity_problem
+# description: Why the pool's SES identity cannot send (RC-EMAIL-003), when it certainly cannot.
+ses_identity_problem := "The SES identity named by the pool's SourceArn does not exist in the SES region." if {
+	identity_checked
+	sources.ok(identity_read)
+	not identity.exists
+} else := sprintf("The SES identity named by the pool's SourceArn is not verified for sending (verification status %s).", [identity.verification_status]) if {
+	identity_checked
+	sources.ok(identity_read)
+	not identity.verified_for_sending
+}
+
+# METADATA
+# title: ses_account_problem
+# description: Why the account's SES cannot send at all (RC-EMAIL-005), when it certainly cannot.
+ses_account_problem := "The account's SES sending is shut down by SES enforcement (SHUTDOWN)." if {
+	ses_account_used
+	sources.ok(input.email.account.read)
+	input.email.account.enforcement_status == "SHUTDOWN"
+} else := "The account's SES sending is disabled (SendingEnabled is false)." if {
+	ses_account_used
+	sources.ok(input.email.account.read)
+	input.email.account.sending_enabled == false
+}
+
+# METADATA
+# title: sms_no_sender
+# description: The pool has neither an SMS configuration nor a CustomSMSSender trigger (RC-POOL-004).
+sms_no_sender if {
+	pool_read
+	not input.pool.sms.configured
+	not custom_sms_sender
+}
+
+# METADATA
+# title: sms_role_broken
+# description: Cognito reports that the pool's SMS role may not publish (RC-POOL-008).
+sms_role_broken if {
+	sns_used
+	contains(input.pool.sms_configuration_failure, "InvalidSmsRoleAccessPolicyException")
+}
+
+# METADATA
+# scope: document
+# title: sms_blockers
+# description: What stops every text message of the pool, as {"rule", "reason"}.
+sms_blockers contains {
+	"rule": "RC-POOL-004",
+	"reason": "The pool has no SMS configuration and no CustomSMSSender trigger, so Cognito cannot send text messages.",
+} if {
+	sms_no_sender
+}
+
+sms_blockers contains {
+	"rule": "RC-POOL-008",
+	"reason": "SmsConfigurationFailure reports InvalidSmsRoleAccessPolicyException: the SMS role may not publish.",
+} if {
+	sms_role_broken
+}
+
+# METADATA
+# scope: document
+# title: email_blockers
+# description: What stops every email of the pool, as {"rule", "reason"}.
+email_blockers contains {"rule": "RC-EMAIL-003", "reason": ses_identity_problem}
+
+email_blockers contains {"rule": "RC-EMAIL-005", "reason": ses_account_problem}
+
+# METADATA
+# title: sms_unknown
+# description: Unread sources that leave the pool-wide health of SMS unknown.
+sms_unknown contains input.pool.read if not pool_read
+
+# METADATA
+# scope: document
+# title: email_unknown
+# description: Unread sources that leave the pool-wide health of email unknown.
+email_unknown contains input.pool.read if not pool_read
+
+email_unknown contains identity_read if {
+	identity_checked
+	sources.unread(identity_read)
+}
+
+email_unknown contains input.email.account.read if {
+	ses_account_used
+	sources.unread(input.email.account.read)
+}
+
+# METADATA
+# title: blockers
+# description: sms_blockers and email_blockers by channel name.
+blockers := {"email": email_blockers, "sms": sms_blockers}
+
+# METADATA
+# title: unknown
+# description: sms_unknown and email_unknown by channel name.
+unknown := {"email": email_unknown, "sms": sms_unknown}
+
+# METADATA
+# scope: document
+# title: us_origination
+# description: The SMS region has an ACTIVE, SMS-capable US origination number.
+default us_origination := false
+
+us_origination if {
+	some number in input.sms.origination_numbers.numbers
+	number.country == "US"
+	number.status == "ACTIVE"
+	number.sms == true
+}
+
+# METADATA
+# title: sms_in_use
+# description: |
+#   Some user is, or may be, routed to SMS: counted users (by_channel sms or
+#   unknown), or a pool that can route to SMS whose users were not all listed
+#   or that has none yet. Pool, SMS and email rules only.
+sms_in_use if in_use("sms")
+
+# METADATA
+# title: email_in_use
+# description: As sms_in_use, for email.
+email_in_use if in_use("email")
+
+in_use(channel) if input.users.by_channel[channel] > 0
+
+in_use(_) if input.users.by_channel.unknown > 0
+
+in_use(channel) if {
+	channel in recovery.order
+	sources.unread(input.users.read)
+}
+
+in_use(channel) if {
+	channel in recovery.order
+	input.users.listed == 0
+}

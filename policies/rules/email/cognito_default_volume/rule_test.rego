@@ -1,0 +1,47 @@
+package recoverscan.rules.email.cognito_default_volume_test
+
+import data.recoverscan.lib.fixtures
+import data.recoverscan.rules.email.cognito_default_volume as rule
+
+cognito_default := {
+	"pool": {"email": {"sending_account": "COGNITO_DEFAULT", "source_arn": "", "ses_region": "", "identity": ""}},
+	"email": fixtures.email_not_applicable,
+}
+
+large := {"pool": {"estimated_users": 25000}}
+
+test_fails_for_large_pool if {
+	r := rule.report with input as fixtures.pool_input(object.union(cognito_default, large))
+	some finding in r
+	finding.verdict == "fail"
+	finding.evidence.estimated_users == 25000
+	finding.evidence.threshold == 1000
+}
+
+test_fails_when_listed_users_reach_the_threshold if {
+	r := rule.report with input as fixtures.pool_input(object.union(cognito_default, {"users": {"listed": 1000}}))
+	{f.verdict | some f in r} == {"fail"}
+}
+
+test_passes_for_small_pools_developer_or_custom_sender if {
+	count(rule.report) == 0 with input as fixtures.pool_input(cognito_default)
+	count(rule.report) == 0 with input as fixtures.pool_input(large)
+	count(rule.report) == 0 with input as fixtures.pool_input(object.union_n([
+		cognito_default, large,
+		{"pool": {"triggers": {"custom_email_sender": "arn:aws:lambda:us-east-1:111122223333:function:mail"}}},
+	]))
+}
+
+test_passes_when_nobody_uses_email if {
+	count(rule.report) == 0 with input as fixtures.pool_input(object.union_n([
+		cognito_default, large,
+		{"users": {"by_channel": {"email": 0, "sms": 120}}},
+	]))
+}
+
+test_indeterminate_when_pool_unread if {
+	src := fixtures.denied("cognito-idp:DescribeUserPool")
+	r := rule.report with input as fixtures.pool_input({"pool": {"read": src}, "users": {"listed": 5000}})
+	{f.evidence.source | some f in r} == {src}
+	count(rule.report) == 0 with input as fixtures.pool_input({"pool": {"read": src}})
+}

@@ -1,0 +1,35 @@
+package recoverscan.rules.email.ses_sending_paused_test
+
+import data.recoverscan.lib.fixtures
+import data.recoverscan.rules.email.ses_sending_paused as rule
+
+test_fails_for_shutdown if {
+	r := rule.report with input as fixtures.pool_input({"email": {"account": {"enforcement_status": "SHUTDOWN", "sending_enabled": false}}})
+	count(r) == 1
+	some finding in r
+	finding.verdict == "fail"
+	finding.message == "The account's SES sending is shut down by SES enforcement (SHUTDOWN). No recovery email leaves SES."
+}
+
+test_fails_when_sending_disabled if {
+	r := rule.report with input as fixtures.pool_input({"email": {"account": {"sending_enabled": false}}})
+	{f.verdict | some f in r} == {"fail"}
+}
+
+test_passes_for_healthy_and_probation if {
+	count(rule.report) == 0 with input as fixtures.pool_input({})
+	count(rule.report) == 0 with input as fixtures.pool_input({"email": {"account": {"enforcement_status": "PROBATION"}}})
+}
+
+test_passes_for_cognito_default if {
+	count(rule.report) == 0 with input as fixtures.pool_input({
+		"pool": {"email": {"sending_account": "COGNITO_DEFAULT"}},
+		"email": {"account": {"enforcement_status": "SHUTDOWN"}},
+	})
+}
+
+test_indeterminate_when_unread if {
+	src := fixtures.denied("ses:GetAccount")
+	r := rule.report with input as fixtures.pool_input({"email": {"account": {"read": src}}})
+	{f.evidence.source | some f in r} == {src}
+}

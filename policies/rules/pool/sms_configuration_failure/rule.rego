@@ -1,0 +1,62 @@
+# METADATA
+# title: Cognito reports an SMS configuration failure
+# description: |
+#   DescribeUserPool's SmsConfigurationFailure is set. InvalidSmsRoleAccessPolicyException
+#   means "the Identity and Access Management role that Amazon Cognito uses to
+#   send SMS messages isn't properly configured": every text fails. SNSSandbox
+#   means the account is in the SMS sandbox and "messages will only reach
+#   verified end users". Evaluated when recovery can route users to SMS and no
+#   CustomSMSSender replaces SNS. Absence proves nothing: Cognito does not
+#   fill SNSSandbox when the pool's creator lacked SNS permissions (RC-SMS-001
+#   checks SNS directly).
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolType.html
+#     description: UserPoolType (SmsConfigurationFailure)
+#   - ref: https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-sms-settings.html
+#     description: SMS message settings for user pools
+# custom:
+#   id: RC-POOL-008
+#   severity: critical
+#   blocks_recovery: false
+#   remediation: |
+#     InvalidSmsRoleAccessPolicyException: let the pool's SMS role publish (sns:Publish) and trust
+#     cognito-idp.amazonaws.com with the pool's external id; inspect it with
+#     aws cognito-idp describe-user-pool --user-pool-id <pool-id> --query UserPool.SmsConfiguration
+#     aws iam get-role --role-name <role-name>
+#     SNSSandbox: move the SMS region out of the SMS sandbox (see RC-SMS-001).
+package recoverscan.rules.pool.sms_configuration_failure
+
+import data.recoverscan.lib.channel
+import data.recoverscan.lib.recovery
+import data.recoverscan.lib.report
+import data.recoverscan.lib.sources
+
+failure := input.pool.sms_configuration_failure
+
+default explanation := "SMS delivery may fail"
+
+explanation := "the SMS role may not publish, so every text message fails with InvalidSmsRoleAccessPolicyException" if {
+	contains(failure, "InvalidSmsRoleAccessPolicyException")
+} else := "the account is in the SMS sandbox, so texts reach only verified sandbox destinations" if {
+	contains(failure, "SNSSandbox")
+}
+
+report contains report.fail(
+	sprintf("Cognito reports SmsConfigurationFailure %q for the pool: %s.", [failure, explanation]),
+	{
+		"sms_configuration_failure": failure,
+		"recovery_order": recovery.order,
+		"users_routed_to_sms": input.users.by_channel.sms,
+	},
+) if {
+	failure != ""
+	"sms" in recovery.order
+	channel.sns_used
+}
+
+report contains report.indeterminate(
+	"The pool's settings were not read, so it is unknown whether Cognito reports an SMS configuration failure.",
+	input.pool.read,
+) if {
+	sources.unread(input.pool.read)
+}

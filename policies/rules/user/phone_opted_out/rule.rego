@@ -1,0 +1,52 @@
+# METADATA
+# title: Recovery phone number has opted out of SMS
+# description: |
+#   Cognito sends this user's code by SMS, and the number is on the SNS
+#   opt-out list of the pool's SMS region (the recipient replied STOP).
+#   "You cannot send SMS messages to a number that is opted out": no code
+#   arrives, and Cognito does not fall back to email when delivery fails. Not
+#   evaluated when a CustomSMSSender trigger sends the pool's text messages.
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/sns/latest/api/API_CheckIfPhoneNumberIsOptedOut.html
+#     description: CheckIfPhoneNumberIsOptedOut
+#   - ref: https://docs.aws.amazon.com/sns/latest/dg/sms_manage.html
+#     description: Managing phone numbers and subscriptions (opt-out)
+# custom:
+#   id: RC-USER-012
+#   severity: high
+#   blocks_recovery: true
+#   remediation: |
+#     If the user agrees to receive texts again, opt the number back in, in the pool's SMS region
+#     (possible once every 30 days):
+#     aws sns opt-in-phone-number --phone-number <phone-number-e164> --region <sms-region>
+#     or give the user a verified email address and an email recovery mechanism.
+package recoverscan.rules.user.phone_opted_out
+
+import data.recoverscan.lib.channel
+import data.recoverscan.lib.recovery
+import data.recoverscan.lib.report
+import data.recoverscan.lib.sources
+
+report contains recovery.on_channel(
+	"sms",
+	sprintf(
+		"The user's phone number has opted out of SMS in the pool's SMS region, so the recovery text is not delivered.%s",
+		[recovery.lockout_note],
+	),
+	{"phone_masked": input.user.phone.masked, "sms_region": input.sms.region},
+) if {
+	recovery.status_allows_reset
+	channel.sns_used
+	sources.ok(input.sms.opt_outs.read)
+	input.user.phone.opted_out
+}
+
+report contains report.indeterminate(
+	"The SNS opt-out list of the pool's SMS region was not read, so it is unknown whether the recovery text can reach the user's number.",
+	input.sms.opt_outs.read,
+) if {
+	recovery.status_allows_reset
+	recovery.routes("sms")
+	channel.sns_used
+	sources.unread(input.sms.opt_outs.read)
+}

@@ -1,0 +1,60 @@
+# METADATA
+# title: Recovery email sent from an SES account in the sandbox
+# description: |
+#   Cognito sends this user's code by email through the account's own SES
+#   (DEVELOPER), and the account is still in the SES sandbox of the SES
+#   region. "When your account is in the sandbox, you can only send email to
+#   verified identities", so Cognito "can't send messages to your users' email
+#   addresses" unless the address itself was verified in SES (which the
+#   snapshot does not record for end users). Not evaluated when a
+#   CustomEmailSender trigger sends the pool's email.
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-email.html
+#     description: Email settings for user pools
+#   - ref: https://docs.aws.amazon.com/ses/latest/dg/request-production-access.html
+#     description: Request production access (moving out of the SES sandbox)
+#   - ref: https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_GetAccount.html
+#     description: GetAccount (ProductionAccessEnabled)
+# custom:
+#   id: RC-USER-014
+#   severity: high
+#   blocks_recovery: true
+#   remediation: |
+#     Request SES production access in the pool's SES region (see RC-EMAIL-002):
+#     aws sesv2 put-account-details --production-access-enabled --mail-type TRANSACTIONAL \
+#       --website-url <url> --use-case-description <text> --region <ses-region>
+package recoverscan.rules.user.ses_sandbox_recipient
+
+import data.recoverscan.lib.channel
+import data.recoverscan.lib.recovery
+import data.recoverscan.lib.report
+import data.recoverscan.lib.sources
+
+report contains recovery.on_channel(
+	"email",
+	sprintf(
+		"The pool sends email with the account's own SES, which is in the SES sandbox, so the recovery email reaches only verified identities and not this user.%s",
+		[recovery.lockout_note],
+	),
+	{
+		"email_masked": input.user.email.masked,
+		"ses_region": input.email.region,
+		"sending_account": input.pool.email.sending_account,
+		"production_access_enabled": false,
+	},
+) if {
+	recovery.status_allows_reset
+	channel.ses_account_used
+	sources.ok(input.email.account.read)
+	input.email.account.production_access_enabled == false
+}
+
+report contains report.indeterminate(
+	"The SES account status of the pool's SES region was not read, so it is unknown whether the recovery email can leave the SES sandbox.",
+	input.email.account.read,
+) if {
+	recovery.status_allows_reset
+	recovery.routes("email")
+	channel.ses_account_used
+	sources.unread(input.email.account.read)
+}

@@ -1,0 +1,76 @@
+# METADATA
+# title: Recovery phone number is not a verified SMS sandbox destination
+# description: |
+#   Cognito sends this user's code by SMS, the account is in the SMS sandbox
+#   of the pool's SMS region, and the user's number is not one of the (at most
+#   ten) verified sandbox destinations. "In sandbox mode, you can send
+#   messages only to verified phone numbers": no code arrives. Not evaluated
+#   when a CustomSMSSender trigger sends the pool's text messages.
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ForgotPassword.html
+#     description: ForgotPassword
+#   - ref: https://docs.aws.amazon.com/sns/latest/dg/sns-sms-sandbox.html
+#     description: The SMS sandbox
+#   - ref: https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-sms-settings.html
+#     description: SMS message settings for user pools
+# custom:
+#   id: RC-USER-013
+#   severity: high
+#   blocks_recovery: true
+#   remediation: |
+#     Move the account out of the SMS sandbox in the pool's SMS region (SNS console, Text messaging (SMS),
+#     Exit SMS sandbox; or an End User Messaging support case), see RC-SMS-001. Verifying individual
+#     numbers does not scale (at most 10):
+#     aws sns create-sms-sandbox-phone-number --phone-number <phone-number-e164> --region <sms-region>
+package recoverscan.rules.user.sms_sandbox_destination
+
+import data.recoverscan.lib.channel
+import data.recoverscan.lib.recovery
+import data.recoverscan.lib.report
+import data.recoverscan.lib.sources
+
+sandbox := input.sms.sandbox
+
+report contains recovery.on_channel(
+	"sms",
+	sprintf(
+		"The account is in the SMS sandbox of the pool's SMS region and the user's number is not a verified sandbox destination, so the recovery text is not delivered.%s",
+		[recovery.lockout_note],
+	),
+	{
+		"phone_masked": input.user.phone.masked,
+		"sms_region": input.sms.region,
+		"in_sandbox": true,
+		"sandbox_verified": false,
+		"verified_destination_count": sandbox.verified_destination_count,
+	},
+) if {
+	recovery.status_allows_reset
+	channel.sns_used
+	sources.ok(sandbox.read)
+	sandbox.in_sandbox
+	sources.ok(sandbox.destinations_read)
+	not input.user.phone.sandbox_verified
+}
+
+report contains report.indeterminate(
+	"The SMS sandbox status of the pool's SMS region was not read, so it is unknown whether the recovery text can reach the user's number.",
+	sandbox.read,
+) if {
+	recovery.status_allows_reset
+	recovery.routes("sms")
+	channel.sns_used
+	sources.unread(sandbox.read)
+}
+
+report contains report.indeterminate(
+	"The account is in the SMS sandbox, and its verified destinations were not read, so it is unknown whether the recovery text can reach the user's number.",
+	sandbox.destinations_read,
+) if {
+	recovery.status_allows_reset
+	recovery.routes("sms")
+	channel.sns_used
+	sources.ok(sandbox.read)
+	sandbox.in_sandbox
+	sources.unread(sandbox.destinations_read)
+}

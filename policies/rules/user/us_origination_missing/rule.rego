@@ -1,0 +1,62 @@
+# METADATA
+# title: No US origination number for a US recovery number
+# description: |
+#   Cognito sends this user's code by SMS to a US number, and the pool's SMS
+#   region has no active, SMS-capable US origination identity (short code,
+#   10DLC or registered toll-free number). "Starting June 1, 2021, US telecom
+#   carriers require you to register an origination phone number before you
+#   can send SMS messages to US phone numbers", in the sandbox and in
+#   production alike: without one the text is not delivered. Not evaluated
+#   when a CustomSMSSender trigger sends the pool's text messages.
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ForgotPassword.html
+#     description: ForgotPassword
+#   - ref: https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-sms-settings.html
+#     description: SMS message settings for user pools
+#   - ref: https://docs.aws.amazon.com/sns/latest/api/API_ListOriginationNumbers.html
+#     description: ListOriginationNumbers
+# custom:
+#   id: RC-USER-016
+#   severity: high
+#   blocks_recovery: true
+#   remediation: |
+#     Obtain and register a US origination identity (10DLC, toll-free or short code) in the pool's SMS
+#     region through AWS End User Messaging SMS; Cognito uses it automatically. Check with:
+#     aws sns list-origination-numbers --region <sms-region>
+package recoverscan.rules.user.us_origination_missing
+
+import data.recoverscan.lib.channel
+import data.recoverscan.lib.recovery
+import data.recoverscan.lib.report
+import data.recoverscan.lib.sources
+
+report contains recovery.on_channel(
+	"sms",
+	sprintf(
+		"The user's number is a US number and the pool's SMS region has no active, SMS-capable US origination number, so US carriers do not deliver the recovery text.%s",
+		[recovery.lockout_note],
+	),
+	{
+		"phone_masked": input.user.phone.masked,
+		"phone_country": input.user.phone.country,
+		"sms_region": input.sms.region,
+		"origination_countries": sort({number.country | some number in input.sms.origination_numbers.numbers}),
+	},
+) if {
+	recovery.status_allows_reset
+	channel.sns_used
+	input.user.phone.country == "US"
+	sources.ok(input.sms.origination_numbers.read)
+	not channel.us_origination
+}
+
+report contains report.indeterminate(
+	"The origination numbers of the pool's SMS region were not read, so it is unknown whether a recovery text can reach this US number.",
+	input.sms.origination_numbers.read,
+) if {
+	recovery.status_allows_reset
+	recovery.routes("sms")
+	channel.sns_used
+	input.user.phone.country == "US"
+	sources.unread(input.sms.origination_numbers.read)
+}
