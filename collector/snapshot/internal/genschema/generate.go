@@ -1,0 +1,218 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// header is the $comment of every generated file.
+const header = "Generated from collector/snapshot/snapshot.schema.json by collector/snapshot/internal/genschema; DO NOT EDIT. Regenerate with: go generate ./collector/snapshot"
+
+// node is a JSON Schema object.
+type node = map[string]any
+
+// ref is a schema that stands for the snapshot schema's node at pointer,
+// with its own description when desc is not "".
+func ref(pointer, desc string) node {
+	n := node{"$ref": pointer}
+	if desc != "" {
+		n["description"] = desc
+	}
+	return n
+}
+
+// object is a closed object schema whose properties are all required.
+func object(desc string, props node) node {
+	required := make([]string, 0, len(props))
+	for k := range props {
+		required = append(required, k)
+	}
+	slices.Sort(required)
+	return node{
+		"type":                 "object",
+		"description":          desc,
+		"additionalProperties": false,
+		"required":             required,
+		"properties":           props,
+	}
+}
+
+// counts is an object of counts keyed by values that are not known in
+// advance.
+func counts(desc string) node {
+	return node{
+		"type":                 "object",
+		"description":          desc,
+		"additionalProperties": node{"type": "integer", "minimum": 0},
+	}
+}
+
+func integer(desc string) node {
+	return node{"type": "integer", "minimum": 0, "description": desc}
+}
+
+// inputs describes each rule kind's input in terms of the snapshot schema.
+// Keep it in step with what the policies engine builds (policies/README.md,
+// "Inputs").
+func inputs() map[string]node {
+	common := func() node {
+		return node{
+			"snapshot": object("The snapshot being evaluated.", node{
+				"taken_at": ref("#/properties/taken_at", ""),
+			}),
+			"account": object("The account and region the pool belongs to.", node{
+				"id":     ref("#/definitions/Account/properties/id", ""),
+				"region": node{"type": "string", "minLength": 1, "description": "The region the pool was listed in, e.g. \"eu-west-1\"."},
+			}),
+			"pool": ref("#/definitions/PoolSettings", "The pool's settings and app clients, without its users."),
+		}
+	}
+	channels := func(n node) node {
+		n["sms"] = ref("#/definitions/SMSState", "The SNS state of the pool's SMS region (pool.sms.region). When it was not collected for the pool, region is that region and every read has status error.")
+		n["email"] = ref("#/definitions/EmailState", "The SES state of the pool's SES region (pool.email.ses_region), with only the pool's own identity in identities. When the pool sends no email through its own SES identity, region is \"\" and every read is not_applicable.")
+		return n
+	}
+
+	user := channels(common())
+	user["user"] = ref("#/definitions/User", "The user being evaluated.")
+
+	pool := channels(common())
+	pool["users"] = object("Counts over the pool's users, computed while they were evaluated (a whole-pool array of users is never built).", node{
+		"listed":    integer("Number of users listed (the snapshot's users_listed)."),
+		"read":      ref("#/definitions/Pool/properties/users_read", ""),
+		"by_status": counts("Users per status (user.status → count); only statuses that occur are present."),
+		"by_channel": object("Users per channel Cognito would send a recovery code through, as data.recoverscan.lib.recovery decides it.", node{
+			"email":   integer("Users whose code would go by email."),
+			"sms":     integer("Users whose code would go by SMS."),
+			"none":    integer("Users who would get no code."),
+			"unknown": integer("Users whose channel depends on a source that was not read."),
+		}),
+		"sms_by_country": counts("Users whose code would go by SMS, per phone country (user.phone.country → count; \"\" when unknown)."),
+	})
+
+	client := common()
+	client["client"] = ref("#/definitions/Client", "The app client being evaluated.")
+
+	return map[string]node{
+		"user":   object("Input of per-user rules (package recoverscan.rules.user.*): one user with its pool and the account's channel state.", user),
+		"pool":   object("Input of per-pool and per-channel rules (packages recoverscan.rules.pool.*, .sms.*, .email.*): the pool without its users, the account's channel state and counts over the users.", pool),
+		"client": object("Input of per-app-client rules (package recoverscan.rules.client.*): one app client with its pool.", client),
+	}
+}
+
+// generate returns the input schema files, keyed by file name, for the
+// snapshot schema src.
+func generate(src []byte) (map[string][]byte, error) {
+	var root node
+	if err := json.Unmarshal(src, &root); err != nil {
+		return nil, fmt.Errorf("snapshot schema: %w", err)
+	}
+	files := map[string][]byte{}
+	for kind, in := range inputs() {
+		s, err := inline(root, in, nil)
+		if err != nil {
+			return nil, fmt.Errorf("input schema %s: %w", kind, err)
+		}
+		doc := s.(node)
+		doc["$schema"] = root["$schema"]
+		doc["$comment"] = header
+		doc["title"] = "recoverscan " + kind + " rule input"
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(doc); err != nil {
+			return nil, err
+		}
+		files[kind+".json"] = buf.Bytes()
+	}
+	return files, nil
+}
+
+// inline returns a copy of v with every $ref replaced by a copy of the
+// node it points to in root. A description next to a $ref replaces the
+// target's, being the more specific. seen holds the pointers being inlined,
+// to reject recursive schemas, which cannot be inlined.
+func inline(root node, v any, seen []string) (any, error) {
+	switch v := v.(type) {
+	case node:
+		if p, ok := v["$ref"].(string); ok {
+			for _, s := range seen {
+				if s == p {
+					return nil, fmt.Errorf("recursive $ref %s", p)
+				}
+			}
+			target, err := resolve(root, p)
+			if err != nil {
+				return nil, err
+			}
+			out, err := inline(root, target, append(seen, p))
+			if err != nil {
+				return nil, err
+			}
+			n, ok := out.(node)
+			if !ok {
+				return nil, fmt.Errorf("$ref %s: not a schema object", p)
+			}
+			for k, x := range v {
+				if k != "$ref" {
+					n[k] = x
+				}
+			}
+			return n, nil
+		}
+		out := make(node, len(v))
+		for k, x := range v {
+			if k == "definitions" || k == "$comment" {
+				continue
+			}
+			c, err := inline(root, x, seen)
+			if err != nil {
+				return nil, err
+			}
+			out[k] = c
+		}
+		return out, nil
+	case []any:
+		out := make([]any, len(v))
+		for i, x := range v {
+			c, err := inline(root, x, seen)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = c
+		}
+		return out, nil
+	case []string:
+		out := make([]any, len(v))
+		for i, s := range v {
+			out[i] = s
+		}
+		return out, nil
+	default:
+		return v, nil
+	}
+}
+
+// resolve follows a local JSON pointer ("#/definitions/User") in root.
+func resolve(root node, pointer string) (any, error) {
+	path, ok := strings.CutPrefix(pointer, "#/")
+	if !ok {
+		return nil, fmt.Errorf("$ref %s: only local references are supported", pointer)
+	}
+	var cur any = root
+	for _, tok := range strings.Split(path, "/") {
+		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
+		m, ok := cur.(node)
+		if !ok {
+			return nil, fmt.Errorf("$ref %s: %q is not in an object", pointer, tok)
+		}
+		if cur, ok = m[tok]; !ok {
+			return nil, fmt.Errorf("$ref %s: no %q", pointer, tok)
+		}
+	}
+	return cur, nil
+}
