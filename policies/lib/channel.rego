@@ -35,11 +35,16 @@ custom_email_sender if input.pool.triggers.custom_email_sender != ""
 # METADATA
 # scope: document
 # title: sns_used
-# description: Cognito sends the pool's text messages through SNS / End User Messaging.
+# description: |
+#   Cognito sends the pool's text messages through SNS / End User Messaging:
+#   the pool has an SMS configuration and no CustomSMSSender. Without a
+#   configuration nothing is sent (RC-POOL-004), so the account's SNS state
+#   does not matter to the pool.
 default sns_used := false
 
 sns_used if {
 	pool_read
+	input.pool.sms.configured
 	not custom_sms_sender
 }
 

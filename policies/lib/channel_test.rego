@@ -26,6 +26,12 @@ test_no_sms_sender if {
 	}} with input as patched({"pool": {"sms": {"configured": false, "sns_caller_arn": ""}}})
 }
 
+# Without an SMS configuration nothing goes through SNS, so the account's
+# SNS state (sandbox, spend limit) must not be judged for the pool.
+test_no_sms_configuration_means_sns_unused if {
+	not channel.sns_used with input as patched({"pool": {"sms": {"configured": false, "sns_caller_arn": ""}}})
+}
+
 test_custom_sms_sender_replaces_sns if {
 	inp := patched({"pool": {
 		"sms": {"configured": false},

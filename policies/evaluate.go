@@ -1,0 +1,394 @@
+package policies
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/recoverscan/recoverscan/collector/snapshot"
+)
+
+// chunkSize is how many users one worker evaluates per task: large enough
+// to amortise scheduling, small enough to keep memory flat.
+const chunkSize = 256
+
+// Evaluate reads a snapshot from r and evaluates every rule against it.
+func (e *Engine) Evaluate(ctx context.Context, r io.Reader) (*Report, error) {
+	ev := &evaluation{e: e, ctx: ctx, report: &Report{Tool: "recoverscan", Rules: e.Rules()}}
+	err := snapshot.Walk(r, snapshot.Visitor{
+		Header:  ev.onHeader,
+		Region:  ev.onRegion,
+		Pool:    ev.onPool,
+		User:    ev.onUser,
+		PoolEnd: ev.onPoolEnd,
+	})
+	if err != nil {
+		return nil, err
+	}
+	sortFindings(ev.report.Findings)
+	for i := range ev.report.Scopes {
+		sort.Slice(ev.report.Scopes[i].Problems, func(a, b int) bool {
+			pa, pb := ev.report.Scopes[i].Problems[a], ev.report.Scopes[i].Problems[b]
+			return pa.Where+pa.Action < pb.Where+pb.Action
+		})
+	}
+	return ev.report, nil
+}
+
+// evaluation is the state of one Evaluate call.
+type evaluation struct {
+	e      *Engine
+	ctx    context.Context
+	report *Report
+
+	takenAt string
+	account *snapshot.Account
+	region  *snapshot.Region
+	scope   *Scope
+
+	// Per pool.
+	poolSettings *snapshot.PoolSettings
+	base         map[string]*ast.Term // snapshot, account, pool, sms, email terms
+	chunk        []snapshot.User
+	group        *errgroup.Group
+	mu           sync.Mutex // guards counts and findings while workers run
+	counts       UserCounts
+	byStatus     map[string]int64
+	byChannel    map[string]int64
+	smsByCountry map[string]int64
+}
+
+func (ev *evaluation) onHeader(h *snapshot.Header) error {
+	ev.report.SnapshotTakenAt = h.TakenAt
+	ev.takenAt = h.TakenAt.UTC().Format("2006-01-02T15:04:05Z")
+	return nil
+}
+
+func (ev *evaluation) onRegion(a *snapshot.Account, r *snapshot.Region) error {
+	ev.account, ev.region = a, r
+	ev.report.Scopes = append(ev.report.Scopes, Scope{Account: a.ID, Region: r.Name})
+	ev.scope = &ev.report.Scopes[len(ev.report.Scopes)-1]
+	ev.problem("account "+a.ID+" identity", a.Identity)
+	ev.problem("region "+r.Name+" pools", r.PoolsRead)
+	for _, s := range r.SMS {
+		where := "sms " + s.Region
+		ev.problem(where+" attributes", s.Attributes.Read)
+		ev.problem(where+" sandbox", s.Sandbox.Read)
+		ev.problem(where+" sandbox destinations", s.Sandbox.DestinationsRead)
+		ev.problem(where+" origination numbers", s.OriginationNumbers.Read)
+		ev.problem(where+" opt-outs", s.OptOuts.Read)
+	}
+	for _, s := range r.Email {
+		where := "email " + s.Region
+		ev.problem(where+" account", s.Account.Read)
+		ev.problem(where+" suppression list", s.Suppression.Read)
+		for _, id := range s.Identities {
+			ev.problem(where+" identity "+id.Name, id.Read)
+		}
+	}
+	return nil
+}
+
+// problem records a source that could not be read. Skipped and
+// not-applicable sources are choices, not problems.
+func (ev *evaluation) problem(where string, s snapshot.Source) {
+	switch s.Status {
+	case snapshot.SourceOK, snapshot.SourceSkipped, snapshot.SourceNotApplicable:
+		return
+	}
+	ev.scope.Problems = append(ev.scope.Problems, SourceProblem{Where: where, Status: string(s.Status), Action: s.Action, Error: s.Error})
+}
+
+func (ev *evaluation) onPool(p *snapshot.PoolSettings) error {
+	if ev.scope == nil {
+		return fmt.Errorf("snapshot: pool %s outside a region", p.ID)
+	}
+	settings := *p
+	ev.poolSettings = &settings
+	ev.problem("pool "+p.ID+" settings", p.Read)
+	ev.problem("pool "+p.ID+" mfa configuration", p.MFA.Read)
+	ev.problem("pool "+p.ID+" app clients", p.Clients.Read)
+	for _, c := range p.Clients.Items {
+		ev.problem("pool "+p.ID+" app client "+c.ID, c.Read)
+	}
+	ev.base = map[string]*ast.Term{
+		"snapshot": ast.NewTerm(ast.NewObject(ast.Item(ast.StringTerm("taken_at"), ast.StringTerm(ev.takenAt)))),
+		"account": ast.NewTerm(ast.NewObject(
+			ast.Item(ast.StringTerm("id"), ast.StringTerm(ev.account.ID)),
+			ast.Item(ast.StringTerm("region"), ast.StringTerm(ev.region.Name)),
+		)),
+	}
+	var err error
+	if ev.base["pool"], err = toTerm(p); err != nil {
+		return err
+	}
+	if ev.base["sms"], err = toTerm(smsStateFor(ev.region, p)); err != nil {
+		return err
+	}
+	if ev.base["email"], err = toTerm(emailStateFor(ev.region, p)); err != nil {
+		return err
+	}
+	ev.counts = UserCounts{}
+	ev.byStatus = map[string]int64{}
+	ev.byChannel = map[string]int64{"email": 0, "sms": 0, "none": 0, "unknown": 0}
+	ev.smsByCountry = map[string]int64{}
+	ev.group, _ = errgroup.WithContext(ev.ctx)
+	ev.group.SetLimit(ev.e.workers)
+
+	for i := range p.Clients.Items {
+		c := &p.Clients.Items[i]
+		ct, err := toTerm(c)
+		if err != nil {
+			return err
+		}
+		in := ev.input(map[string]*ast.Term{"client": ct}, "snapshot", "account", "pool")
+		res, _, err := ev.e.client.eval(ev.ctx, in)
+		if err != nil {
+			return fmt.Errorf("evaluate client rules for pool %s client %s: %w", p.ID, c.ID, err)
+		}
+		for _, r := range res {
+			ev.addFinding(r, Resource{ClientID: c.ID})
+		}
+	}
+	return nil
+}
+
+// input builds an input object from the pool's base terms plus extra.
+func (ev *evaluation) input(extra map[string]*ast.Term, keys ...string) ast.Value {
+	obj := ast.NewObject()
+	for _, k := range keys {
+		obj.Insert(ast.StringTerm(k), ev.base[k])
+	}
+	for k, v := range extra {
+		obj.Insert(ast.StringTerm(k), v)
+	}
+	return obj
+}
+
+func (ev *evaluation) onUser(u *snapshot.User) error {
+	ev.chunk = append(ev.chunk, *u)
+	if len(ev.chunk) >= chunkSize {
+		ev.flush()
+	}
+	return nil
+}
+
+// flush hands the pending users to a worker.
+func (ev *evaluation) flush() {
+	if len(ev.chunk) == 0 {
+		return
+	}
+	users := ev.chunk
+	ev.chunk = make([]snapshot.User, 0, chunkSize)
+	ev.group.Go(func() error { return ev.evalUsers(users) })
+}
+
+func (ev *evaluation) evalUsers(users []snapshot.User) error {
+	type perUser struct {
+		user    *snapshot.User
+		res     []result
+		channel string
+	}
+	out := make([]perUser, 0, len(users))
+	for i := range users {
+		u := &users[i]
+		in := ev.input(map[string]*ast.Term{"user": userTerm(u)}, "snapshot", "account", "pool", "sms", "email")
+		res, x, err := ev.e.user.eval(ev.ctx, in)
+		if err != nil {
+			return fmt.Errorf("evaluate user rules for pool %s user %s: %w", ev.poolSettings.ID, u.Username, err)
+		}
+		ch, _ := x.(string)
+		out = append(out, perUser{user: u, res: res, channel: ch})
+	}
+	ev.mu.Lock()
+	defer ev.mu.Unlock()
+	for _, pu := range out {
+		u := pu.user
+		ev.counts.Total++
+		ev.byStatus[u.Status]++
+		ch := pu.channel
+		if _, ok := ev.byChannel[ch]; !ok {
+			ch = "unknown"
+		}
+		ev.byChannel[ch]++
+		if ch == "sms" {
+			ev.smsByCountry[u.Phone.Country]++
+		}
+		cannot := false
+		for _, r := range pu.res {
+			if r.verdict == Fail && r.rule.BlocksRecovery {
+				cannot = true
+			}
+			ev.addFinding(r, Resource{Username: u.Username, Sub: u.Sub})
+		}
+		switch {
+		case cannot:
+			ev.counts.Cannot++
+		case len(pu.res) > 0:
+			ev.counts.MayNot++
+		default:
+			ev.counts.Can++
+		}
+	}
+	return nil
+}
+
+func (ev *evaluation) onPoolEnd(p *snapshot.PoolSettings, usersRead snapshot.Source, listed int64) error {
+	ev.flush()
+	if err := ev.group.Wait(); err != nil {
+		return err
+	}
+	ev.problem("pool "+p.ID+" users", usersRead)
+	users := map[string]any{
+		"listed":         listed,
+		"read":           usersRead,
+		"by_status":      ev.byStatus,
+		"by_channel":     ev.byChannel,
+		"sms_by_country": ev.smsByCountry,
+	}
+	ut, err := toTerm(users)
+	if err != nil {
+		return err
+	}
+	in := ev.input(map[string]*ast.Term{"users": ut}, "snapshot", "account", "pool", "sms", "email")
+	res, _, err := ev.e.pool.eval(ev.ctx, in)
+	if err != nil {
+		return fmt.Errorf("evaluate pool rules for pool %s: %w", p.ID, err)
+	}
+	for _, r := range res {
+		ev.addFinding(r, Resource{})
+	}
+	ev.scope.Pools = append(ev.scope.Pools, PoolSummary{
+		ID: p.ID, Name: p.Name, Users: ev.counts,
+		Complete: p.Read.OK() && usersRead.OK(),
+	})
+	return nil
+}
+
+// addFinding turns a rule result into a finding about the current pool.
+func (ev *evaluation) addFinding(r result, res Resource) {
+	p := ev.poolSettings
+	res.Account, res.Region = ev.account.ID, ev.region.Name
+	res.PoolID, res.PoolName = p.ID, p.Name
+	ev.report.Findings = append(ev.report.Findings, Finding{
+		RuleID:         r.rule.ID,
+		Title:          r.rule.Title,
+		Severity:       r.rule.Severity,
+		Kind:           r.rule.Kind,
+		Verdict:        r.verdict,
+		Message:        r.message,
+		Resource:       res,
+		Remediation:    fillRemediation(r.rule.Remediation, res),
+		Evidence:       r.evidence,
+		BlocksRecovery: r.rule.BlocksRecovery,
+	})
+}
+
+// fillRemediation puts the resource's identifiers into the command shape.
+func fillRemediation(s string, res Resource) string {
+	if s == "" {
+		return s
+	}
+	pairs := []string{"<pool-id>", res.PoolID, "<region>", res.Region}
+	if res.Username != "" {
+		pairs = append(pairs, "<username>", res.Username)
+	}
+	if res.ClientID != "" {
+		pairs = append(pairs, "<client-id>", res.ClientID)
+	}
+	return strings.NewReplacer(pairs...).Replace(s)
+}
+
+// smsStateFor finds the SMS state of the region a pool sends SMS through.
+func smsStateFor(r *snapshot.Region, p *snapshot.PoolSettings) snapshot.SMSState {
+	want := p.SMS.Region
+	if want == "" {
+		want = p.Region
+	}
+	for _, s := range r.SMS {
+		if s.Region == want {
+			return s
+		}
+	}
+	missing := snapshot.Source{Status: snapshot.SourceError, Error: "not collected for this pool"}
+	st := snapshot.SMSState{Region: want}
+	for _, src := range []*snapshot.Source{&st.Attributes.Read, &st.Sandbox.Read, &st.Sandbox.DestinationsRead, &st.OriginationNumbers.Read, &st.OptOuts.Read} {
+		*src = missing
+	}
+	st.Attributes.Read.Action = "sns:GetSMSAttributes"
+	st.Sandbox.Read.Action = "sns:GetSMSSandboxAccountStatus"
+	st.Sandbox.DestinationsRead.Action = "sns:ListSMSSandboxPhoneNumbers"
+	st.OriginationNumbers.Read.Action = "sns:ListOriginationNumbers"
+	st.OptOuts.Read.Action = "sns:ListPhoneNumbersOptedOut"
+	st.OriginationNumbers.Numbers = []snapshot.OriginationNumber{}
+	return st
+}
+
+// emailStateFor finds the SES state of the region a pool's SES identity
+// lives in, keeping only that identity.
+func emailStateFor(r *snapshot.Region, p *snapshot.PoolSettings) snapshot.EmailState {
+	na := func(action string) snapshot.Source {
+		return snapshot.Source{Status: snapshot.SourceNotApplicable, Action: action}
+	}
+	if p.Email.SourceARN == "" {
+		return snapshot.EmailState{
+			Account:     snapshot.SESAccount{Read: na("ses:GetAccount")},
+			Identities:  []snapshot.EmailIdentity{},
+			Suppression: snapshot.Suppression{Read: na("ses:ListSuppressedDestinations")},
+		}
+	}
+	for _, s := range r.Email {
+		if s.Region != p.Email.SESRegion {
+			continue
+		}
+		ids := []snapshot.EmailIdentity{}
+		for _, id := range s.Identities {
+			if id.Name == p.Email.Identity {
+				ids = append(ids, id)
+			}
+		}
+		s.Identities = ids
+		return s
+	}
+	missing := func(action string) snapshot.Source {
+		return snapshot.Source{Status: snapshot.SourceError, Action: action, Error: "not collected for this pool"}
+	}
+	return snapshot.EmailState{
+		Region:      p.Email.SESRegion,
+		Account:     snapshot.SESAccount{Read: missing("ses:GetAccount")},
+		Identities:  []snapshot.EmailIdentity{},
+		Suppression: snapshot.Suppression{Read: missing("ses:ListSuppressedDestinations")},
+	}
+}
+
+// sortFindings orders findings deterministically: by account, region,
+// pool, severity (most severe first), rule, client, user.
+func sortFindings(fs []Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := &fs[i], &fs[j]
+		ka := [...]string{a.Resource.Account, a.Resource.Region, a.Resource.PoolID}
+		kb := [...]string{b.Resource.Account, b.Resource.Region, b.Resource.PoolID}
+		if ka != kb {
+			return strings.Join(ka[:], "\x00") < strings.Join(kb[:], "\x00")
+		}
+		if a.Severity.Rank() != b.Severity.Rank() {
+			return a.Severity.Rank() > b.Severity.Rank()
+		}
+		if a.RuleID != b.RuleID {
+			return a.RuleID < b.RuleID
+		}
+		if a.Resource.ClientID != b.Resource.ClientID {
+			return a.Resource.ClientID < b.Resource.ClientID
+		}
+		if a.Resource.Username != b.Resource.Username {
+			return a.Resource.Username < b.Resource.Username
+		}
+		return a.Verdict < b.Verdict
+	})
+}

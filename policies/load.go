@@ -1,0 +1,271 @@
+package policies
+
+import (
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/util"
+)
+
+// builtin holds the shipped library, rules and input schemas.
+//
+//go:embed lib rules schemas
+var builtin embed.FS
+
+// Package roots rules are discovered under. Built-in rules live under
+// recoverscan.rules; custom rules may use either root, so an organisation
+// can keep its rules apart from ours.
+var ruleRoots = []string{"recoverscan.rules.", "custom.rules."}
+
+// kinds maps a package segment to the rule kind and the input schema its
+// rules are type-checked against.
+var kinds = map[string]Kind{
+	"user":   KindUser,
+	"pool":   KindPool,
+	"client": KindClient,
+	"sms":    KindSMS,
+	"email":  KindEmail,
+}
+
+// inputSchema names the schema a kind's input is checked against.
+func inputSchema(k Kind) string {
+	switch k {
+	case KindUser:
+		return "schema.input.user"
+	case KindClient:
+		return "schema.input.client"
+	default:
+		return "schema.input.pool"
+	}
+}
+
+// libSchemas type-checks the library packages that read input.
+var libSchemas = map[string]string{
+	"recoverscan.lib.recovery": "schema.input.user",
+	"recoverscan.lib.channel":  "schema.input.pool",
+}
+
+// source is one Rego file.
+type source struct {
+	name    string // path shown in errors
+	text    string
+	custom  bool
+	isTest  bool
+	module  *ast.Module
+	pkgPath string
+}
+
+// loadSources reads the built-in files and every .rego file under dirs.
+func loadSources(dirs []string, withTests bool) ([]*source, error) {
+	var out []*source
+	err := fs.WalkDir(builtin, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".rego") {
+			return err
+		}
+		isTest := strings.HasSuffix(p, "_test.rego")
+		if isTest && !withTests {
+			return nil
+		}
+		b, err := builtin.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		out = append(out, &source{name: path.Join("policies", p), text: string(b), isTest: isTest})
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read built-in policies: %w", err)
+	}
+	for _, dir := range dirs {
+		files, err := regoFiles(dir)
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range files {
+			isTest := strings.HasSuffix(f, "_test.rego")
+			if isTest && !withTests {
+				continue
+			}
+			b, err := os.ReadFile(f)
+			if err != nil {
+				return nil, fmt.Errorf("read policy: %w", err)
+			}
+			out = append(out, &source{name: f, text: string(b), custom: true, isTest: isTest})
+		}
+	}
+	return out, nil
+}
+
+// regoFiles lists the .rego files under dir (or dir itself if it is a file).
+func regoFiles(dir string) ([]string, error) {
+	info, err := os.Stat(dir)
+	if err != nil {
+		return nil, fmt.Errorf("policy path: %w", err)
+	}
+	if !info.IsDir() {
+		if !strings.HasSuffix(dir, ".rego") {
+			return nil, fmt.Errorf("policy path %s: not a directory or .rego file", dir)
+		}
+		return []string{dir}, nil
+	}
+	var files []string
+	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && p != dir && strings.HasPrefix(d.Name(), ".") {
+			return filepath.SkipDir
+		}
+		if !d.IsDir() && strings.HasSuffix(p, ".rego") {
+			files = append(files, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("policy path %s: %w", dir, err)
+	}
+	if len(files) == 0 {
+		return nil, fmt.Errorf("policy path %s: no .rego files", dir)
+	}
+	sort.Strings(files)
+	return files, nil
+}
+
+// parse parses every source as Rego v1 with annotations.
+func parse(srcs []*source) error {
+	var errs ast.Errors
+	for _, s := range srcs {
+		m, err := ast.ParseModuleWithOpts(s.name, s.text, ast.ParserOptions{
+			ProcessAnnotation: true,
+			RegoVersion:       ast.RegoV1,
+		})
+		if err != nil {
+			var aerrs ast.Errors
+			if errors.As(err, &aerrs) {
+				errs = append(errs, aerrs...)
+				continue
+			}
+			return fmt.Errorf("parse %s: %w", s.name, err)
+		}
+		s.module = m
+		s.pkgPath = strings.TrimPrefix(m.Package.Path.String(), "data.")
+	}
+	if len(errs) > 0 {
+		return errs
+	}
+	return nil
+}
+
+// ruleKind returns the kind of a rule package, or "" if the package is not
+// a rule (library, test, helper).
+func ruleKind(pkg string) (Kind, string, bool) {
+	for _, root := range ruleRoots {
+		rest, ok := strings.CutPrefix(pkg, root)
+		if !ok {
+			continue
+		}
+		seg, name, ok := strings.Cut(rest, ".")
+		if !ok || name == "" || strings.Contains(name, ".") {
+			return "", "", false
+		}
+		k, ok := kinds[seg]
+		return k, name, ok
+	}
+	return "", "", false
+}
+
+// packageAnnotation returns the package-scoped METADATA of a module.
+func packageAnnotation(m *ast.Module) *ast.Annotations {
+	for _, a := range m.Annotations {
+		if a.Scope == "package" {
+			return a
+		}
+	}
+	return nil
+}
+
+// attachSchema makes the type checker check input in the package against
+// the named schema, so a typo in a field name is a compile error.
+func attachSchema(s *source, schema string, done map[string]bool) error {
+	if done[s.pkgPath] {
+		return nil
+	}
+	done[s.pkgPath] = true
+	ref := ast.MustParseRef(schema)
+	if a := packageAnnotation(s.module); a != nil {
+		for _, sa := range a.Schemas {
+			if sa.Path.Equal(ast.InputRootRef) {
+				return nil // the author chose a schema
+			}
+		}
+		a.Schemas = append(a.Schemas, &ast.SchemaAnnotation{Path: ast.InputRootRef, Schema: ref})
+		return nil
+	}
+	// No METADATA in this file: borrow an annotation parsed for the same
+	// package path; the compiler keys package annotations by path.
+	stub := fmt.Sprintf("# METADATA\n# schemas:\n#   - input: %s\npackage %s\n", schema, s.pkgPath)
+	m, err := ast.ParseModuleWithOpts(s.name, stub, ast.ParserOptions{ProcessAnnotation: true, RegoVersion: ast.RegoV1})
+	if err != nil {
+		return fmt.Errorf("attach schema to %s: %w", s.name, err)
+	}
+	s.module.Annotations = append(s.module.Annotations, m.Annotations...)
+	return nil
+}
+
+// schemaSet loads the input schemas shipped with the rules.
+func schemaSet() (*ast.SchemaSet, error) {
+	ss := ast.NewSchemaSet()
+	entries, err := builtin.ReadDir("schemas/input")
+	if err != nil {
+		return nil, fmt.Errorf("read input schemas: %w", err)
+	}
+	for _, e := range entries {
+		name, ok := strings.CutSuffix(e.Name(), ".json")
+		if !ok {
+			continue
+		}
+		b, err := builtin.ReadFile("schemas/input/" + e.Name())
+		if err != nil {
+			return nil, err
+		}
+		var doc any
+		if err := util.UnmarshalJSON(b, &doc); err != nil {
+			return nil, fmt.Errorf("input schema %s: %w", e.Name(), err)
+		}
+		ss.Put(ast.MustParseRef("schema.input."+name), doc)
+	}
+	return ss, nil
+}
+
+// capabilities is what policies may call: everything OPA offers except
+// builtins that reach the network, the environment or the clock of the
+// machine, so a custom rule can neither exfiltrate data nor depend on where
+// it runs.
+func capabilities() *ast.Capabilities {
+	caps := ast.CapabilitiesForThisVersion()
+	denied := func(name string) bool {
+		switch {
+		case name == "http.send", name == "opa.runtime",
+			name == "time.now_ns", name == "rand.intn", name == "uuid.rfc4122",
+			strings.HasPrefix(name, "net."),
+			strings.HasPrefix(name, "io.jwt.decode_verify"),
+			name == "crypto.x509.parse_and_verify_certificates",
+			name == "crypto.x509.parse_and_verify_certificates_with_options",
+			name == "providers.aws.sign_req":
+			return true
+		}
+		return false
+	}
+	caps.Builtins = slices.DeleteFunc(slices.Clone(caps.Builtins), func(b *ast.Builtin) bool { return denied(b.Name) })
+	caps.AllowNet = []string{}
+	return caps
+}

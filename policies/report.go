@@ -1,0 +1,216 @@
+package policies
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Severity ranks a rule. Findings take it from the rule's METADATA.
+type Severity string
+
+// Severities, most severe first.
+const (
+	Critical Severity = "critical"
+	High     Severity = "high"
+	Medium   Severity = "medium"
+	Low      Severity = "low"
+)
+
+// Rank orders severities: critical is 4, low is 1, anything else 0.
+func (s Severity) Rank() int {
+	switch s {
+	case Critical:
+		return 4
+	case High:
+		return 3
+	case Medium:
+		return 2
+	case Low:
+		return 1
+	}
+	return 0
+}
+
+// ParseSeverity reads a severity name, case-insensitively.
+func ParseSeverity(s string) (Severity, error) {
+	v := Severity(strings.ToLower(strings.TrimSpace(s)))
+	if v.Rank() == 0 {
+		return "", fmt.Errorf("unknown severity %q (want critical, high, medium or low)", s)
+	}
+	return v, nil
+}
+
+// Kind is what a rule looks at, and so what input it gets.
+type Kind string
+
+// Rule kinds. Pool, SMS and email rules all get the pool-level input; SMS
+// and email rules judge the account's channel state as a pool uses it.
+const (
+	KindUser   Kind = "user"
+	KindPool   Kind = "pool"
+	KindClient Kind = "client"
+	KindSMS    Kind = "sms"
+	KindEmail  Kind = "email"
+)
+
+// Verdict is the outcome a finding reports.
+type Verdict string
+
+// Verdicts. Indeterminate means a fact the rule needs could not be read;
+// the finding names the source and the permission that would settle it.
+const (
+	Fail          Verdict = "fail"
+	Indeterminate Verdict = "indeterminate"
+)
+
+// Link is a documentation reference of a rule.
+type Link struct {
+	URL         string `json:"url"`
+	Description string `json:"description,omitempty"`
+}
+
+// Rule is a rule's catalogue entry, read from its METADATA.
+type Rule struct {
+	ID          string   `json:"id"`
+	Title       string   `json:"title"`
+	Description string   `json:"description"`
+	Severity    Severity `json:"severity"`
+	Kind        Kind     `json:"kind"`
+	// Package is the Rego package path, e.g.
+	// "recoverscan.rules.user.no_verified_contact".
+	Package     string `json:"package"`
+	Remediation string `json:"remediation"`
+	Related     []Link `json:"related,omitempty"`
+	// BlocksRecovery says that a failing user cannot receive a code at
+	// all (as opposed to a risk or a hygiene problem).
+	BlocksRecovery bool `json:"blocks_recovery"`
+	// Custom is true for rules loaded with --policy.
+	Custom bool `json:"custom"`
+	// File is where the rule was loaded from.
+	File string `json:"file"`
+}
+
+// Resource is what a finding is about. Fields that do not apply are empty.
+type Resource struct {
+	Account  string `json:"account"`
+	Region   string `json:"region"`
+	PoolID   string `json:"pool_id,omitempty"`
+	PoolName string `json:"pool_name,omitempty"`
+	ClientID string `json:"client_id,omitempty"`
+	Username string `json:"username,omitempty"`
+	Sub      string `json:"sub,omitempty"`
+}
+
+// Finding is one rule result.
+type Finding struct {
+	RuleID   string   `json:"rule_id"`
+	Title    string   `json:"title"`
+	Severity Severity `json:"severity"`
+	Kind     Kind     `json:"kind"`
+	Verdict  Verdict  `json:"verdict"`
+	Message  string   `json:"message"`
+	Resource Resource `json:"resource"`
+	// Remediation is the rule's remediation with the resource's pool id
+	// and username filled in.
+	Remediation string         `json:"remediation"`
+	Evidence    map[string]any `json:"evidence,omitempty"`
+	// BlocksRecovery is the rule's BlocksRecovery.
+	BlocksRecovery bool `json:"blocks_recovery"`
+}
+
+// Scope is one account and region of a report.
+type Scope struct {
+	Account string        `json:"account"`
+	Region  string        `json:"region"`
+	Pools   []PoolSummary `json:"pools"`
+	// Problems lists sources of this scope that could not be read.
+	Problems []SourceProblem `json:"problems,omitempty"`
+}
+
+// PoolSummary counts a pool's users by outcome.
+type PoolSummary struct {
+	ID    string     `json:"id"`
+	Name  string     `json:"name"`
+	Users UserCounts `json:"users"`
+	// Complete is false when the pool's users could not all be listed.
+	Complete bool `json:"complete"`
+}
+
+// UserCounts splits users by whether they could receive a recovery code.
+type UserCounts struct {
+	Total int64 `json:"total"`
+	// Can: no finding. Cannot: a failing finding of a rule that blocks
+	// recovery. MayNot: anything else (indeterminate verdicts, risks).
+	Can    int64 `json:"can"`
+	Cannot int64 `json:"cannot"`
+	MayNot int64 `json:"may_not"`
+}
+
+// Add adds o to c.
+func (c *UserCounts) Add(o UserCounts) {
+	c.Total += o.Total
+	c.Can += o.Can
+	c.Cannot += o.Cannot
+	c.MayNot += o.MayNot
+}
+
+// SourceProblem is a data source that could not be read.
+type SourceProblem struct {
+	Where  string `json:"where"` // e.g. "pool us-east-1_abc users" or "sms us-east-1 sandbox"
+	Status string `json:"status"`
+	Action string `json:"action"`
+	Error  string `json:"error,omitempty"`
+}
+
+// Report is the result of evaluating a snapshot.
+type Report struct {
+	Tool            string    `json:"tool"`
+	Version         string    `json:"version"`
+	SnapshotTakenAt time.Time `json:"snapshot_taken_at"`
+	// Rules is every rule that was evaluated, in id order.
+	Rules    []Rule    `json:"rules"`
+	Scopes   []Scope   `json:"scopes"`
+	Findings []Finding `json:"findings"`
+}
+
+// Totals adds up the user counts of every pool.
+func (r *Report) Totals() UserCounts {
+	var t UserCounts
+	for _, s := range r.Scopes {
+		for _, p := range s.Pools {
+			t.Add(p.Users)
+		}
+	}
+	return t
+}
+
+// Incomplete reports whether any source could not be read.
+func (r *Report) Incomplete() bool {
+	for _, s := range r.Scopes {
+		if len(s.Problems) > 0 {
+			return true
+		}
+		for _, p := range s.Pools {
+			if !p.Complete {
+				return true
+			}
+		}
+	}
+	for _, f := range r.Findings {
+		if f.Verdict == Indeterminate {
+			return true
+		}
+	}
+	return false
+}
+
+// Rule returns the catalogue entry of id.
+func (r *Report) Rule(id string) (Rule, bool) {
+	for _, rule := range r.Rules {
+		if rule.ID == id {
+			return rule, true
+		}
+	}
+	return Rule{}, false
+}
