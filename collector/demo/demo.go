@@ -1,0 +1,339 @@
+// Package demo builds the example world behind `recoverscan demo`: a
+// synthetic account whose pools and users show every kind of recovery
+// problem the built-in rules know, so a new user sees real output without
+// an AWS account. All names are invented; no address or number is real.
+package demo
+
+import (
+	"time"
+
+	"github.com/recoverscan/recoverscan/collector/snapshot"
+)
+
+// Account is the demo account id.
+const Account = "111122223333"
+
+var takenAt = time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
+
+// Snapshot returns the demo world.
+func Snapshot() *snapshot.Snapshot {
+	return &snapshot.Snapshot{
+		Header: snapshot.Header{
+			SchemaVersion: snapshot.SchemaVersion,
+			TakenAt:       takenAt,
+			Tool:          snapshot.Tool{Name: "recoverscan", Version: "demo"},
+		},
+		Accounts: []snapshot.Account{{
+			ID:       Account,
+			Identity: ok("sts:GetCallerIdentity"),
+			Regions:  []snapshot.Region{usEast1(), euWest1()},
+		}},
+	}
+}
+
+func usEast1() snapshot.Region {
+	return snapshot.Region{
+		Name:      "us-east-1",
+		PoolsRead: ok("cognito-idp:ListUserPools"),
+		SMS: []snapshot.SMSState{
+			// Production SMS, but with the 1 USD spend limit, Promotional
+			// routing and no US origination number.
+			{
+				Region:             "us-east-1",
+				Attributes:         snapshot.SMSAttributes{Read: ok("sns:GetSMSAttributes"), MonthlySpendLimit: "1", DefaultSMSType: "Promotional"},
+				Sandbox:            snapshot.SMSSandbox{Read: ok("sns:GetSMSSandboxAccountStatus"), DestinationsRead: ok("sns:ListSMSSandboxPhoneNumbers")},
+				OriginationNumbers: snapshot.OriginationNumbers{Read: ok("sns:ListOriginationNumbers"), Numbers: []snapshot.OriginationNumber{{Country: "GB", Status: "ACTIVE", RouteType: "Transactional", SMS: true}}},
+				OptOuts:            snapshot.OptOuts{Read: ok("sns:ListPhoneNumbersOptedOut"), Count: 1},
+			},
+			// Still in the SMS sandbox: only verified destinations get texts.
+			{
+				Region:             "us-west-2",
+				Attributes:         snapshot.SMSAttributes{Read: ok("sns:GetSMSAttributes"), MonthlySpendLimit: "50", DefaultSMSType: "Transactional", DeliveryStatusIAMRoleSet: true},
+				Sandbox:            snapshot.SMSSandbox{Read: ok("sns:GetSMSSandboxAccountStatus"), InSandbox: true, DestinationsRead: ok("sns:ListSMSSandboxPhoneNumbers"), VerifiedDestinationCount: 1},
+				OriginationNumbers: snapshot.OriginationNumbers{Read: ok("sns:ListOriginationNumbers"), Numbers: []snapshot.OriginationNumber{{Country: "US", Status: "ACTIVE", RouteType: "Transactional", SMS: true}}},
+				OptOuts:            snapshot.OptOuts{Read: ok("sns:ListPhoneNumbersOptedOut")},
+			},
+		},
+		Email: []snapshot.EmailState{{
+			Region: "us-east-1",
+			Account: snapshot.SESAccount{
+				Read: ok("ses:GetAccount"), ProductionAccessEnabled: true, SendingEnabled: true,
+				EnforcementStatus: "HEALTHY", Max24HourSend: 50000, SentLast24Hours: 1200,
+			},
+			Identities: []snapshot.EmailIdentity{
+				{Name: "example.com", Read: ok("ses:GetEmailIdentity"), Exists: true, VerifiedForSending: true, VerificationStatus: "SUCCESS", DKIMStatus: "SUCCESS"},
+				{Name: "partners.example.net", Read: ok("ses:GetEmailIdentity"), Exists: true, VerificationStatus: "PENDING", DKIMStatus: "PENDING"},
+			},
+			Suppression: snapshot.Suppression{Read: ok("ses:ListSuppressedDestinations"), Count: 1},
+		}},
+		Pools: []snapshot.Pool{customers(), staff(), legacyApp(), partners(), fieldOps()},
+	}
+}
+
+// customers is a well-configured pool whose problems are the users'.
+func customers() snapshot.Pool {
+	p := pool("us-east-1_DemoCust1", "customers", "us-east-1", emailThenPhone())
+	p.MFA = snapshot.PoolMFA{Configuration: "OPTIONAL", Read: ok("cognito-idp:GetUserPoolMfaConfig"), SMSEnabled: true, EmailEnabled: true, TOTPEnabled: true}
+	p.SMS = smsConfig("us-east-1", "")
+	p.Email = developer("us-east-1", "example.com")
+	p.Clients.Items = []snapshot.Client{
+		client("1example23456789web", "web-app", false, "ENABLED"),
+		client("4example56789backend", "backend-service", true, "LEGACY"),
+	}
+	// This pool's verdicts depend on MFA, so it was scanned with --with-mfa;
+	// judy's MFA state could not be read.
+	noMFA := mfaRead()
+	p.Users = []snapshot.User{
+		mfa(user("alice", confirmed, withEmail(true)), noMFA),
+		user("bob", confirmed),
+		mfa(user("carol", snapshot.StatusForceChangePassword, withEmail(true)), noMFA),
+		mfa(user("dave", snapshot.StatusUnconfirmed, withEmail(false)), noMFA),
+		mfa(disabled(user("erin", confirmed, withEmail(true))), noMFA),
+		mfa(suppressed(user("frank", confirmed, withEmail(true))), noMFA),
+		mfa(user("grace", confirmed, withPhone("1", "US", "0142", true)), noMFA),
+		mfa(optedOut(user("heidi", confirmed, withPhone("44", "GB", "0957", true))), noMFA),
+		mfa(user("ivan", snapshot.StatusExternalProvider, withEmail(true)), noMFA),
+		mfa(user("judy", confirmed, withPhone("44", "GB", "0311", true)), snapshot.UserMFA{Read: snapshot.Source{
+			Status: snapshot.SourceThrottled, Action: "cognito-idp:AdminGetUser", Error: "TooManyRequestsException: Rate exceeded",
+		}}),
+		mfa(user("kate", confirmed, withPhone("44", "GB", "0412", true)), mfaRead(snapshot.MFASMS)),
+		mfa(user("liam", confirmed, withEmail(true), withPhone("44", "GB", "0519", false)), mfaRead(snapshot.MFAEmail)),
+		mfa(user("mallory", snapshot.StatusResetRequired, withEmail(true)), noMFA),
+		mfa(user("nina", "COMPROMISED", withEmail(true)), noMFA),
+	}
+	return finish(p)
+}
+
+// staff turned self-service recovery off.
+func staff() snapshot.Pool {
+	p := pool("us-east-1_DemoStaf2", "staff", "us-east-1", []snapshot.RecoveryMechanism{{Name: snapshot.MechanismAdminOnly, Priority: 1}})
+	p.AllowAdminCreateUserOnly = true
+	p.Clients.Items = []snapshot.Client{client("7example89staffportal", "staff-portal", false, "ENABLED")}
+	p.Users = []snapshot.User{
+		user("olivia", confirmed, withEmail(true)),
+		user("peggy", confirmed, withEmail(false)),
+	}
+	return finish(p)
+}
+
+// legacyApp has no AccountRecoverySetting and no SMS configuration, and
+// sends its large user base's email through Cognito's daily-capped default.
+func legacyApp() snapshot.Pool {
+	p := pool("us-east-1_DemoLeg3", "legacy-app", "us-east-1", nil)
+	p.AccountRecovery = snapshot.AccountRecovery{Configured: false}
+	p.EstimatedUsers = 25000
+	p.Clients.Items = []snapshot.Client{client("2example34legacyweb", "legacy-web", false, "LEGACY")}
+	p.Users = []snapshot.User{
+		user("quentin", confirmed, withEmail(true), withPhone("44", "GB", "0620", true)),
+		user("rupert", confirmed, withEmail(true)),
+	}
+	return finish(p)
+}
+
+// partners sends from an SES identity that was never verified.
+func partners() snapshot.Pool {
+	p := pool("us-east-1_DemoPart4", "partners", "us-east-1", []snapshot.RecoveryMechanism{{Name: snapshot.MechanismEmail, Priority: 1}})
+	p.Email = developer("us-east-1", "partners.example.net")
+	p.Clients.Items = []snapshot.Client{client("5example67partnerapi", "partner-portal", false, "ENABLED")}
+	p.Users = []snapshot.User{
+		user("sybil", confirmed, withEmail(true)),
+		user("trent", confirmed, withPhone("1", "US", "0177", true)),
+	}
+	return finish(p)
+}
+
+// fieldOps texts its users through a region still in the SMS sandbox.
+func fieldOps() snapshot.Pool {
+	p := pool("us-east-1_DemoFld5", "field-ops", "us-east-1", []snapshot.RecoveryMechanism{{Name: snapshot.MechanismPhone, Priority: 1}})
+	p.SMS = smsConfig("us-west-2", "us-west-2")
+	p.SMSConfigurationFailure = "SNSSandbox"
+	p.Clients.Items = []snapshot.Client{client("3example45fieldapp", "field-app", false, "ENABLED")}
+	verifiedInSandbox := user("uma", confirmed, withPhone("1", "US", "0188", true))
+	verifiedInSandbox.Phone.SandboxVerified = true
+	p.Users = []snapshot.User{
+		verifiedInSandbox,
+		user("victor", confirmed, withPhone("1", "US", "0199", true)),
+	}
+	return finish(p)
+}
+
+// euWest1 is a region where the scanning role may not read SNS, and whose
+// SES account never left the sandbox and has been shut down.
+func euWest1() snapshot.Region {
+	denied := func(action string) snapshot.Source {
+		return snapshot.Source{Status: snapshot.SourceDenied, Action: action, Error: "AccessDenied: not authorized to perform " + action}
+	}
+	p := pool("eu-west-1_DemoShop6", "eu-shop", "eu-west-1", phoneThenEmail())
+	p.SMS = smsConfig("eu-west-1", "")
+	p.Email = developer("eu-west-1", "shop.example.org")
+	p.Clients.Items = []snapshot.Client{client("6example78shopweb", "shop-web", false, "ENABLED")}
+	p.Users = []snapshot.User{
+		user("walter", confirmed, withPhone("33", "FR", "0231", true)),
+		user("xena", confirmed, withEmail(true)),
+	}
+	return snapshot.Region{
+		Name:      "eu-west-1",
+		PoolsRead: ok("cognito-idp:ListUserPools"),
+		SMS: []snapshot.SMSState{{
+			Region:             "eu-west-1",
+			Attributes:         snapshot.SMSAttributes{Read: denied("sns:GetSMSAttributes")},
+			Sandbox:            snapshot.SMSSandbox{Read: denied("sns:GetSMSSandboxAccountStatus"), DestinationsRead: denied("sns:ListSMSSandboxPhoneNumbers")},
+			OriginationNumbers: snapshot.OriginationNumbers{Read: denied("sns:ListOriginationNumbers")},
+			OptOuts:            snapshot.OptOuts{Read: denied("sns:ListPhoneNumbersOptedOut")},
+		}},
+		Email: []snapshot.EmailState{{
+			Region: "eu-west-1",
+			Account: snapshot.SESAccount{
+				Read: ok("ses:GetAccount"), ProductionAccessEnabled: false, SendingEnabled: false,
+				EnforcementStatus: "SHUTDOWN", Max24HourSend: 200,
+			},
+			Identities:  []snapshot.EmailIdentity{{Name: "shop.example.org", Read: ok("ses:GetEmailIdentity"), Exists: true, VerifiedForSending: true, VerificationStatus: "SUCCESS", DKIMStatus: "SUCCESS"}},
+			Suppression: snapshot.Suppression{Read: ok("ses:ListSuppressedDestinations")},
+		}},
+		Pools: []snapshot.Pool{finish(p)},
+	}
+}
+
+const confirmed = snapshot.StatusConfirmed
+
+func ok(action string) snapshot.Source {
+	return snapshot.Source{Status: snapshot.SourceOK, Action: action}
+}
+
+func emailThenPhone() []snapshot.RecoveryMechanism {
+	return []snapshot.RecoveryMechanism{{Name: snapshot.MechanismEmail, Priority: 1}, {Name: snapshot.MechanismPhone, Priority: 2}}
+}
+
+func phoneThenEmail() []snapshot.RecoveryMechanism {
+	return []snapshot.RecoveryMechanism{{Name: snapshot.MechanismPhone, Priority: 1}, {Name: snapshot.MechanismEmail, Priority: 2}}
+}
+
+func pool(id, name, region string, mechanisms []snapshot.RecoveryMechanism) snapshot.Pool {
+	return snapshot.Pool{PoolSettings: snapshot.PoolSettings{
+		ID:     id,
+		Name:   name,
+		ARN:    "arn:aws:cognito-idp:" + region + ":" + Account + ":userpool/" + id,
+		Region: region,
+		Read:   ok("cognito-idp:DescribeUserPool"),
+		Tier:   "ESSENTIALS",
+		AccountRecovery: snapshot.AccountRecovery{
+			Configured: mechanisms != nil,
+			Mechanisms: mechanisms,
+		},
+		AutoVerifiedAttributes:        []string{"email"},
+		VerifyBeforeUpdate:            []string{"email"},
+		TemporaryPasswordValidityDays: 7,
+		MFA:                           snapshot.PoolMFA{Configuration: "OFF", Read: ok("cognito-idp:GetUserPoolMfaConfig")},
+		Email:                         snapshot.EmailConfig{SendingAccount: snapshot.EmailCognitoDefault},
+		SMS:                           snapshot.SMSConfig{Region: region},
+		Clients:                       snapshot.Clients{Read: ok("cognito-idp:ListUserPoolClients")},
+	}}
+}
+
+// finish fills what every demo pool shares: user counts, a complete listing
+// and the MFA source of users that did not set one.
+func finish(p snapshot.Pool) snapshot.Pool {
+	for i := range p.Users {
+		if p.Users[i].MFA.Read.Status == "" {
+			p.Users[i].MFA.Read = snapshot.Source{Status: snapshot.SourceNotApplicable, Action: "cognito-idp:AdminGetUser"}
+		}
+	}
+	if p.EstimatedUsers == 0 {
+		p.EstimatedUsers = int64(len(p.Users))
+	}
+	p.UsersRead = ok("cognito-idp:ListUsers")
+	p.UsersListed = int64(len(p.Users))
+	return p
+}
+
+func smsConfig(region, snsRegion string) snapshot.SMSConfig {
+	return snapshot.SMSConfig{
+		Configured:    true,
+		SNSCallerARN:  "arn:aws:iam::" + Account + ":role/service-role/CognitoSMSRole",
+		ExternalIDSet: true,
+		SNSRegion:     snsRegion,
+		Region:        region,
+	}
+}
+
+func developer(region, identity string) snapshot.EmailConfig {
+	return snapshot.EmailConfig{
+		SendingAccount: snapshot.EmailDeveloper,
+		SourceARN:      "arn:aws:ses:" + region + ":" + Account + ":identity/" + identity,
+		SESRegion:      region,
+		Identity:       identity,
+	}
+}
+
+func client(id, name string, secret bool, preventErrors string) snapshot.Client {
+	return snapshot.Client{
+		ID:                         id,
+		Name:                       name,
+		Read:                       ok("cognito-idp:DescribeUserPoolClient"),
+		HasSecret:                  secret,
+		PreventUserExistenceErrors: preventErrors,
+		ExplicitAuthFlows:          []string{"ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"},
+	}
+}
+
+type userOption func(*snapshot.User)
+
+func user(name, status string, opts ...userOption) snapshot.User {
+	u := snapshot.User{
+		Username:       name,
+		Sub:            fakeSub(name),
+		Status:         status,
+		Enabled:        true,
+		CreatedAt:      takenAt.AddDate(0, -6, 0),
+		LastModifiedAt: takenAt.AddDate(0, -1, 0),
+	}
+	for _, o := range opts {
+		o(&u)
+	}
+	return u
+}
+
+func withEmail(verified bool) userOption {
+	return func(u *snapshot.User) {
+		u.Email = snapshot.Email{Present: true, Verified: verified, Masked: u.Username[:1] + "***@e***.com"}
+	}
+}
+
+func withPhone(callingCode, country, last4 string, verified bool) userOption {
+	return func(u *snapshot.User) {
+		u.Phone = snapshot.Phone{Present: true, Verified: verified, Masked: "+*******" + last4, CallingCode: callingCode, Country: country}
+	}
+}
+
+func disabled(u snapshot.User) snapshot.User { u.Enabled = false; return u }
+
+func suppressed(u snapshot.User) snapshot.User {
+	u.Email.Suppressed, u.Email.SuppressionReason = true, "BOUNCE"
+	return u
+}
+
+func optedOut(u snapshot.User) snapshot.User { u.Phone.OptedOut = true; return u }
+
+func mfa(u snapshot.User, m snapshot.UserMFA) snapshot.User { u.MFA = m; return u }
+
+func mfaRead(methods ...string) snapshot.UserMFA {
+	m := snapshot.UserMFA{Read: ok("cognito-idp:AdminGetUser"), Methods: methods}
+	if len(methods) > 0 {
+		m.Preferred = methods[0]
+	}
+	return m
+}
+
+// fakeSub derives a stable, obviously synthetic sub from a name.
+func fakeSub(name string) string {
+	const hex = "0123456789abcdef"
+	b := []byte("00000000-0000-4000-8000-000000000000")
+	for i, j := 0, 0; i < len(b) && j < len(name)*4; i++ {
+		if b[i] == '-' {
+			continue
+		}
+		b[i] = hex[(int(name[j%len(name)])+j)%16]
+		j++
+	}
+	return string(b)
+}
