@@ -1,0 +1,80 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/spf13/cobra"
+
+	"github.com/recoverscan/recoverscan/collector"
+)
+
+// awsFlags select what to collect and how to reach AWS.
+type awsFlags struct {
+	regions []string
+	pools   []string
+	profile string
+	withMFA bool
+}
+
+func (f *awsFlags) register(cmd *cobra.Command) {
+	cmd.Flags().StringArrayVar(&f.regions, "region", nil, "AWS region to scan (repeatable)")
+	cmd.Flags().StringArrayVar(&f.pools, "pool", nil, "only this user pool id (repeatable; default: every pool in the region)")
+	cmd.Flags().StringVar(&f.profile, "profile", "", "AWS shared-config profile (default: the standard credential chain)")
+	cmd.Flags().BoolVar(&f.withMFA, "with-mfa", false, "read each user's MFA settings with AdminGetUser where a verdict depends on them\n(counts towards monthly active users; without it such verdicts are indeterminate)")
+}
+
+// resolveRegions fills the regions from --pool ids (whose prefix is their
+// region) when no --region was given.
+func (f *awsFlags) resolveRegions() error {
+	if len(f.regions) > 0 {
+		return nil
+	}
+	seen := map[string]bool{}
+	for _, id := range f.pools {
+		region, _, ok := strings.Cut(id, "_")
+		if !ok || region == "" {
+			return &flagError{fmt.Errorf("--pool %q: a user pool id looks like us-east-1_AbCdEf123", id)}
+		}
+		if !seen[region] {
+			seen[region] = true
+			f.regions = append(f.regions, region)
+		}
+	}
+	if len(f.regions) == 0 {
+		return &flagError{errors.New("say which regions to scan: --region REGION (repeatable) or --pool POOL-ID")}
+	}
+	return nil
+}
+
+// load builds the AWS configuration and checks that credentials exist, so a
+// missing login is one clear error instead of every source being denied.
+func (f *awsFlags) load(ctx context.Context) (aws.Config, error) {
+	opts := []func(*config.LoadOptions) error{config.WithRegion(f.regions[0])}
+	if f.profile != "" {
+		opts = append(opts, config.WithSharedConfigProfile(f.profile))
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		return aws.Config{}, &exitError{code: exitIncomplete, err: fmt.Errorf("AWS configuration: %w", err)}
+	}
+	if _, err := cfg.Credentials.Retrieve(ctx); err != nil {
+		return aws.Config{}, &exitError{code: exitIncomplete, err: fmt.Errorf("no usable AWS credentials (set AWS_PROFILE, run 'aws sso login', or export AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY): %w", err)}
+	}
+	return cfg, nil
+}
+
+func (f *awsFlags) options() collector.Options {
+	return collector.Options{
+		Regions: f.regions,
+		PoolIDs: f.pools,
+		WithMFA: f.withMFA,
+		Version: version(),
+		Logger:  slog.Default(),
+	}
+}

@@ -1,0 +1,70 @@
+// Command recoverscan finds the Amazon Cognito users who could not receive a
+// password-recovery code, and the settings that stop or endanger delivery.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// Exit codes. Documented in the README; scripts depend on them.
+const (
+	exitOK         = 0 // complete, nothing at or above --fail-on
+	exitFindings   = 1 // findings at or above --fail-on
+	exitUsage      = 2 // bad usage or input: flags, snapshot, policies
+	exitIncomplete = 3 // could not evaluate everything: unread sources, AWS errors
+)
+
+// exitError carries an exit code with an error worth printing.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+func usageError(format string, args ...any) error {
+	return &exitError{code: exitUsage, err: fmt.Errorf(format, args...)}
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// run executes the command line and returns the exit code.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	cmd := newRootCommand(stdout, stderr)
+	cmd.SetArgs(args)
+	err := cmd.ExecuteContext(ctx)
+	if err == nil {
+		return exitOK
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.err != nil && !errors.Is(ee.err, errSilent) {
+			fmt.Fprintln(stderr, "recoverscan: "+ee.err.Error())
+		}
+		if ee.code == exitUsage && isFlagError(ee.err) {
+			fmt.Fprintln(stderr, "Run 'recoverscan --help' for usage.")
+		}
+		return ee.code
+	}
+	fmt.Fprintln(stderr, "recoverscan: "+err.Error())
+	if isFlagError(err) {
+		fmt.Fprintln(stderr, "Run 'recoverscan --help' for usage.")
+		return exitUsage
+	}
+	return exitIncomplete
+}
+
+// errSilent marks an exit whose reason was already reported.
+var errSilent = errors.New("silent")

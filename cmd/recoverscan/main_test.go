@@ -1,0 +1,149 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// runCLI runs the command line in-process.
+func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code = run(context.Background(), args, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func TestVersion(t *testing.T) {
+	code, out, _ := runCLI(t, "version")
+	if code != exitOK || !strings.HasPrefix(out, "recoverscan ") {
+		t.Fatalf("version: code %d, output %q", code, out)
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"unknown flag", []string{"scan", "--regoin", "us-east-1"}, "unknown flag: --regoin"},
+		{"unknown command", []string{"scna"}, "unknown command"},
+		{"nothing to scan", []string{"scan"}, "--region REGION"},
+		{"bad format", []string{"demo", "--format", "xml"}, `--format "xml"`},
+		{"bad fail-on", []string{"demo", "--fail-on", "severe"}, "--fail-on"},
+		{"snapshot and region", []string{"scan", "--snapshot", "x.json", "--region", "us-east-1"}, "cannot be combined"},
+		{"collect without output", []string{"collect", "--region", "us-east-1"}, "-o FILE"},
+		{"stray argument", []string{"rules", "extra"}, "unknown command"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, stderr := runCLI(t, tt.args...)
+			if code != exitUsage {
+				t.Errorf("exit code %d, want %d; stderr: %s", code, exitUsage, stderr)
+			}
+			if !strings.Contains(stderr, tt.want) {
+				t.Errorf("stderr %q does not mention %q", stderr, tt.want)
+			}
+			if !strings.Contains(stderr, "Did you mean") && strings.Count(strings.TrimSpace(stderr), "\n") > 1 {
+				t.Errorf("usage errors should be short, got:\n%s", stderr)
+			}
+		})
+	}
+}
+
+func TestBadSnapshots(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	tests := []struct {
+		name, path, want string
+	}{
+		{"missing", filepath.Join(dir, "nope.json"), "no such file"},
+		{"not json", write("text.json", "hello"), "not a snapshot"},
+		{"truncated", write("cut.json", `{"schema_version":1,"taken_at":"2026-01-01T00:00:00Z","tool":{"name":"x","version":"1"},"pseudonymized":false,"accounts":[{"id":"1","identity_read":`), "truncated"},
+		{"future version", write("v9.json", `{"schema_version":9,"accounts":[]}`), "newer recoverscan"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, stderr := runCLI(t, "scan", "--snapshot", tt.path)
+			if code != exitUsage {
+				t.Errorf("exit code %d, want %d; stderr: %s", code, exitUsage, stderr)
+			}
+			if !strings.Contains(stderr, tt.want) {
+				t.Errorf("stderr %q does not mention %q", stderr, tt.want)
+			}
+		})
+	}
+}
+
+func TestDemo(t *testing.T) {
+	code, out, stderr := runCLI(t, "demo")
+	if code != exitOK {
+		t.Fatalf("demo: exit %d\n%s", code, stderr)
+	}
+	for _, want := range []string{"customers", "RC-USER-001", "cannot"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("demo table does not mention %q", want)
+		}
+	}
+}
+
+func TestDemoFailOn(t *testing.T) {
+	code, _, stderr := runCLI(t, "demo", "--fail-on", "critical")
+	if code != exitFindings {
+		t.Fatalf("demo --fail-on critical: exit %d, want %d\n%s", code, exitFindings, stderr)
+	}
+}
+
+func TestDemoSnapshotRoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	snap := filepath.Join(dir, "demo.json")
+	sarif := filepath.Join(dir, "out.sarif")
+	if code, _, stderr := runCLI(t, "demo", "--write-snapshot", snap, "--format", "json", "-o", filepath.Join(dir, "demo-report.json")); code != exitOK {
+		t.Fatalf("demo --write-snapshot: exit %d\n%s", code, stderr)
+	}
+	// The demo world has a region whose SNS state could not be read, so an
+	// honest scan of it is incomplete.
+	code, _, stderr := runCLI(t, "scan", "--snapshot", snap, "--format", "sarif", "-o", sarif)
+	if code != exitIncomplete {
+		t.Fatalf("scan --snapshot: exit %d, want %d\n%s", code, exitIncomplete, stderr)
+	}
+	for _, p := range []string{snap, sarif} {
+		info, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if perm := info.Mode().Perm(); perm != 0o600 {
+			t.Errorf("%s has permissions %o, want 600", filepath.Base(p), perm)
+		}
+	}
+	a, _ := os.ReadFile(filepath.Join(dir, "demo-report.json"))
+	code, b, _ := runCLI(t, "scan", "--snapshot", snap, "--format", "json")
+	if code != exitIncomplete {
+		t.Fatalf("scan --snapshot --format json: exit %d", code)
+	}
+	if string(a) != b {
+		t.Error("the demo report differs from a scan of the demo snapshot")
+	}
+}
+
+func TestRules(t *testing.T) {
+	code, out, stderr := runCLI(t, "rules")
+	if code != exitOK {
+		t.Fatalf("rules: exit %d\n%s", code, stderr)
+	}
+	for _, want := range []string{"RC-USER-001", "RC-POOL-001", "RC-CLIENT-001", "RC-SMS-001", "RC-EMAIL-001"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("rules does not list %s", want)
+		}
+	}
+}

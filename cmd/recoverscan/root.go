@@ -1,0 +1,75 @@
+package main
+
+import (
+	"errors"
+	"io"
+	"log/slog"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+// flagError is a usage mistake on the command line.
+type flagError struct{ err error }
+
+func (e *flagError) Error() string { return e.err.Error() }
+func (e *flagError) Unwrap() error { return e.err }
+
+func isFlagError(err error) bool {
+	var fe *flagError
+	return errors.As(err, &fe) || strings.HasPrefix(err.Error(), "unknown command") ||
+		strings.Contains(err.Error(), "accepts ") || strings.Contains(err.Error(), "requires at least")
+}
+
+// globalFlags are the flags every command shares.
+type globalFlags struct {
+	logLevel string
+	noColor  bool
+}
+
+func newRootCommand(stdout, stderr io.Writer) *cobra.Command {
+	g := &globalFlags{}
+	root := &cobra.Command{
+		Use:   "recoverscan",
+		Short: "Find the Cognito users who could not receive a password-recovery code",
+		Long: `recoverscan audits Amazon Cognito user pools for password recovery.
+
+It snapshots pools, app clients, users (whether they have a verified email
+address or phone number, never the values) and the account's SMS and email
+state, evaluates Rego rules against the snapshot, and reports every user who
+could not receive a ForgotPassword code and every setting that stops or
+endangers delivery, as a table, JSON or SARIF for GitHub code scanning.
+
+It only reads: it never calls ForgotPassword or anything that sends a message.`,
+		Example: `  recoverscan demo                                     # the built-in example world
+  recoverscan scan --region us-east-1                  # scan an account (AWS credential chain)
+  recoverscan scan --region us-east-1 --format sarif -o results.sarif
+  recoverscan collect --region us-east-1 -o snap.json  # snapshot only
+  recoverscan scan --snapshot snap.json --format json  # evaluate offline
+  recoverscan rules                                    # the rule catalogue`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			level := slog.LevelWarn
+			if err := level.UnmarshalText([]byte(g.logLevel)); err != nil {
+				return &flagError{errors.New("--log-level: want debug, info, warn or error")}
+			}
+			slog.SetDefault(slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})))
+			return nil
+		},
+	}
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &flagError{err} })
+	root.PersistentFlags().StringVar(&g.logLevel, "log-level", "warn", "diagnostics on stderr: debug, info, warn or error")
+	root.PersistentFlags().BoolVar(&g.noColor, "no-color", false, "never colour the table (default: colour when stdout is a terminal and NO_COLOR is unset)")
+	root.AddCommand(
+		newScanCommand(g),
+		newCollectCommand(g),
+		newDemoCommand(g),
+		newRulesCommand(g),
+		newVersionCommand(),
+	)
+	root.CompletionOptions.DisableDefaultCmd = true
+	return root
+}

@@ -1,0 +1,237 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/recoverscan/recoverscan/collector"
+	"github.com/recoverscan/recoverscan/collector/atomicfile"
+	"github.com/recoverscan/recoverscan/collector/snapshot"
+	"github.com/recoverscan/recoverscan/output"
+	"github.com/recoverscan/recoverscan/policies"
+)
+
+// reportFlags are the flags of commands that print a report.
+type reportFlags struct {
+	format   string
+	out      string
+	failOn   string
+	policies []string
+}
+
+func (f *reportFlags) register(cmd *cobra.Command) {
+	cmd.Flags().StringVarP(&f.format, "format", "f", "table", "output format: "+strings.Join(output.Formats(), ", "))
+	cmd.Flags().StringVarP(&f.out, "output", "o", "", "write the report to this file (atomically) instead of stdout")
+	cmd.Flags().StringVar(&f.failOn, "fail-on", "none", "exit 1 when a finding is at or above this severity: critical, high, medium, low or none")
+	cmd.Flags().StringArrayVar(&f.policies, "policy", nil, "directory of custom Rego rules (repeatable)")
+}
+
+// validate checks the flags before any work is done.
+func (f *reportFlags) validate() error {
+	if !validFormat(f.format) {
+		return &flagError{fmt.Errorf("--format %q: want one of %s", f.format, strings.Join(output.Formats(), ", "))}
+	}
+	if f.failOn != "none" {
+		if _, err := policies.ParseSeverity(f.failOn); err != nil {
+			return &flagError{fmt.Errorf("--fail-on: %w", err)}
+		}
+	}
+	return nil
+}
+
+func validFormat(f string) bool {
+	for _, v := range output.Formats() {
+		if v == f {
+			return true
+		}
+	}
+	return false
+}
+
+type scanFlags struct {
+	reportFlags
+	awsFlags
+	snapshot     string
+	saveSnapshot string
+}
+
+func newScanCommand(g *globalFlags) *cobra.Command {
+	f := &scanFlags{}
+	cmd := &cobra.Command{
+		Use:   "scan",
+		Short: "Scan an AWS account (or a saved snapshot) and report recovery problems",
+		Long: `Scan collects a snapshot of the given regions with the standard AWS credential
+chain (environment, profiles, SSO, web identity, instance roles; AWS_ENDPOINT_URL
+is honoured) and evaluates the rules against it as it streams in. With
+--snapshot it evaluates a snapshot taken earlier by 'recoverscan collect', offline.`,
+		Example: `  recoverscan scan --region us-east-1
+  recoverscan scan --region us-east-1 --region eu-west-1 --pool us-east-1_AbCdEf123
+  recoverscan scan --region us-east-1 --format sarif -o results.sarif --fail-on high
+  recoverscan scan --snapshot snap.json --format json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := f.validate(); err != nil {
+				return err
+			}
+			if f.snapshot != "" && (len(f.regions) > 0 || len(f.pools) > 0 || f.withMFA || f.saveSnapshot != "") {
+				return &flagError{errors.New("--snapshot evaluates a saved snapshot: it cannot be combined with --region, --pool, --with-mfa or --save-snapshot")}
+			}
+			if f.snapshot == "" && len(f.regions) == 0 && len(f.pools) == 0 {
+				return &flagError{errors.New("say what to scan: --region REGION (repeatable), --pool POOL-ID, or --snapshot FILE")}
+			}
+			if f.snapshot == "" {
+				if err := f.resolveRegions(); err != nil {
+					return err
+				}
+			}
+			engine, err := newEngine(cmd.Context(), f.policies)
+			if err != nil {
+				return err
+			}
+			var report *policies.Report
+			if f.snapshot != "" {
+				report, err = evaluateFile(cmd.Context(), engine, f.snapshot)
+			} else {
+				report, err = scanLive(cmd.Context(), engine, &f.awsFlags, f.saveSnapshot)
+			}
+			if err != nil {
+				return err
+			}
+			return writeReport(cmd, g, &f.reportFlags, report)
+		},
+	}
+	f.reportFlags.register(cmd)
+	f.awsFlags.register(cmd)
+	cmd.Flags().StringVar(&f.snapshot, "snapshot", "", "evaluate this snapshot file instead of scanning AWS")
+	cmd.Flags().StringVar(&f.saveSnapshot, "save-snapshot", "", "also keep the collected snapshot in this file")
+	return cmd
+}
+
+// newEngine loads the rules; a broken custom rule is bad input.
+func newEngine(ctx context.Context, dirs []string) (*policies.Engine, error) {
+	e, err := policies.New(ctx, policies.Options{PolicyDirs: dirs})
+	if err != nil {
+		return nil, &exitError{code: exitUsage, err: err}
+	}
+	return e, nil
+}
+
+// evaluateFile evaluates a saved snapshot.
+func evaluateFile(ctx context.Context, e *policies.Engine, path string) (*policies.Report, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, &exitError{code: exitUsage, err: fmt.Errorf("snapshot: %w", err)}
+	}
+	defer f.Close()
+	r, err := e.Evaluate(ctx, f)
+	if err != nil {
+		return nil, evalError(path, err)
+	}
+	return r, nil
+}
+
+// evalError classifies an evaluation error: a malformed snapshot is bad
+// input, anything else means the scan could not be evaluated.
+func evalError(path string, err error) error {
+	var fe *snapshot.FormatError
+	if errors.As(err, &fe) {
+		return &exitError{code: exitUsage, err: fmt.Errorf("%s: %w", path, err)}
+	}
+	return &exitError{code: exitIncomplete, err: err}
+}
+
+// errEvaluationStopped tells the collector its reader went away.
+var errEvaluationStopped = errors.New("evaluation stopped")
+
+// scanLive collects and evaluates at once: the collector writes the snapshot
+// into a pipe the engine reads, so users stream from AWS to findings.
+func scanLive(ctx context.Context, e *policies.Engine, af *awsFlags, savePath string) (*policies.Report, error) {
+	cfg, err := af.load(ctx)
+	if err != nil {
+		return nil, err
+	}
+	pr, pw := io.Pipe()
+	var sink io.Writer = pw
+	var saved *atomicfile.File
+	if savePath != "" {
+		if saved, err = atomicfile.Create(savePath); err != nil {
+			return nil, &exitError{code: exitUsage, err: err}
+		}
+		defer saved.Abort()
+		sink = io.MultiWriter(pw, saved)
+	}
+	collected := make(chan error, 1)
+	go func() {
+		w := snapshot.NewWriter(sink)
+		err := collector.Collect(ctx, cfg, af.options(), w)
+		pw.CloseWithError(err)
+		collected <- err
+	}()
+	report, evalErr := e.Evaluate(ctx, pr)
+	_ = pr.CloseWithError(errEvaluationStopped)
+	collectErr := <-collected
+	switch {
+	case collectErr != nil && !errors.Is(collectErr, errEvaluationStopped):
+		return nil, &exitError{code: exitIncomplete, err: fmt.Errorf("collect: %w", collectErr)}
+	case evalErr != nil:
+		return nil, &exitError{code: exitIncomplete, err: evalErr}
+	}
+	if saved != nil {
+		if err := saved.Commit(); err != nil {
+			return nil, &exitError{code: exitIncomplete, err: err}
+		}
+	}
+	return report, nil
+}
+
+// writeReport renders the report and decides the exit code.
+func writeReport(cmd *cobra.Command, g *globalFlags, f *reportFlags, r *policies.Report) error {
+	r.Version = version()
+	opts := output.Options{}
+	if f.out != "" {
+		file, err := atomicfile.Create(f.out)
+		if err != nil {
+			return &exitError{code: exitUsage, err: err}
+		}
+		defer file.Abort()
+		if err := output.Write(file, f.format, r, opts); err != nil {
+			return &exitError{code: exitIncomplete, err: fmt.Errorf("write report: %w", err)}
+		}
+		if err := file.Commit(); err != nil {
+			return &exitError{code: exitIncomplete, err: err}
+		}
+	} else {
+		opts.Color = useColor(cmd.OutOrStdout(), g.noColor)
+		if err := output.Write(cmd.OutOrStdout(), f.format, r, opts); err != nil {
+			return &exitError{code: exitIncomplete, err: fmt.Errorf("write report: %w", err)}
+		}
+	}
+	return exitFor(r, f.failOn)
+}
+
+// exitFor maps a report to the exit code: findings at or above the
+// threshold win, then an incomplete scan.
+func exitFor(r *policies.Report, failOn string) error {
+	if failOn != "none" {
+		threshold, _ := policies.ParseSeverity(failOn)
+		n := 0
+		for _, f := range r.Findings {
+			if f.Verdict == policies.Fail && f.Severity.Rank() >= threshold.Rank() {
+				n++
+			}
+		}
+		if n > 0 {
+			return &exitError{code: exitFindings, err: fmt.Errorf("%d findings at or above %s", n, threshold)}
+		}
+	}
+	if r.Incomplete() {
+		return &exitError{code: exitIncomplete, err: errors.New("the scan is incomplete: some facts could not be read (see the report); grant the permissions it names")}
+	}
+	return nil
+}
