@@ -16,6 +16,7 @@ import (
 	"io"
 	"log/slog"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -53,6 +54,9 @@ type Options struct {
 	Logger *slog.Logger
 	// Progress, if set, is called as users are listed.
 	Progress func(ev ProgressEvent)
+	// UserFilter, if set, is a ListUsers filter expression (see
+	// UserFilter) that limits the users listed, e.g. to explain one user.
+	UserFilter string
 	// PseudonymKey, if set, replaces usernames and subs with a keyed
 	// hash so that a snapshot can be shared.
 	PseudonymKey []byte
@@ -245,4 +249,33 @@ func (a *account) report(src snapshot.Source, attrs ...any) {
 	}
 	args := append([]any{"action", src.Action, "status", string(src.Status), "error", src.Error}, attrs...)
 	a.log.Warn("source not read", args...)
+}
+
+// UserFilter returns the ListUsers filter that finds one user by username,
+// or by sub when the value looks like one.
+func UserFilter(user string) string {
+	attr := "username"
+	if looksLikeSub(user) {
+		attr = "sub"
+	}
+	escaped := strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(user)
+	return fmt.Sprintf(`%s = "%s"`, attr, escaped)
+}
+
+// looksLikeSub reports whether s has the shape of a Cognito sub (a UUID).
+func looksLikeSub(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i, c := range s {
+		switch {
+		case i == 8 || i == 13 || i == 18 || i == 23:
+			if c != '-' {
+				return false
+			}
+		case !strings.ContainsRune("0123456789abcdefABCDEF", c):
+			return false
+		}
+	}
+	return true
 }

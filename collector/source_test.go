@@ -58,3 +58,17 @@ func TestFailedRedactsContactData(t *testing.T) {
 		t.Errorf("failed() = %+v", src)
 	}
 }
+
+func TestUserFilter(t *testing.T) {
+	tests := map[string]string{
+		"alice":                                `username = "alice"`,
+		`we"ird\name`:                          `username = "we\"ird\\name"`,
+		"0f8fad5b-d9cb-469f-a165-70867728950e": `sub = "0f8fad5b-d9cb-469f-a165-70867728950e"`,
+		"0f8fad5b-d9cb-469f-a165-70867728950":  `username = "0f8fad5b-d9cb-469f-a165-70867728950"`,
+	}
+	for in, want := range tests {
+		if got := UserFilter(in); got != want {
+			t.Errorf("UserFilter(%q) = %s, want %s", in, got, want)
+		}
+	}
+}

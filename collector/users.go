@@ -35,9 +35,11 @@ func (a *account) collectPool(ctx context.Context, c *clients, p *snapshot.PoolS
 	var listed int64
 	read := ok(actListUsers)
 	// No AttributesToGet: asking for attributes some users lack fails.
-	pager := cip.NewListUsersPaginator(c.cognito, &cip.ListUsersInput{
-		UserPoolId: aws.String(p.ID), Limit: aws.Int32(60),
-	})
+	in := &cip.ListUsersInput{UserPoolId: aws.String(p.ID), Limit: aws.Int32(60)}
+	if a.opts.UserFilter != "" {
+		in.Filter = aws.String(a.opts.UserFilter)
+	}
+	pager := cip.NewListUsersPaginator(c.cognito, in)
 	for pager.HasMorePages() {
 		out, err := pager.NextPage(ctx)
 		if err != nil {
