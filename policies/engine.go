@@ -36,6 +36,7 @@ type Engine struct {
 	workers  int
 
 	user, pool, client *preparedKind
+	explainState
 }
 
 // preparedKind is the prepared query for one input kind and the rules its

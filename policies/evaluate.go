@@ -20,7 +20,13 @@ const chunkSize = 256
 
 // Evaluate reads a snapshot from r and evaluates every rule against it.
 func (e *Engine) Evaluate(ctx context.Context, r io.Reader) (*Report, error) {
-	ev := &evaluation{e: e, ctx: ctx, report: &Report{Tool: "recoverscan", Rules: e.Rules()}}
+	return e.evaluate(ctx, r, &evaluation{})
+}
+
+// evaluate runs an evaluation prepared by the caller (which may restrict it
+// to one pool or watch for one user).
+func (e *Engine) evaluate(ctx context.Context, r io.Reader, ev *evaluation) (*Report, error) {
+	ev.e, ev.ctx, ev.report = e, ctx, &Report{Tool: "recoverscan", Rules: e.Rules()}
 	err := snapshot.Walk(r, snapshot.Visitor{
 		Header:  ev.onHeader,
 		Region:  ev.onRegion,
@@ -46,6 +52,13 @@ type evaluation struct {
 	e      *Engine
 	ctx    context.Context
 	report *Report
+
+	// onlyPool, when set, restricts the evaluation to that pool.
+	onlyPool string
+	// watch, when set, is called for every user of the evaluated pools
+	// with the user's rule input, before the user is evaluated.
+	watch func(u *snapshot.User, input ast.Value) error
+	skip  bool // the current pool is outside onlyPool
 
 	takenAt string
 	account *snapshot.Account
@@ -108,6 +121,10 @@ func (ev *evaluation) problem(where string, s snapshot.Source) {
 func (ev *evaluation) onPool(p *snapshot.PoolSettings) error {
 	if ev.scope == nil {
 		return fmt.Errorf("snapshot: pool %s outside a region", p.ID)
+	}
+	ev.skip = ev.onlyPool != "" && p.ID != ev.onlyPool
+	if ev.skip {
+		return nil
 	}
 	settings := *p
 	ev.poolSettings = &settings
@@ -172,6 +189,14 @@ func (ev *evaluation) input(extra map[string]*ast.Term, keys ...string) ast.Valu
 }
 
 func (ev *evaluation) onUser(u *snapshot.User) error {
+	if ev.skip {
+		return nil
+	}
+	if ev.watch != nil {
+		if err := ev.watch(u, ev.userInput(u)); err != nil {
+			return err
+		}
+	}
 	ev.chunk = append(ev.chunk, *u)
 	if len(ev.chunk) >= chunkSize {
 		ev.flush()
@@ -198,8 +223,7 @@ func (ev *evaluation) evalUsers(users []snapshot.User) error {
 	out := make([]perUser, 0, len(users))
 	for i := range users {
 		u := &users[i]
-		in := ev.input(map[string]*ast.Term{"user": userTerm(u)}, "snapshot", "account", "pool", "sms", "email")
-		res, x, err := ev.e.user.eval(ev.ctx, in)
+		res, x, err := ev.e.user.eval(ev.ctx, ev.userInput(u))
 		if err != nil {
 			return fmt.Errorf("evaluate user rules for pool %s user %s: %w", ev.poolSettings.ID, u.Username, err)
 		}
@@ -239,7 +263,15 @@ func (ev *evaluation) evalUsers(users []snapshot.User) error {
 	return nil
 }
 
+// userInput is the input of the per-user rules for u.
+func (ev *evaluation) userInput(u *snapshot.User) ast.Value {
+	return ev.input(map[string]*ast.Term{"user": userTerm(u)}, "snapshot", "account", "pool", "sms", "email")
+}
+
 func (ev *evaluation) onPoolEnd(p *snapshot.PoolSettings, usersRead snapshot.Source, listed int64) error {
+	if ev.skip {
+		return nil
+	}
 	ev.flush()
 	if err := ev.group.Wait(); err != nil {
 		return err
@@ -284,18 +316,24 @@ func (ev *evaluation) addFinding(r result, res Resource) {
 		Verdict:        r.verdict,
 		Message:        r.message,
 		Resource:       res,
-		Remediation:    fillRemediation(r.rule.Remediation, res),
+		Remediation:    fillRemediation(r.rule.Remediation, res, p),
 		Evidence:       r.evidence,
 		BlocksRecovery: r.rule.BlocksRecovery,
 	})
 }
 
 // fillRemediation puts the resource's identifiers into the command shape.
-func fillRemediation(s string, res Resource) string {
+func fillRemediation(s string, res Resource, p *snapshot.PoolSettings) string {
 	if s == "" {
 		return s
 	}
 	pairs := []string{"<pool-id>", res.PoolID, "<region>", res.Region}
+	if r := p.SMS.Region; r != "" {
+		pairs = append(pairs, "<sms-region>", r)
+	}
+	if r := p.Email.SESRegion; r != "" {
+		pairs = append(pairs, "<ses-region>", r)
+	}
 	if res.Username != "" {
 		pairs = append(pairs, "<username>", res.Username)
 	}

@@ -46,7 +46,8 @@ It only reads: it never calls ForgotPassword or anything that sends a message.`,
   recoverscan scan --region us-east-1 --format sarif -o results.sarif
   recoverscan collect --region us-east-1 -o snap.json  # snapshot only
   recoverscan scan --snapshot snap.json --format json  # evaluate offline
-  recoverscan rules                                    # the rule catalogue`,
+  recoverscan rules                                    # the rule catalogue
+  recoverscan explain --pool us-east-1_AbCdEf123 --user alice  # one user's recovery path`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
@@ -68,6 +69,7 @@ It only reads: it never calls ForgotPassword or anything that sends a message.`,
 		newCollectCommand(g),
 		newDemoCommand(g),
 		newRulesCommand(g),
+		newExplainCommand(g),
 		newVersionCommand(),
 	)
 	root.CompletionOptions.DisableDefaultCmd = true

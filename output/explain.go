@@ -1,0 +1,109 @@
+package output
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/recoverscan/recoverscan/policies"
+)
+
+// WriteExplanation renders one user's recovery walk: "table" (text, one
+// step per line) or "json".
+func WriteExplanation(w io.Writer, format string, ex *policies.Explanation, opts Options) error {
+	walk := ex.Walk()
+	switch format {
+	case "json":
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		return enc.Encode(struct {
+			Account  string             `json:"account"`
+			Region   string             `json:"region"`
+			PoolID   string             `json:"pool_id"`
+			PoolName string             `json:"pool_name"`
+			Username string             `json:"username"`
+			Channel  string             `json:"channel"`
+			Walk     policies.Walk      `json:"walk"`
+			Findings []policies.Finding `json:"findings"`
+		}{ex.Account, ex.Region, ex.Pool.ID, ex.Pool.Name, ex.User.Username, ex.Channel, walk, ex.Findings})
+	case "table", "":
+		return writeWalk(w, ex, walk, opts)
+	}
+	return &UnknownFormatError{Format: format}
+}
+
+var stepMarks = map[policies.StepState]string{
+	policies.StepPass:    "✓",
+	policies.StepFail:    "✗",
+	policies.StepUnknown: "?",
+	policies.StepInfo:    "•",
+	policies.StepWarn:    "!",
+}
+
+var stepColors = map[policies.StepState]string{
+	policies.StepPass:    "\x1b[32m",
+	policies.StepFail:    "\x1b[1;31m",
+	policies.StepUnknown: "\x1b[33m",
+	policies.StepWarn:    "\x1b[33m",
+}
+
+func writeWalk(out io.Writer, ex *policies.Explanation, walk policies.Walk, opts Options) error {
+	w := bufio.NewWriter(out)
+	fmt.Fprintf(w, "Password recovery for %s in pool %s (%s), account %s, %s\n", ex.User.Username, ex.Pool.Name, ex.Pool.ID, ex.Account, ex.Region)
+	fmt.Fprintf(w, "as of the snapshot taken %s\n\n", strings.Replace(strings.TrimSuffix(ex.TakenAt, "Z"), "T", " ", 1)+" UTC")
+	width := 0
+	for _, s := range walk.Steps {
+		width = max(width, len(s.Name))
+	}
+	for _, s := range walk.Steps {
+		mark := stepMarks[s.State]
+		if c, ok := stepColors[s.State]; ok && opts.Color {
+			mark = c + mark + ansiReset
+		}
+		fmt.Fprintf(w, "  %s %-*s  %s\n", mark, width, s.Name, s.Detail)
+	}
+	fmt.Fprintf(w, "\nForgotPassword would %s\n", describeOutcome(walk.Outcome))
+	for _, n := range walk.Outcome.Notes {
+		fmt.Fprintf(w, "  note: %s\n", n)
+	}
+	if len(walk.Fixes) > 0 {
+		fmt.Fprintln(w, "\nFix, in order:")
+		for i, f := range walk.Fixes {
+			id, cmd, _ := strings.Cut(f, ": ")
+			fmt.Fprintf(w, "  %d. %s\n", i+1, id)
+			for _, line := range strings.Split(cmd, "\n") {
+				fmt.Fprintf(w, "     %s\n", line)
+			}
+		}
+	}
+	return w.Flush()
+}
+
+func describeOutcome(o policies.Outcome) string {
+	delivery := func() string {
+		if o.Delivery == nil {
+			return ""
+		}
+		b, _ := json.Marshal(map[string]any{"CodeDeliveryDetails": o.Delivery})
+		return string(b)
+	}
+	switch o.Kind {
+	case policies.OutcomeDelivered:
+		return "return " + delivery() + "\nand the code reaches the user."
+	case policies.OutcomeUndelivered:
+		if o.Delivery != nil {
+			return "accept the request and return " + delivery() + "\nbut the code is NOT delivered: " + o.Why
+		}
+		return "send no code: " + o.Why
+	case policies.OutcomeError:
+		return "fail with " + o.Exception + ": " + o.Message
+	}
+	s := "do something that cannot be told from the snapshot: " + o.Why
+	if o.Delivery != nil {
+		s += "\nIf nothing stops it, it returns " + delivery()
+	}
+	return s
+}
