@@ -97,7 +97,7 @@ func fixtureReport() *policies.Report {
 			Username: username, Sub: fmt.Sprintf("0000%04d-5d1c-4f1e-9a7e-%012d", i, i)}
 	}
 	mfaSource := map[string]any{"source": map[string]any{
-		"status": "access_denied", "action": "cognito-idp:AdminGetUser",
+		"status": "denied", "action": "cognito-idp:AdminGetUser",
 		"error": "User: arn:aws:sts::111111111111:assumed-role/Auditor/jane.doe@example.com is not authorized",
 	}}
 
@@ -132,7 +132,7 @@ func fixtureReport() *policies.Report {
 	// Pool B: users could not all be listed; SES state unread.
 	add("RC-EMAIL-001", policies.Indeterminate, policies.Resource{Account: acctA, Region: "us-east-1", PoolID: poolB, PoolName: "staff"},
 		"The SES identity could not be read.", map[string]any{"source": map[string]string{
-			"status": "access_denied", "action": "ses:GetEmailIdentity", "error": "AccessDenied"}})
+			"status": "denied", "action": "ses:GetEmailIdentity", "error": "AccessDenied"}})
 	for i, u := range []string{"carol.staff", "dave.staff"} {
 		add("RC-USER-001", policies.Fail, user(acctA, "us-east-1", poolB, "staff", u, 300+i),
 			"The user has neither a verified email address nor a verified phone number.", map[string]any{"email_present": false})
@@ -159,8 +159,8 @@ func fixtureReport() *policies.Report {
 					{ID: poolB, Name: "staff", Complete: false, Users: policies.UserCounts{Total: 40, Can: 38, Cannot: 2}},
 				},
 				Problems: []policies.SourceProblem{
-					{Where: "email us-east-1 identity mail.example.com", Status: "access_denied", Action: "ses:GetEmailIdentity", Error: "AccessDenied"},
-					{Where: "pool " + poolB + " users", Status: "access_denied", Action: "cognito-idp:ListUsers",
+					{Where: "email us-east-1 identity mail.example.com", Status: "denied", Action: "ses:GetEmailIdentity", Error: "AccessDenied"},
+					{Where: "pool " + poolB + " users", Status: "denied", Action: "cognito-idp:ListUsers",
 						Error: "User: arn:aws:sts::111111111111:assumed-role/Auditor/jane.doe@example.com is not authorized to perform: cognito-idp:ListUsers"},
 				}},
 			{Account: acctB, Region: "eu-west-1",

@@ -127,9 +127,12 @@ func toSource(v any) (sourceInfo, bool) {
 // would let an incomplete scan read what it missed.
 func missingPermissions(r *policies.Report) []string {
 	set := map[string]bool{}
+	// Only a denied read is settled by a permission; throttled, skipped or
+	// unavailable sources need something else (see settleText).
+	denied := func(status string) bool { return status == "denied" || status == "" }
 	for _, s := range r.Scopes {
 		for _, p := range s.Problems {
-			if p.Action != "" {
+			if p.Action != "" && denied(p.Status) {
 				set[p.Action] = true
 			}
 		}
@@ -140,7 +143,7 @@ func missingPermissions(r *policies.Report) []string {
 			continue
 		}
 		for _, s := range findingSources(f.Evidence) {
-			if s.Action != "" {
+			if s.Action != "" && denied(s.Status) {
 				set[s.Action] = true
 			}
 		}
@@ -240,4 +243,26 @@ func plural(n int64, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// settleHint says what would let a source be read: a permission for a
+// denied read, another scan for a throttled one, and so on.
+func settleHint(s sourceInfo) string {
+	if s.Action == "" {
+		return ""
+	}
+	switch s.Status {
+	case "throttled":
+		return s.Action + " was throttled: scan again"
+	case "skipped":
+		if s.Action == "cognito-idp:AdminGetUser" {
+			return "scan with --with-mfa to read " + s.Action
+		}
+		return s.Action + " is not read by this scan"
+	case "unavailable":
+		return s.Action + " is not available from this endpoint or region"
+	case "error", "not_applicable":
+		return s.Action + " failed"
+	}
+	return "grant " + s.Action
 }

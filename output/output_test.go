@@ -133,7 +133,7 @@ func TestTableAggregatesUsers(t *testing.T) {
 		"88 findings: 61 critical, 14 high, 10 medium, 3 low (9 indeterminate)",
 		"1,234,612 users: 1,234,519 can receive a recovery code, 82 cannot, 11 may not",
 		"Grant cognito-idp:AdminGetUser, cognito-idp:ListUsers, ses:GetEmailIdentity and scan again.",
-		"could not read pool us-east-1_BBBBBBBBB users: access_denied (grant cognito-idp:ListUsers)",
+		"could not read pool us-east-1_BBBBBBBBB users: denied (grant cognito-idp:ListUsers)",
 	} {
 		if !strings.Contains(out, s) {
 			t.Errorf("table lacks %q", s)
@@ -254,20 +254,35 @@ func TestThousands(t *testing.T) {
 
 func TestFindingSourcesIsLenient(t *testing.T) {
 	cases := []map[string]any{
-		{"source": map[string]any{"status": "access_denied", "action": "a:B"}},
-		{"source": map[string]string{"status": "access_denied", "action": "a:B"}},
-		{"sources": []any{map[string]any{"status": "access_denied", "action": "a:B"}}},
-		{"status": "access_denied", "action": "a:B"},
+		{"source": map[string]any{"status": "denied", "action": "a:B"}},
+		{"source": map[string]string{"status": "denied", "action": "a:B"}},
+		{"sources": []any{map[string]any{"status": "denied", "action": "a:B"}}},
+		{"status": "denied", "action": "a:B"},
 	}
 	for i, ev := range cases {
 		got := findingSources(ev)
-		if len(got) != 1 || got[0].Action != "a:B" || got[0].Status != "access_denied" {
+		if len(got) != 1 || got[0].Action != "a:B" || got[0].Status != "denied" {
 			t.Errorf("case %d: %+v", i, got)
 		}
 	}
 	for _, ev := range []map[string]any{nil, {"source": "nonsense"}, {"source": 3}, {"other": true}} {
 		if got := findingSources(ev); len(got) != 0 {
 			t.Errorf("%v: %+v", ev, got)
+		}
+	}
+}
+
+func TestSettleHint(t *testing.T) {
+	tests := []struct{ status, action, want string }{
+		{"denied", "sns:GetSMSAttributes", "grant sns:GetSMSAttributes"},
+		{"throttled", "cognito-idp:AdminGetUser", "cognito-idp:AdminGetUser was throttled: scan again"},
+		{"skipped", "cognito-idp:AdminGetUser", "scan with --with-mfa to read cognito-idp:AdminGetUser"},
+		{"unavailable", "sns:ListOriginationNumbers", "sns:ListOriginationNumbers is not available from this endpoint or region"},
+		{"denied", "", ""},
+	}
+	for _, tt := range tests {
+		if got := settleHint(sourceInfo{Status: tt.status, Action: tt.action}); got != tt.want {
+			t.Errorf("settleHint(%s, %s) = %q, want %q", tt.status, tt.action, got, tt.want)
 		}
 	}
 }

@@ -411,21 +411,22 @@ func newResult(ruleID string, ruleIndex int, sev policies.Severity, v policies.V
 
 // settleText says what would settle an indeterminate verdict.
 func settleText(srcs []sourceInfo) string {
-	var named []string
+	var hints []string
+	seen := map[string]bool{}
 	for _, s := range srcs {
-		switch {
-		case s.Action != "" && s.Status != "":
-			named = append(named, s.Action+" ("+s.Status+")")
-		case s.Action != "":
-			named = append(named, s.Action)
-		case s.Status != "":
-			named = append(named, "a source ("+s.Status+")")
+		h := settleHint(s)
+		if h == "" && s.Status != "" {
+			h = "a source could not be read (" + s.Status + ")"
+		}
+		if h != "" && !seen[h] {
+			seen[h] = true
+			hints = append(hints, h)
 		}
 	}
-	if len(named) == 0 {
+	if len(hints) == 0 {
 		return "A fact the rule needs could not be read; the json format names the source."
 	}
-	return "Not read: " + strings.Join(named, ", ") + ". Grant the permission and scan again to settle it."
+	return "To settle it: " + strings.Join(hints, "; ") + "."
 }
 
 func actions(srcs []sourceInfo) []string {

@@ -255,19 +255,19 @@ func sampleText(samples []string, total int64) string {
 	return s
 }
 
-// grantText names the permissions that would settle an indeterminate
-// verdict: " (grant a, b)".
+// grantText says what would settle an indeterminate verdict, by why each
+// source was not read: " (grant a; scan with --with-mfa)".
 func grantText(sources []sourceInfo) string {
 	set := map[string]bool{}
 	for _, s := range sources {
-		if s.Action != "" {
-			set[s.Action] = true
+		if t := settleHint(s); t != "" {
+			set[t] = true
 		}
 	}
 	if len(set) == 0 {
 		return ""
 	}
-	return " (grant " + strings.Join(sortedKeys(set), ", ") + ")"
+	return " (" + strings.Join(sortedKeys(set), "; ") + ")"
 }
 
 func headerLine(r *policies.Report) string {
@@ -307,8 +307,8 @@ func problemText(p policies.SourceProblem) string {
 	if p.Status != "" {
 		s += ": " + p.Status
 	}
-	if p.Action != "" {
-		s += " (grant " + p.Action + ")"
+	if t := settleHint(sourceInfo{Status: p.Status, Action: p.Action}); t != "" {
+		s += " (" + t + ")"
 	}
 	if p.Error != "" {
 		s += ": " + oneLine(p.Error)
