@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -20,12 +21,20 @@ type awsFlags struct {
 	pools   []string
 	profile string
 	withMFA bool
+	// pseudonymize replaces usernames and subs with a keyed hash.
+	pseudonymize bool
+	key          []byte // the pseudonym key, once load checked it
 }
+
+// pseudonymKeyEnv names the environment variable holding the key that
+// --pseudonymize hashes usernames and subs with.
+const pseudonymKeyEnv = "RECOVERSCAN_PSEUDONYM_KEY"
 
 func (f *awsFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringArrayVar(&f.regions, "region", nil, "AWS region to scan (repeatable)")
 	cmd.Flags().StringArrayVar(&f.pools, "pool", nil, "only this user pool id (repeatable; default: every pool in the region)")
 	cmd.Flags().StringVar(&f.profile, "profile", "", "AWS shared-config profile (default: the standard credential chain)")
+	cmd.Flags().BoolVar(&f.pseudonymize, "pseudonymize", false, "replace usernames and subs with a keyed hash (key from $"+pseudonymKeyEnv+"), so a snapshot or report can be shared; the same key gives the same pseudonyms")
 	cmd.Flags().BoolVar(&f.withMFA, "with-mfa", false, "read each user's MFA settings with AdminGetUser where a verdict depends on them\n(counts towards monthly active users; without it such verdicts are indeterminate)")
 }
 
@@ -55,6 +64,11 @@ func (f *awsFlags) resolveRegions() error {
 // load builds the AWS configuration and checks that credentials exist, so a
 // missing login is one clear error instead of every source being denied.
 func (f *awsFlags) load(ctx context.Context) (aws.Config, error) {
+	key, err := f.pseudonymKey()
+	if err != nil {
+		return aws.Config{}, err
+	}
+	f.key = key
 	opts := []func(*config.LoadOptions) error{config.WithRegion(f.regions[0])}
 	if f.profile != "" {
 		opts = append(opts, config.WithSharedConfigProfile(f.profile))
@@ -69,12 +83,27 @@ func (f *awsFlags) load(ctx context.Context) (aws.Config, error) {
 	return cfg, nil
 }
 
+// pseudonymKey returns the key for --pseudonymize, or an error when the
+// flag is set without one: pseudonyms from a guessable key would not hide
+// anything.
+func (f *awsFlags) pseudonymKey() ([]byte, error) {
+	if !f.pseudonymize {
+		return nil, nil
+	}
+	key := os.Getenv(pseudonymKeyEnv)
+	if len(key) < 16 {
+		return nil, &flagError{fmt.Errorf("--pseudonymize needs a secret key of at least 16 characters in $%s", pseudonymKeyEnv)}
+	}
+	return []byte(key), nil
+}
+
 func (f *awsFlags) options() collector.Options {
 	return collector.Options{
-		Regions: f.regions,
-		PoolIDs: f.pools,
-		WithMFA: f.withMFA,
-		Version: version(),
-		Logger:  slog.Default(),
+		Regions:      f.regions,
+		PoolIDs:      f.pools,
+		WithMFA:      f.withMFA,
+		PseudonymKey: f.key,
+		Version:      version(),
+		Logger:       slog.Default(),
 	}
 }

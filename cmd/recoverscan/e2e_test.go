@@ -76,6 +76,7 @@ func TestEndToEnd(t *testing.T) {
 	t.Run("BareMoto", func(t *testing.T) { testBareMoto(t, w) })
 	t.Run("CollectThenScan", func(t *testing.T) { testCollectThenScan(t, w) })
 	t.Run("Explain", func(t *testing.T) { testExplain(t, w) })
+	t.Run("Pseudonymize", func(t *testing.T) { testPseudonymize(t, w) })
 }
 
 // runBinary runs the built binary against endpoint with dummy credentials.
@@ -242,6 +243,24 @@ func testStandIn(t *testing.T, w *e2eWorld) {
 		}
 	}
 
+	// The README's least-privilege policy is exactly what the scan calls.
+	called := map[string]bool{}
+	for _, call := range log.Calls() {
+		called[call] = true
+	}
+	delete(called, "sts:GetCallerIdentity") // needs no permission
+	policy := readmePolicyActions(t)
+	for a := range called {
+		if !policy[a] {
+			t.Errorf("the scan calls %s, which the README's IAM policy does not grant", a)
+		}
+	}
+	for a := range policy {
+		if !called[a] {
+			t.Errorf("the README's IAM policy grants %s, which the scan never calls", a)
+		}
+	}
+
 	// Read-only: every operation the scan called is a read.
 	for _, call := range log.Calls() {
 		_, op, _ := strings.Cut(call, ":")
@@ -362,6 +381,9 @@ func testCollectThenScan(t *testing.T, w *e2eWorld) {
 		t.Fatal(err)
 	}
 	assertNoContacts(t, "snapshot", string(data), w.world)
+	if !strings.Contains(string(data), `"username":"deliverable"`) {
+		t.Error("the snapshot does not name its users (usernames are kept unless --pseudonymize)")
+	}
 	_, offline, _ := runBinary(t, "http://127.0.0.1:1", "scan", "--snapshot", snap, "--format", "json")
 	_, live, _ := runBinary(t, endpoint, "scan", "--region", e2eRegion, "--format", "json")
 	a, b := decodeReport(t, []byte(offline)), decodeReport(t, []byte(live))
@@ -444,4 +466,65 @@ func testExplain(t *testing.T, w *e2eWorld) {
 	if code != exitUsage || !strings.Contains(stderr, "nobody") {
 		t.Errorf("explain nobody: exit %d, stderr %q", code, stderr)
 	}
+}
+
+// readmePolicyActions reads the actions of the IAM policy in the README.
+func readmePolicyActions(t *testing.T) map[string]bool {
+	t.Helper()
+	data, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(data)
+	start := strings.Index(text, "```json\n")
+	if start < 0 {
+		t.Fatal("README has no IAM policy block")
+	}
+	text = text[start+len("```json\n"):]
+	text = text[:strings.Index(text, "```")]
+	var policy struct {
+		Statement []struct {
+			Action []string
+		}
+	}
+	if err := json.Unmarshal([]byte(text), &policy); err != nil {
+		t.Fatalf("README IAM policy: %v", err)
+	}
+	actions := map[string]bool{}
+	for _, st := range policy.Statement {
+		for _, a := range st.Action {
+			actions[a] = true
+		}
+	}
+	return actions
+}
+
+// testPseudonymize collects with --pseudonymize twice: no username or sub
+// of the world appears, and the same key gives the same pseudonyms.
+func testPseudonymize(t *testing.T, w *e2eWorld) {
+	endpoint := awstest.StartStandIn(t, w.moto, w.world.StandInState())
+	t.Setenv(pseudonymKeyEnv, "a-test-key-that-is-long-enough")
+	dir := t.TempDir()
+	var snaps []string
+	for _, name := range []string{"a.json", "b.json"} {
+		path := filepath.Join(dir, name)
+		if code, _, stderr := runBinary(t, endpoint, "collect", "--region", e2eRegion, "--pseudonymize", "-o", path); code != exitOK {
+			t.Fatalf("collect --pseudonymize: exit %d\n%s", code, stderr)
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		snaps = append(snaps, string(data))
+	}
+	for name := range w.world.Users {
+		if strings.Contains(snaps[0], `"username":"`+name+`"`) {
+			t.Errorf("the pseudonymized snapshot names user %s", name)
+		}
+	}
+	stripTime := func(s string) string { return s[strings.Index(s, `"tool"`):] }
+	if stripTime(snaps[0]) != stripTime(snaps[1]) {
+		t.Error("two pseudonymized collections of the same state differ")
+	}
+	assertNoContacts(t, "pseudonymized snapshot", snaps[0], w.world)
 }

@@ -25,6 +25,7 @@ func TestVersion(t *testing.T) {
 }
 
 func TestUsageErrors(t *testing.T) {
+	t.Setenv("RECOVERSCAN_PSEUDONYM_KEY", "")
 	tests := []struct {
 		name string
 		args []string
@@ -38,6 +39,8 @@ func TestUsageErrors(t *testing.T) {
 		{"snapshot and region", []string{"scan", "--snapshot", "x.json", "--region", "us-east-1"}, "cannot be combined"},
 		{"collect without output", []string{"collect", "--region", "us-east-1"}, "-o FILE"},
 		{"stray argument", []string{"rules", "extra"}, "unknown command"},
+		{"pseudonymize without a key", []string{"collect", "--region", "us-east-1", "-o", "x.json", "--pseudonymize"}, "RECOVERSCAN_PSEUDONYM_KEY"},
+		{"explain without a user", []string{"explain", "--pool", "us-east-1_x"}, "--user"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
