@@ -32,12 +32,9 @@ var (
 func binary(t *testing.T) string {
 	t.Helper()
 	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "recoverscan-bin-")
-		if err != nil {
-			buildErr = err
-			return
-		}
-		binPath = filepath.Join(dir, "recoverscan")
+		// The first caller is TestEndToEnd, whose temporary directory
+		// outlives its subtests.
+		binPath = filepath.Join(t.TempDir(), "recoverscan")
 		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
 		if err != nil {
 			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
