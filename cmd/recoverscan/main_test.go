@@ -150,3 +150,30 @@ func TestRules(t *testing.T) {
 		}
 	}
 }
+
+func TestDiff(t *testing.T) {
+	dir := t.TempDir()
+	snap := filepath.Join(dir, "demo.json")
+	report := filepath.Join(dir, "report.json")
+	if code, _, stderr := runCLI(t, "demo", "--write-snapshot", snap, "--format", "json", "-o", report); code != exitOK {
+		t.Fatalf("demo: exit %d\n%s", code, stderr)
+	}
+	// A snapshot and the report made from it hold the same findings.
+	code, out, stderr := runCLI(t, "diff", snap, report, "--fail-on", "low")
+	if code != exitOK {
+		t.Fatalf("diff: exit %d\n%s", code, stderr)
+	}
+	for _, want := range []string{"New findings (0)", "Resolved findings (0)", "Users whose recovery changed (0)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("diff output lacks %q:\n%s", want, out)
+		}
+	}
+	if code, _, stderr := runCLI(t, "diff", snap); code != exitUsage || !strings.Contains(stderr, "two files") {
+		t.Errorf("diff with one file: exit %d, %s", code, stderr)
+	}
+	notReport := filepath.Join(dir, "x.json")
+	_ = os.WriteFile(notReport, []byte(`{"hello": 1}`), 0o600)
+	if code, _, stderr := runCLI(t, "diff", notReport, report); code != exitUsage || !strings.Contains(stderr, "not a recoverscan") {
+		t.Errorf("diff of a foreign file: exit %d, %s", code, stderr)
+	}
+}

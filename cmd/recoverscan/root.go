@@ -70,6 +70,7 @@ It only reads: it never calls ForgotPassword or anything that sends a message.`,
 		newDemoCommand(g),
 		newRulesCommand(g),
 		newExplainCommand(g),
+		newDiffCommand(g),
 		newVersionCommand(),
 	)
 	root.CompletionOptions.DisableDefaultCmd = true
