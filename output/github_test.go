@@ -18,13 +18,3 @@ func assertValidSARIF(t testing.TB, data []byte) {
 		t.Error(err)
 	}
 }
-
-// obj returns m[key] as an object, creating it if missing.
-func obj(m map[string]any, key string) map[string]any {
-	if v, ok := m[key].(map[string]any); ok {
-		return v
-	}
-	v := map[string]any{}
-	m[key] = v
-	return v
-}
