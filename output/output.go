@@ -48,13 +48,16 @@ func Write(w io.Writer, format string, r *policies.Report, opts Options) error {
 	if r == nil {
 		return errors.New("output: nil report")
 	}
+	// Suppressed findings stay in JSON, with their reason; GitHub does not
+	// honour SARIF suppressions (they become open alerts), so SARIF and the
+	// table leave them out.
 	switch format {
 	case FormatTable:
-		return writeTable(w, r, opts)
+		return writeTable(w, r.Unsuppressed(), opts)
 	case FormatJSON:
 		return writeJSON(w, r)
 	case FormatSARIF:
-		return writeSARIF(w, r, maxResultsPerRun)
+		return writeSARIF(w, r.Unsuppressed(), maxResultsPerRun)
 	}
 	return &UnknownFormatError{Format: format}
 }

@@ -357,6 +357,22 @@ func summaryText(r *policies.Report) string {
 		}
 		b.WriteString("\n")
 	}
+	if sr := r.Suppressions; sr != nil {
+		fmt.Fprintf(&b, "Suppressions (%s): %d %s suppressed", sr.File, sr.Suppressed, plural(int64(sr.Suppressed), "finding", "findings"))
+		if n := len(sr.Expired); n > 0 {
+			fmt.Fprintf(&b, "; %d expired (no longer suppressing):", n)
+			for _, e := range sr.Expired {
+				fmt.Fprintf(&b, " %s %s (expired %s)", e.Where, e.Rule, e.Expires.Format("2006-01-02"))
+			}
+		}
+		if n := len(sr.Unused); n > 0 {
+			fmt.Fprintf(&b, "; %d matched nothing:", n)
+			for _, e := range sr.Unused {
+				fmt.Fprintf(&b, " %s %s", e.Where, e.Rule)
+			}
+		}
+		b.WriteString("\n")
+	}
 	return b.String()
 }
 

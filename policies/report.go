@@ -117,6 +117,8 @@ type Finding struct {
 	Evidence    map[string]any `json:"evidence,omitempty"`
 	// BlocksRecovery is the rule's BlocksRecovery.
 	BlocksRecovery bool `json:"blocks_recovery"`
+	// Suppressed is set when a suppression file accepts the finding.
+	Suppressed *SuppressedBy `json:"suppressed,omitempty"`
 }
 
 // Scope is one account and region of a report.
@@ -172,6 +174,20 @@ type Report struct {
 	Rules    []Rule    `json:"rules"`
 	Scopes   []Scope   `json:"scopes"`
 	Findings []Finding `json:"findings"`
+	// Suppressions says how a suppression file was applied, if any.
+	Suppressions *SuppressionReport `json:"suppressions,omitempty"`
+}
+
+// Unsuppressed returns a copy of the report without suppressed findings.
+func (r *Report) Unsuppressed() *Report {
+	c := *r
+	c.Findings = make([]Finding, 0, len(r.Findings))
+	for _, f := range r.Findings {
+		if f.Suppressed == nil {
+			c.Findings = append(c.Findings, f)
+		}
+	}
+	return &c
 }
 
 // Totals adds up the user counts of every pool.

@@ -177,3 +177,46 @@ func TestDiff(t *testing.T) {
 		t.Errorf("diff of a foreign file: exit %d, %s", code, stderr)
 	}
 }
+
+func TestSuppressions(t *testing.T) {
+	dir := t.TempDir()
+	supp := filepath.Join(dir, "suppressions.yaml")
+	_ = os.WriteFile(supp, []byte(`suppressions:
+  - rule: RC-POOL-001
+    pool: us-east-1_DemoStaf2
+    reason: the help desk resets staff passwords by design
+    expires: 2099-12-31
+  - rule: RC-USER-*
+    reason: an old exception
+    expires: 2020-01-01
+`), 0o600)
+	sarif := filepath.Join(dir, "out.sarif")
+	if code, _, stderr := runCLI(t, "demo", "--suppressions", supp, "--format", "sarif", "-o", sarif); code != exitOK {
+		t.Fatalf("demo --suppressions: exit %d\n%s", code, stderr)
+	}
+	data, _ := os.ReadFile(sarif)
+	if strings.Contains(string(data), `"ruleId": "RC-POOL-001"`) {
+		t.Error("SARIF carries a suppressed finding")
+	}
+	if !strings.Contains(string(data), `"ruleId": "RC-POOL-004"`) {
+		t.Error("SARIF lost a finding that was not suppressed")
+	}
+	code, out, stderr := runCLI(t, "demo", "--suppressions", supp, "--format", "json")
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	if !strings.Contains(out, "the help desk resets staff passwords by design") {
+		t.Error("JSON does not keep the suppressed finding with its reason")
+	}
+	if !strings.Contains(stderr, "suppression expired") {
+		t.Errorf("the expired entry is not reported: %s", stderr)
+	}
+	// Only RC-POOL-001 was high in the staff pool; suppressing it must not
+	// hide the other high findings from --fail-on.
+	if code, _, _ := runCLI(t, "demo", "--suppressions", supp, "--fail-on", "high"); code != exitFindings {
+		t.Errorf("--fail-on high with suppressions: exit %d", code)
+	}
+	if code, _, stderr := runCLI(t, "demo", "--suppressions", filepath.Join(dir, "missing.yaml")); code != exitUsage || !strings.Contains(stderr, "missing.yaml") {
+		t.Errorf("a missing suppression file: exit %d, %s", code, stderr)
+	}
+}

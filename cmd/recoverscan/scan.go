@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -21,8 +23,9 @@ import (
 type reportFlags struct {
 	format   string
 	out      string
-	failOn   string
-	policies []string
+	failOn       string
+	policies     []string
+	suppressions string
 }
 
 func (f *reportFlags) register(cmd *cobra.Command) {
@@ -30,6 +33,7 @@ func (f *reportFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVarP(&f.out, "output", "o", "", "write the report to this file (atomically) instead of stdout")
 	cmd.Flags().StringVar(&f.failOn, "fail-on", "none", "exit 1 when a finding is at or above this severity: critical, high, medium, low or none")
 	cmd.Flags().StringArrayVar(&f.policies, "policy", nil, "directory of custom Rego rules (repeatable)")
+	cmd.Flags().StringVar(&f.suppressions, "suppressions", "", "YAML file of accepted findings (rule, resource patterns, reason, expiry date)")
 }
 
 // validate checks the flags before any work is done.
@@ -193,6 +197,20 @@ func scanLive(ctx context.Context, e *policies.Engine, af *awsFlags, savePath st
 // writeReport renders the report and decides the exit code.
 func writeReport(cmd *cobra.Command, g *globalFlags, f *reportFlags, r *policies.Report) error {
 	r.Version = version()
+	if f.suppressions != "" {
+		entries, err := policies.LoadSuppressions(f.suppressions)
+		if err != nil {
+			return &exitError{code: exitUsage, err: err}
+		}
+		// Expiry is about today, not about when the snapshot was taken.
+		r.Suppress(f.suppressions, entries, time.Now())
+		for _, e := range r.Suppressions.Expired {
+			slog.Warn("suppression expired; its findings are reported again", "where", e.Where, "rule", e.Rule, "expired", e.Expires.Format(time.DateOnly))
+		}
+		for _, e := range r.Suppressions.Unused {
+			slog.Warn("suppression matched no finding", "where", e.Where, "rule", e.Rule)
+		}
+	}
 	opts := output.Options{}
 	if f.out != "" {
 		file, err := atomicfile.Create(f.out)
@@ -222,7 +240,7 @@ func exitFor(r *policies.Report, failOn string) error {
 		threshold, _ := policies.ParseSeverity(failOn)
 		n := 0
 		for _, f := range r.Findings {
-			if f.Verdict == policies.Fail && f.Severity.Rank() >= threshold.Rank() {
+			if f.Suppressed == nil && f.Verdict == policies.Fail && f.Severity.Rank() >= threshold.Rank() {
 				n++
 			}
 		}
