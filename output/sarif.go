@@ -716,3 +716,37 @@ func validHTTPURL(s string) bool {
 func mdEscape(s string) string {
 	return strings.NewReplacer(`[`, `\[`, `]`, `\]`).Replace(s)
 }
+
+// MaxRunsPerFile is how many runs (account and region scopes) GitHub takes
+// in one SARIF file.
+const MaxRunsPerFile = maxRunsPerFile
+
+// SplitScopes splits a report into reports of at most n account/region
+// scopes each, in order, each with the findings of its scopes, so that a
+// scan of many accounts and regions fits GitHub's limit of runs per file.
+func SplitScopes(r *policies.Report, n int) []*policies.Report {
+	if len(r.Scopes) <= n {
+		return []*policies.Report{r}
+	}
+	type key struct{ account, region string }
+	part := map[key]int{}
+	var parts []*policies.Report
+	for i, s := range r.Scopes {
+		if i%n == 0 {
+			c := *r
+			c.Scopes, c.Findings = nil, nil
+			parts = append(parts, &c)
+		}
+		p := parts[len(parts)-1]
+		p.Scopes = append(p.Scopes, s)
+		part[key{s.Account, s.Region}] = len(parts) - 1
+	}
+	for _, f := range r.Findings {
+		i, ok := part[key{f.Resource.Account, f.Resource.Region}]
+		if !ok {
+			i = len(parts) - 1 // a finding outside every scope: keep it somewhere
+		}
+		parts[i].Findings = append(parts[i].Findings, f)
+	}
+	return parts
+}

@@ -405,3 +405,34 @@ func TestNamesAndLimits(t *testing.T) {
 		t.Errorf("tags = %v", tags)
 	}
 }
+
+func TestSplitScopes(t *testing.T) {
+	r := &policies.Report{Tool: "recoverscan", Version: "1.0.0"}
+	for i := 0; i < 45; i++ {
+		region := fmt.Sprintf("region-%02d", i)
+		r.Scopes = append(r.Scopes, policies.Scope{Account: "111111111111", Region: region})
+		r.Findings = append(r.Findings, policies.Finding{RuleID: "RC-POOL-001", Severity: policies.High, Kind: policies.KindPool,
+			Verdict: policies.Fail, Message: "m", Resource: policies.Resource{Account: "111111111111", Region: region, PoolID: region + "_p"}})
+	}
+	parts := SplitScopes(r, MaxRunsPerFile)
+	if len(parts) != 3 || len(parts[0].Scopes) != 20 || len(parts[2].Scopes) != 5 {
+		t.Fatalf("split into %d parts", len(parts))
+	}
+	total := 0
+	for _, p := range parts {
+		total += len(p.Findings)
+		for _, f := range p.Findings {
+			found := false
+			for _, s := range p.Scopes {
+				found = found || (s.Region == f.Resource.Region)
+			}
+			if !found {
+				t.Errorf("finding of %s is in a part without its scope", f.Resource.Region)
+			}
+		}
+		assertValidSARIF(t, render(t, FormatSARIF, p, Options{}))
+	}
+	if total != len(r.Findings) {
+		t.Errorf("the parts hold %d findings, want %d", total, len(r.Findings))
+	}
+}

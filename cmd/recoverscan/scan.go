@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -212,6 +213,12 @@ func writeReport(cmd *cobra.Command, g *globalFlags, f *reportFlags, r *policies
 		}
 	}
 	opts := output.Options{}
+	if f.format == "sarif" && len(r.Scopes) > output.MaxRunsPerFile {
+		if err := writeSplitSARIF(f.out, r); err != nil {
+			return err
+		}
+		return exitFor(r, f.failOn)
+	}
 	if f.out != "" {
 		file, err := atomicfile.Create(f.out)
 		if err != nil {
@@ -250,6 +257,37 @@ func exitFor(r *policies.Report, failOn string) error {
 	}
 	if r.Incomplete() {
 		return &exitError{code: exitIncomplete, err: errors.New("the scan is incomplete: some facts could not be read (see the report); grant the permissions it names")}
+	}
+	return nil
+}
+
+// writeSplitSARIF writes a report of more account/region scopes than GitHub
+// takes in one SARIF file as several files: OUT, then OUT-2, OUT-3, ...
+// (before the extension), each with at most MaxRunsPerFile runs. Upload the
+// directory with upload-sarif.
+func writeSplitSARIF(out string, r *policies.Report) error {
+	if out == "" {
+		return &exitError{code: exitUsage, err: fmt.Errorf("the report covers %d account/region scopes, more than the %d runs GitHub takes in one SARIF file: give -o FILE and recoverscan writes FILE, FILE-2, ... (upload their directory)", len(r.Scopes), output.MaxRunsPerFile)}
+	}
+	ext := filepath.Ext(out)
+	base := strings.TrimSuffix(out, ext)
+	for i, part := range output.SplitScopes(r, output.MaxRunsPerFile) {
+		name := out
+		if i > 0 {
+			name = fmt.Sprintf("%s-%d%s", base, i+1, ext)
+		}
+		file, err := atomicfile.Create(name)
+		if err != nil {
+			return &exitError{code: exitUsage, err: err}
+		}
+		if err := output.Write(file, "sarif", part, output.Options{}); err != nil {
+			file.Abort()
+			return &exitError{code: exitIncomplete, err: fmt.Errorf("write report: %w", err)}
+		}
+		if err := file.Commit(); err != nil {
+			return &exitError{code: exitIncomplete, err: err}
+		}
+		slog.Info("wrote SARIF", "file", name, "runs", len(part.Scopes))
 	}
 	return nil
 }
