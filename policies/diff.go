@@ -39,10 +39,10 @@ type UserChange struct {
 	Username string `json:"username"`
 	// Before and After are "can", "cannot" or "may_not". A user with no
 	// finding counts as "can": one who left the pool looks the same.
-	Before   string   `json:"before"`
-	After    string   `json:"after"`
-	Added    []string `json:"added"`   // rule ids that now apply
-	Removed  []string `json:"removed"` // rule ids that no longer apply
+	Before  string   `json:"before"`
+	After   string   `json:"after"`
+	Added   []string `json:"added"`   // rule ids that now apply
+	Removed []string `json:"removed"` // rule ids that no longer apply
 }
 
 // Outcome names for UserChange.

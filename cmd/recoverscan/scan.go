@@ -22,8 +22,8 @@ import (
 
 // reportFlags are the flags of commands that print a report.
 type reportFlags struct {
-	format   string
-	out      string
+	format       string
+	out          string
 	failOn       string
 	policies     []string
 	suppressions string
