@@ -64,6 +64,9 @@ type Options struct {
 	// retries). Zero takes the AWS config's RetryMaxAttempts (which
 	// AWS_MAX_ATTEMPTS sets), else DefaultMaxAttempts.
 	MaxAttempts int
+	// CallTimeout bounds each attempt of an AWS call; default
+	// DefaultCallTimeout, negative for none.
+	CallTimeout time.Duration
 	// Concurrency is how many pools' settings are read at once; default 4.
 	Concurrency int
 	// Limits caps request rates; zero fields take DefaultRateLimits.
@@ -219,7 +222,11 @@ func (a *account) clientsFor(region string) *clients {
 	if c, found := a.clients[region]; found {
 		return c
 	}
-	cfg := regionConfig(a.cfg, region, a.maxAttempts, newLimiters(a.opts.Limits))
+	timeout := a.opts.CallTimeout
+	if timeout == 0 {
+		timeout = DefaultCallTimeout
+	}
+	cfg := regionConfig(a.cfg, region, a.maxAttempts, newLimiters(a.opts.Limits), timeout)
 	c := &clients{
 		cfg:     cfg,
 		cognito: cip.NewFromConfig(cfg),

@@ -270,6 +270,32 @@ func TestCollect(t *testing.T) {
 		}
 	})
 
+	t.Run("PageNeverAnswers", func(t *testing.T) {
+		st := world.StandInState()
+		st.ListUsersLimit = 3
+		st.Hang = map[string]bool{"ListUsers": true}
+		st.HangAfter = map[string]int{"ListUsers": 1}
+		// Without the call timeout this would hang until go test gives up.
+		r := collect(t, awstest.StartStandIn(t, moto, st), collector.Options{CallTimeout: 300 * time.Millisecond, MaxAttempts: 1})
+		hung := 0
+		for _, p := range r.region(t).Pools {
+			if p.UsersRead.OK() {
+				t.Errorf("%s: users listed as complete although ListUsers hung", p.Name)
+				continue
+			}
+			if !strings.Contains(p.UsersRead.Error, "no answer within") {
+				t.Errorf("%s: users_read error %q does not say the call timed out", p.Name, p.UsersRead.Error)
+			}
+			if int64(len(p.Users)) != p.UsersListed {
+				t.Errorf("%s: %d users written, users_listed %d", p.Name, len(p.Users), p.UsersListed)
+			}
+			hung++
+		}
+		if hung == 0 {
+			t.Error("no pool recorded the hung listing")
+		}
+	})
+
 	t.Run("PoolIDs", func(t *testing.T) {
 		dev := world.Pools[awstest.PoolDeveloper].ID
 		missing := testRegion + "_doesNotExist"

@@ -2,6 +2,9 @@ package collector
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
@@ -97,7 +100,7 @@ const DefaultMaxAttempts = 5
 
 // regionConfig returns cfg for one region with the collector's retryer and
 // rate limiting installed.
-func regionConfig(cfg aws.Config, region string, maxAttempts int, l *limiters) aws.Config {
+func regionConfig(cfg aws.Config, region string, maxAttempts int, l *limiters, callTimeout time.Duration) aws.Config {
 	c := cfg.Copy()
 	c.Region = region
 	c.RetryMaxAttempts = maxAttempts
@@ -115,9 +118,35 @@ func regionConfig(cfg aws.Config, region string, maxAttempts int, l *limiters) a
 		func(s *middleware.Stack) error {
 			mw := rateLimitMiddleware{l}
 			if err := s.Finalize.Insert(mw, "Retry", middleware.After); err != nil {
-				return s.Finalize.Add(mw, middleware.After)
+				if err := s.Finalize.Add(mw, middleware.After); err != nil {
+					return err
+				}
 			}
-			return nil
+			// Innermost, so the rate limiter's wait does not count.
+			return s.Finalize.Add(attemptTimeout{callTimeout}, middleware.After)
 		})
 	return c
+}
+
+// DefaultCallTimeout bounds one attempt of one AWS call: a page that never
+// answers fails that source (recorded, never a silently short list) instead
+// of hanging the scan.
+const DefaultCallTimeout = 60 * time.Second
+
+// attemptTimeout gives each attempt of a call its own deadline.
+type attemptTimeout struct{ d time.Duration }
+
+func (attemptTimeout) ID() string { return "recoverscanAttemptTimeout" }
+
+func (m attemptTimeout) HandleFinalize(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
+	if m.d <= 0 {
+		return next.HandleFinalize(ctx, in)
+	}
+	ctx, cancel := context.WithTimeout(ctx, m.d)
+	defer cancel()
+	out, md, err := next.HandleFinalize(ctx, in)
+	if err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		err = fmt.Errorf("no answer within %s: %w", m.d, err)
+	}
+	return out, md, err
 }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -24,6 +25,8 @@ type awsFlags struct {
 	// pseudonymize replaces usernames and subs with a keyed hash.
 	pseudonymize bool
 	key          []byte // the pseudonym key, once load checked it
+	callTimeout  time.Duration
+	timeout      time.Duration
 }
 
 // pseudonymKeyEnv names the environment variable holding the key that
@@ -35,6 +38,8 @@ func (f *awsFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringArrayVar(&f.pools, "pool", nil, "only this user pool id (repeatable; default: every pool in the region)")
 	cmd.Flags().StringVar(&f.profile, "profile", "", "AWS shared-config profile (default: the standard credential chain)")
 	cmd.Flags().BoolVar(&f.pseudonymize, "pseudonymize", false, "replace usernames and subs with a keyed hash (key from $"+pseudonymKeyEnv+"), so a snapshot or report can be shared; the same key gives the same pseudonyms")
+	cmd.Flags().DurationVar(&f.callTimeout, "call-timeout", collector.DefaultCallTimeout, "give up on one AWS call attempt after this long (the source is recorded as unread)")
+	cmd.Flags().DurationVar(&f.timeout, "timeout", 0, "give up on the whole collection after this long (0: no limit); nothing partial is written")
 	cmd.Flags().BoolVar(&f.withMFA, "with-mfa", false, "read each user's MFA settings with AdminGetUser where a verdict depends on them\n(counts towards monthly active users; without it such verdicts are indeterminate)")
 }
 
@@ -103,7 +108,34 @@ func (f *awsFlags) options() collector.Options {
 		PoolIDs:      f.pools,
 		WithMFA:      f.withMFA,
 		PseudonymKey: f.key,
+		CallTimeout:  f.callTimeout,
+		Progress:     newProgress(os.Stderr),
 		Version:      version(),
 		Logger:       slog.Default(),
 	}
+}
+
+// deadline applies --timeout to ctx.
+func (f *awsFlags) deadline(ctx context.Context) (context.Context, context.CancelFunc) {
+	if f.timeout <= 0 {
+		return context.WithCancel(ctx)
+	}
+	return context.WithTimeout(ctx, f.timeout)
+}
+
+// collectError explains why a collection stopped: interrupted, out of time,
+// or failed. Nothing partial was written in any case.
+func collectError(ctx context.Context, err error, wrote string) error {
+	switch {
+	case errors.Is(ctx.Err(), context.DeadlineExceeded):
+		err = fmt.Errorf("collection stopped at the --timeout limit: %w", err)
+	case ctx.Err() != nil:
+		err = fmt.Errorf("interrupted: %w", err)
+	default:
+		err = fmt.Errorf("collect: %w", err)
+	}
+	if wrote != "" {
+		err = fmt.Errorf("%w (nothing was written to %s)", err, wrote)
+	}
+	return &exitError{code: exitIncomplete, err: err}
 }

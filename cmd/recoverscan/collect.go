@@ -34,14 +34,16 @@ readable by its owner only.`,
 			if out == "" {
 				return &flagError{errors.New("say where to write the snapshot: -o FILE (use -o - for stdout)")}
 			}
-			cfg, err := f.load(cmd.Context())
+			ctx, cancel := f.deadline(cmd.Context())
+			defer cancel()
+			cfg, err := f.load(ctx)
 			if err != nil {
 				return err
 			}
 			if out == "-" {
 				w := snapshot.NewWriter(cmd.OutOrStdout())
-				if err := collector.Collect(cmd.Context(), cfg, f.options(), w); err != nil {
-					return &exitError{code: exitIncomplete, err: fmt.Errorf("collect: %w", err)}
+				if err := collector.Collect(ctx, cfg, f.options(), w); err != nil {
+					return collectError(ctx, err, "")
 				}
 				return nil
 			}
@@ -50,8 +52,8 @@ readable by its owner only.`,
 				return &exitError{code: exitUsage, err: err}
 			}
 			defer file.Abort()
-			if err := collector.Collect(cmd.Context(), cfg, f.options(), snapshot.NewWriter(file)); err != nil {
-				return &exitError{code: exitIncomplete, err: fmt.Errorf("collect: %w (nothing was written to %s)", err, out)}
+			if err := collector.Collect(ctx, cfg, f.options(), snapshot.NewWriter(file)); err != nil {
+				return collectError(ctx, err, out)
 			}
 			if err := file.Commit(); err != nil {
 				return &exitError{code: exitIncomplete, err: err}

@@ -157,6 +157,8 @@ var errEvaluationStopped = errors.New("evaluation stopped")
 // scanLive collects and evaluates at once: the collector writes the snapshot
 // into a pipe the engine reads, so users stream from AWS to findings.
 func scanLive(ctx context.Context, e *policies.Engine, af *awsFlags, savePath string) (*policies.Report, error) {
+	ctx, cancel := af.deadline(ctx)
+	defer cancel()
 	cfg, err := af.load(ctx)
 	if err != nil {
 		return nil, err
@@ -183,7 +185,7 @@ func scanLive(ctx context.Context, e *policies.Engine, af *awsFlags, savePath st
 	collectErr := <-collected
 	switch {
 	case collectErr != nil && !errors.Is(collectErr, errEvaluationStopped):
-		return nil, &exitError{code: exitIncomplete, err: fmt.Errorf("collect: %w", collectErr)}
+		return nil, collectError(ctx, collectErr, savePath)
 	case evalErr != nil:
 		return nil, &exitError{code: exitIncomplete, err: evalErr}
 	}

@@ -33,6 +33,10 @@ type StandInState struct {
 	// ErrorsAfter lets that many calls of an operation succeed before
 	// Errors applies to it, to fail a listing part way.
 	ErrorsAfter map[string]int
+	// Hang makes operations never answer (until the caller gives up), after
+	// HangAfter successful calls of that operation.
+	Hang      map[string]bool
+	HangAfter map[string]int
 	// ListUsersLimit, when positive, lowers the Limit of proxied
 	// cognito-idp ListUsers requests so that paging is exercised.
 	ListUsersLimit int
@@ -154,9 +158,29 @@ type standIn struct {
 
 	mu    sync.Mutex
 	calls map[string]int
+	hangs map[string]int
 }
 
 // failure returns the error code op should answer with, if any.
+// hang blocks until the request is abandoned when op should hang.
+func (s *standIn) hang(r *http.Request, op string) bool {
+	if !s.state.Hang[op] {
+		return false
+	}
+	s.mu.Lock()
+	if s.hangs == nil {
+		s.hangs = map[string]int{}
+	}
+	s.hangs[op]++
+	n := s.hangs[op]
+	s.mu.Unlock()
+	if n <= s.state.HangAfter[op] {
+		return false
+	}
+	<-r.Context().Done()
+	return true
+}
+
 func (s *standIn) failure(op string) (string, bool) {
 	code, found := s.state.Errors[op]
 	if !found {
@@ -195,6 +219,9 @@ func (s *standIn) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		target := r.Header.Get("X-Amz-Target")
 		op := target[strings.LastIndexByte(target, '.')+1:]
 		s.state.Log.add(service + ":" + op)
+		if s.hang(r, op) {
+			return
+		}
 		if code, found := s.failure(op); found {
 			writeJSONError(w, code)
 			return
