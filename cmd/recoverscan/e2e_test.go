@@ -74,6 +74,7 @@ func TestEndToEnd(t *testing.T) {
 	t.Run("CollectThenScan", func(t *testing.T) { testCollectThenScan(t, w) })
 	t.Run("Explain", func(t *testing.T) { testExplain(t, w) })
 	t.Run("Pseudonymize", func(t *testing.T) { testPseudonymize(t, w) })
+	t.Run("Interrupt", func(t *testing.T) { testInterrupt(t, w) })
 }
 
 // runBinary runs the built binary against endpoint with dummy credentials.
@@ -524,4 +525,46 @@ func testPseudonymize(t *testing.T, w *e2eWorld) {
 		t.Error("two pseudonymized collections of the same state differ")
 	}
 	assertNoContacts(t, "pseudonymized snapshot", snaps[0], w.world)
+}
+
+// testInterrupt interrupts a collection that is waiting on a page: the
+// binary says so, exits 3, and leaves no file, partial or temporary.
+func testInterrupt(t *testing.T, w *e2eWorld) {
+	st := w.world.StandInState()
+	st.Hang = map[string]bool{"ListUsers": true}
+	endpoint := awstest.StartStandIn(t, w.moto, st)
+	dir := t.TempDir()
+	out := filepath.Join(dir, "snap.json")
+	cmd := exec.Command(binary(t), "collect", "--region", e2eRegion, "-o", out)
+	cmd.Env = append(os.Environ(), "AWS_ENDPOINT_URL="+endpoint, "AWS_ACCESS_KEY_ID=testing",
+		"AWS_SECRET_ACCESS_KEY=testing", "AWS_MAX_ATTEMPTS=1", "AWS_PROFILE=")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// Interrupt once the collector is stuck in ListUsers.
+	deadline := time.Now().Add(time.Minute)
+	for !hasTempFile(dir) && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	time.Sleep(500 * time.Millisecond)
+	_ = cmd.Process.Signal(os.Interrupt)
+	err := cmd.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != exitIncomplete {
+		t.Fatalf("interrupted collect: %v, want exit %d\n%s", err, exitIncomplete, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "interrupted") || !strings.Contains(stderr.String(), "nothing was written to") {
+		t.Errorf("the interruption is not explained: %s", stderr.String())
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		t.Errorf("left behind: %s", e.Name())
+	}
+}
+
+func hasTempFile(dir string) bool {
+	entries, _ := os.ReadDir(dir)
+	return len(entries) > 0
 }
