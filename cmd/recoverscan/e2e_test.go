@@ -15,6 +15,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+
 	"github.com/recoverscan/recoverscan/collector/awstest"
 	"github.com/recoverscan/recoverscan/output/sarifcheck"
 	"github.com/recoverscan/recoverscan/policies"
@@ -75,6 +78,7 @@ func TestEndToEnd(t *testing.T) {
 	t.Run("Explain", func(t *testing.T) { testExplain(t, w) })
 	t.Run("Pseudonymize", func(t *testing.T) { testPseudonymize(t, w) })
 	t.Run("Interrupt", func(t *testing.T) { testInterrupt(t, w) })
+	t.Run("Secrets", func(t *testing.T) { testSecrets(t, w) })
 }
 
 // runBinary runs the built binary against endpoint with dummy credentials.
@@ -567,4 +571,56 @@ func testInterrupt(t *testing.T, w *e2eWorld) {
 func hasTempFile(dir string) bool {
 	entries, _ := os.ReadDir(dir)
 	return len(entries) > 0
+}
+
+// testSecrets scans with credentials carrying a recognisable marker and
+// debug logging, and checks that neither the credentials nor the app
+// client's secret reach the snapshot, any report or the logs.
+func testSecrets(t *testing.T, w *e2eWorld) {
+	ctx := context.Background()
+	cfg, err := awstest.Config(ctx, w.moto, e2eRegion, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := w.world.Pools[awstest.PoolEmailOnly]
+	out, err := cip.NewFromConfig(cfg).DescribeUserPoolClient(ctx, &cip.DescribeUserPoolClientInput{
+		UserPoolId: aws.String(pool.ID), ClientId: aws.String(pool.Clients["web-secret"]),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clientSecret := aws.ToString(out.UserPoolClient.ClientSecret)
+	if clientSecret == "" {
+		t.Fatal("the fixture client has no secret to look for")
+	}
+	const keyMarker, secretMarker = "AKIAMARKER7EXAMPLE42", "secret-marker-2f4c9e1a-do-not-leak"
+	endpoint := awstest.StartStandIn(t, w.moto, w.world.StandInState())
+	dir := t.TempDir()
+	snap := filepath.Join(dir, "snap.json")
+	var seen strings.Builder
+	for _, args := range [][]string{
+		{"collect", "--region", e2eRegion, "-o", snap, "--log-level", "debug"},
+		{"scan", "--region", e2eRegion, "--format", "json", "--log-level", "debug"},
+		{"scan", "--region", e2eRegion, "--format", "sarif", "--log-level", "debug"},
+		{"scan", "--region", e2eRegion, "--format", "table", "--log-level", "debug"},
+	} {
+		cmd := exec.Command(binary(t), args...)
+		cmd.Env = append(os.Environ(), "AWS_ENDPOINT_URL="+endpoint, "AWS_ACCESS_KEY_ID="+keyMarker,
+			"AWS_SECRET_ACCESS_KEY="+secretMarker, "AWS_MAX_ATTEMPTS=2", "AWS_PROFILE=")
+		b, _ := cmd.CombinedOutput()
+		seen.Write(b)
+	}
+	data, err := os.ReadFile(snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen.Write(data)
+	for what, secret := range map[string]string{"access key": keyMarker, "secret key": secretMarker, "client secret": clientSecret} {
+		if strings.Contains(seen.String(), secret) {
+			t.Errorf("the %s reached the snapshot, a report or the logs", what)
+		}
+	}
+	if !strings.Contains(string(data), `"has_secret":true`) {
+		t.Error("the snapshot does not record that the client has a secret")
+	}
 }
