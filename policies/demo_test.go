@@ -51,33 +51,39 @@ func TestDemoVerdicts(t *testing.T) {
 			"nina":                        "RC-USER-010",
 			"client:1example23456789web":  "RC-CLIENT-002",
 			"client:4example56789backend": "RC-CLIENT-001",
-			"pool":                        "RC-SMS-002 RC-SMS-003 RC-SMS-004",
+			"pool":                        "RC-EMAIL-012 RC-SMS-002 RC-SMS-003 RC-SMS-004 RC-SMS-008",
 		},
 		"staff": {
 			"olivia": "RC-USER-002",
-			"peggy":  "RC-USER-001",
-			"pool":   "RC-POOL-001",
+			"peggy":  "RC-USER-019",
+			"pool":   "RC-POOL-001 RC-POOL-012",
 		},
 		"legacy-app": {
 			"quentin": "RC-USER-018",
-			"pool":    "RC-EMAIL-001 RC-POOL-002 RC-POOL-004",
+			"pool":    "RC-EMAIL-001 RC-EMAIL-010 RC-EMAIL-011 RC-POOL-002 RC-POOL-004 RC-POOL-007 RC-POOL-011 RC-POOL-013",
 		},
 		"partners": {
-			"sybil":                       "RC-USER-018",
+			"sybil":                       "RC-USER-009 RC-USER-018",
 			"trent":                       "RC-USER-002",
-			"client:5example67partnerapi": "RC-CLIENT-002",
-			"pool":                        "RC-EMAIL-003 RC-POOL-003",
+			"client:5example67partnerapi": "RC-CLIENT-002 RC-CLIENT-003",
+			"pool":                        "RC-EMAIL-003 RC-EMAIL-011 RC-EMAIL-012 RC-POOL-003 RC-POOL-010",
 		},
 		"field-ops": {
 			"victor":                    "RC-USER-013",
 			"client:3example45fieldapp": "RC-CLIENT-002",
-			"pool":                      "RC-POOL-003 RC-POOL-008 RC-SMS-001",
+			"pool":                      "RC-POOL-003 RC-POOL-006 RC-POOL-007 RC-POOL-008 RC-SMS-001",
 		},
 		"eu-shop": {
 			"walter":                   "RC-USER-012? RC-USER-013?",
 			"xena":                     "RC-USER-014 RC-USER-018",
 			"client:6example78shopweb": "RC-CLIENT-002",
-			"pool":                     "RC-EMAIL-002 RC-EMAIL-005 RC-SMS-001? RC-SMS-002? RC-SMS-004?",
+			"pool":                     "RC-EMAIL-002 RC-EMAIL-005 RC-EMAIL-006 RC-SMS-001? RC-SMS-002? RC-SMS-004? RC-SMS-008?",
+		},
+		"uk-clinic": {
+			"pool": "RC-POOL-003 RC-POOL-005 RC-SMS-005",
+		},
+		"uk-shop": {
+			"pool": "RC-EMAIL-004",
 		},
 	}
 	for pool, subjects := range want {

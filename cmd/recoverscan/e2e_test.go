@@ -211,20 +211,20 @@ func testStandIn(t *testing.T, w *e2eWorld) {
 			"disabled":             {"RC-USER-008"},
 			"phone-only-user":      {"RC-USER-002"},
 			"client:web-secret":    {"RC-CLIENT-001", "RC-CLIENT-002"},
-			"pool":                 {"RC-POOL-003"},
+			"pool":                 {"RC-EMAIL-010", "RC-EMAIL-011", "RC-POOL-003", "RC-POOL-006", "RC-POOL-007"},
 		},
 		awstest.PoolPhoneOnly: {
 			"us-sms":              {"RC-USER-003"},
 			"opted-out":           {"RC-USER-012", "RC-USER-013"},
 			"email-in-phone-pool": {"RC-USER-002"},
-			"pool":                {"RC-POOL-003", "RC-SMS-001", "RC-SMS-002"},
+			"pool":                {"RC-POOL-003", "RC-POOL-006", "RC-POOL-007", "RC-SMS-001", "RC-SMS-002", "RC-SMS-008"},
 		},
 		awstest.PoolEmailThenPhone: {
-			"pool": {"RC-POOL-004"},
+			"pool": {"RC-EMAIL-010", "RC-EMAIL-011", "RC-POOL-004", "RC-POOL-006", "RC-POOL-007"},
 		},
 		awstest.PoolLegacy: {
 			"legacy-both": {"RC-USER-018"},
-			"pool":        {"RC-POOL-002", "RC-POOL-004"},
+			"pool":        {"RC-POOL-002", "RC-POOL-004", "RC-POOL-006", "RC-POOL-007"},
 		},
 		awstest.PoolAdminOnly: {
 			"admin-only-user": {"RC-USER-002"},
@@ -232,7 +232,7 @@ func testStandIn(t *testing.T, w *e2eWorld) {
 		},
 		awstest.PoolDeveloper: {
 			"suppressed": {"RC-USER-011"},
-			"pool":       {"RC-POOL-003"},
+			"pool":       {"RC-POOL-003", "RC-POOL-006", "RC-POOL-007"},
 		},
 	})
 

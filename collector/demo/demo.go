@@ -26,7 +26,7 @@ func Snapshot() *snapshot.Snapshot {
 		Accounts: []snapshot.Account{{
 			ID:       Account,
 			Identity: ok("sts:GetCallerIdentity"),
-			Regions:  []snapshot.Region{usEast1(), euWest1()},
+			Regions:  []snapshot.Region{usEast1(), euWest1(), euWest2()},
 		}},
 	}
 }
@@ -37,7 +37,7 @@ func usEast1() snapshot.Region {
 		PoolsRead: ok("cognito-idp:ListUserPools"),
 		SMS: []snapshot.SMSState{
 			// Production SMS, but with the 1 USD spend limit, Promotional
-			// routing and no US origination number.
+			// routing, no US origination number and no delivery status logs.
 			{
 				Region:             "us-east-1",
 				Attributes:         snapshot.SMSAttributes{Read: ok("sns:GetSMSAttributes"), MonthlySpendLimit: "1", DefaultSMSType: "Promotional"},
@@ -58,7 +58,7 @@ func usEast1() snapshot.Region {
 			Region: "us-east-1",
 			Account: snapshot.SESAccount{
 				Read: ok("ses:GetAccount"), ProductionAccessEnabled: true, SendingEnabled: true,
-				EnforcementStatus: "HEALTHY", Max24HourSend: 50000, SentLast24Hours: 1200,
+				EnforcementStatus: "HEALTHY", Max24HourSend: 50000, SentLast24Hours: 42000,
 			},
 			Identities: []snapshot.EmailIdentity{
 				{Name: "example.com", Read: ok("ses:GetEmailIdentity"), Exists: true, VerifiedForSending: true, VerificationStatus: "SUCCESS", DKIMStatus: "SUCCESS"},
@@ -74,6 +74,8 @@ func usEast1() snapshot.Region {
 func customers() snapshot.Pool {
 	p := pool("us-east-1_DemoCust1", "customers", "us-east-1", emailThenPhone())
 	p.MFA = snapshot.PoolMFA{Configuration: "OPTIONAL", Read: ok("cognito-idp:GetUserPoolMfaConfig"), SMSEnabled: true, EmailEnabled: true, TOTPEnabled: true}
+	p.AutoVerifiedAttributes = []string{"email", "phone_number"}
+	p.VerifyBeforeUpdate = []string{"email", "phone_number"}
 	p.SMS = smsConfig("us-east-1", "")
 	p.Email = developer("us-east-1", "example.com")
 	p.Clients.Items = []snapshot.Client{
@@ -86,7 +88,7 @@ func customers() snapshot.Pool {
 	p.Users = []snapshot.User{
 		mfa(user("alice", confirmed, withEmail(true)), noMFA),
 		user("bob", confirmed),
-		mfa(user("carol", snapshot.StatusForceChangePassword, withEmail(true)), noMFA),
+		mfa(user("carol", snapshot.StatusForceChangePassword, withEmail(true), modified(2)), noMFA),
 		mfa(user("dave", snapshot.StatusUnconfirmed, withEmail(false)), noMFA),
 		mfa(disabled(user("erin", confirmed, withEmail(true))), noMFA),
 		mfa(suppressed(user("frank", confirmed, withEmail(true))), noMFA),
@@ -108,20 +110,30 @@ func customers() snapshot.Pool {
 func staff() snapshot.Pool {
 	p := pool("us-east-1_DemoStaf2", "staff", "us-east-1", []snapshot.RecoveryMechanism{{Name: snapshot.MechanismAdminOnly, Priority: 1}})
 	p.AllowAdminCreateUserOnly = true
+	// Invitations go through a custom email sender, set up without the KMS
+	// key it needs.
+	p.Triggers.CustomEmailSender = "arn:aws:lambda:us-east-1:" + Account + ":function:staff-mailer"
 	p.Clients.Items = []snapshot.Client{client("7example89staffportal", "staff-portal", false, "ENABLED")}
 	p.Users = []snapshot.User{
 		user("olivia", confirmed, withEmail(true)),
-		user("peggy", confirmed, withEmail(false)),
+		// Invited a month ago and never signed in: the temporary password
+		// has expired.
+		user("peggy", snapshot.StatusForceChangePassword, withEmail(false)),
 	}
 	return finish(p)
 }
 
 // legacyApp has no AccountRecoverySetting and no SMS configuration, and
-// sends its large user base's email through Cognito's daily-capped default.
+// sends its large user base's email through Cognito's daily-capped default;
+// it migrates users from an old directory and rewrites its messages.
 func legacyApp() snapshot.Pool {
 	p := pool("us-east-1_DemoLeg3", "legacy-app", "us-east-1", nil)
 	p.AccountRecovery = snapshot.AccountRecovery{Configured: false}
 	p.EstimatedUsers = 25000
+	// Users still arrive from the old directory, and a trigger rewrites
+	// every message.
+	p.Triggers.UserMigration = "arn:aws:lambda:us-east-1:" + Account + ":function:legacy-migrate"
+	p.Triggers.CustomMessage = "arn:aws:lambda:us-east-1:" + Account + ":function:legacy-messages"
 	p.Clients.Items = []snapshot.Client{client("2example34legacyweb", "legacy-web", false, "LEGACY")}
 	p.Users = []snapshot.User{
 		user("quentin", confirmed, withEmail(true), withPhone("44", "GB", "0620", true)),
@@ -130,13 +142,18 @@ func legacyApp() snapshot.Pool {
 	return finish(p)
 }
 
-// partners sends from an SES identity that was never verified.
+// partners sends from an SES identity that was never verified (without
+// DKIM), and its app client may not change the users' email addresses.
 func partners() snapshot.Pool {
 	p := pool("us-east-1_DemoPart4", "partners", "us-east-1", []snapshot.RecoveryMechanism{{Name: snapshot.MechanismEmail, Priority: 1}})
 	p.Email = developer("us-east-1", "partners.example.net")
-	p.Clients.Items = []snapshot.Client{client("5example67partnerapi", "partner-portal", false, "ENABLED")}
+	p.EmailConfigurationFailure = "InvalidEmailRoleAccessPolicyException"
+	portal := client("5example67partnerapi", "partner-portal", false, "ENABLED")
+	portal.WriteAttributes = []string{"name", "given_name"}
+	p.Clients.Items = []snapshot.Client{portal}
 	p.Users = []snapshot.User{
-		user("sybil", confirmed, withEmail(true)),
+		// Imported with a password reset: ForgotPassword is the only way in.
+		user("sybil", snapshot.StatusResetRequired, withEmail(true)),
 		user("trent", confirmed, withPhone("1", "US", "0177", true)),
 	}
 	return finish(p)
@@ -158,12 +175,15 @@ func fieldOps() snapshot.Pool {
 }
 
 // euWest1 is a region where the scanning role may not read SNS, and whose
-// SES account never left the sandbox and has been shut down.
+// SES account never left the sandbox, used up its quota and has been shut
+// down.
 func euWest1() snapshot.Region {
 	denied := func(action string) snapshot.Source {
 		return snapshot.Source{Status: snapshot.SourceDenied, Action: action, Error: "AccessDenied: not authorized to perform " + action}
 	}
 	p := pool("eu-west-1_DemoShop6", "eu-shop", "eu-west-1", phoneThenEmail())
+	p.AutoVerifiedAttributes = []string{"email", "phone_number"}
+	p.VerifyBeforeUpdate = []string{"email", "phone_number"}
 	p.SMS = smsConfig("eu-west-1", "")
 	p.Email = developer("eu-west-1", "shop.example.org")
 	p.Clients.Items = []snapshot.Client{client("6example78shopweb", "shop-web", false, "ENABLED")}
@@ -185,12 +205,52 @@ func euWest1() snapshot.Region {
 			Region: "eu-west-1",
 			Account: snapshot.SESAccount{
 				Read: ok("ses:GetAccount"), ProductionAccessEnabled: false, SendingEnabled: false,
-				EnforcementStatus: "SHUTDOWN", Max24HourSend: 200,
+				EnforcementStatus: "SHUTDOWN", Max24HourSend: 200, SentLast24Hours: 200,
 			},
 			Identities:  []snapshot.EmailIdentity{{Name: "shop.example.org", Read: ok("ses:GetEmailIdentity"), Exists: true, VerifiedForSending: true, VerificationStatus: "SUCCESS", DKIMStatus: "SUCCESS"}},
 			Suppression: snapshot.Suppression{Read: ok("ses:ListSuppressedDestinations")},
 		}},
 		Pools: []snapshot.Pool{finish(p)},
+	}
+}
+
+// euWest2 is a legacy SNS region (eu-west-1 is its alternate) with healthy
+// SMS and two pools about to launch, so without users yet: a clinic that
+// requires SMS MFA and recovers by phone only, and a shop that sends email
+// from an SES region London pools may not use.
+func euWest2() snapshot.Region {
+	clinic := pool("eu-west-2_DemoClin7", "uk-clinic", "eu-west-2", []snapshot.RecoveryMechanism{{Name: snapshot.MechanismPhone, Priority: 1}})
+	clinic.AutoVerifiedAttributes = []string{"phone_number"}
+	clinic.VerifyBeforeUpdate = []string{"phone_number"}
+	clinic.MFA = snapshot.PoolMFA{Configuration: "ON", Read: ok("cognito-idp:GetUserPoolMfaConfig"), SMSEnabled: true}
+	clinic.SMS = smsConfig("eu-west-2", "")
+
+	shop := pool("eu-west-2_DemoShop8", "uk-shop", "eu-west-2", emailThenPhone())
+	shop.AutoVerifiedAttributes = []string{"email", "phone_number"}
+	shop.VerifyBeforeUpdate = []string{"email", "phone_number"}
+	shop.SMS = smsConfig("eu-west-2", "eu-west-2")
+	shop.Email = developer("eu-central-1", "shop.example.co.uk")
+
+	return snapshot.Region{
+		Name:      "eu-west-2",
+		PoolsRead: ok("cognito-idp:ListUserPools"),
+		SMS: []snapshot.SMSState{{
+			Region:             "eu-west-2",
+			Attributes:         snapshot.SMSAttributes{Read: ok("sns:GetSMSAttributes"), MonthlySpendLimit: "100", DefaultSMSType: "Transactional", DeliveryStatusIAMRoleSet: true},
+			Sandbox:            snapshot.SMSSandbox{Read: ok("sns:GetSMSSandboxAccountStatus"), DestinationsRead: ok("sns:ListSMSSandboxPhoneNumbers")},
+			OriginationNumbers: snapshot.OriginationNumbers{Read: ok("sns:ListOriginationNumbers"), Numbers: []snapshot.OriginationNumber{{Country: "GB", Status: "ACTIVE", RouteType: "Transactional", SMS: true}}},
+			OptOuts:            snapshot.OptOuts{Read: ok("sns:ListPhoneNumbersOptedOut")},
+		}},
+		Email: []snapshot.EmailState{{
+			Region: "eu-central-1",
+			Account: snapshot.SESAccount{
+				Read: ok("ses:GetAccount"), ProductionAccessEnabled: true, SendingEnabled: true,
+				EnforcementStatus: "HEALTHY", Max24HourSend: 50000, SentLast24Hours: 300,
+			},
+			Identities:  []snapshot.EmailIdentity{{Name: "shop.example.co.uk", Read: ok("ses:GetEmailIdentity"), Exists: true, VerifiedForSending: true, VerificationStatus: "SUCCESS", DKIMStatus: "SUCCESS"}},
+			Suppression: snapshot.Suppression{Read: ok("ses:ListSuppressedDestinations")},
+		}},
+		Pools: []snapshot.Pool{finish(clinic), finish(shop)},
 	}
 }
 
@@ -303,6 +363,11 @@ func withPhone(callingCode, country, last4 string, verified bool) userOption {
 	return func(u *snapshot.User) {
 		u.Phone = snapshot.Phone{Present: true, Verified: verified, Masked: "+*******" + last4, CallingCode: callingCode, Country: country}
 	}
+}
+
+// modified sets the last modification to days before the snapshot.
+func modified(days int) userOption {
+	return func(u *snapshot.User) { u.LastModifiedAt = takenAt.AddDate(0, 0, -days) }
 }
 
 func disabled(u snapshot.User) snapshot.User { u.Enabled = false; return u }

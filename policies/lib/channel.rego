@@ -136,6 +136,20 @@ ses_account_problem := "The account's SES sending is shut down by SES enforcemen
 }
 
 # METADATA
+# title: ses_quota_exhausted
+# description: |
+#   The account's SES 24-hour sending quota (RC-EMAIL-006) is used up at the
+#   snapshot time: every email is refused until the rolling window frees
+#   capacity. Max24HourSend -1 means unlimited; 0 (no quota reported) is not
+#   judged.
+ses_quota_exhausted if {
+	ses_account_used
+	sources.ok(input.email.account.read)
+	input.email.account.max_24_hour_send > 0
+	input.email.account.sent_last_24_hours >= input.email.account.max_24_hour_send
+}
+
+# METADATA
 # title: sms_no_sender
 # description: The pool has neither an SMS configuration nor a CustomSMSSender trigger (RC-POOL-004).
 sms_no_sender if {
@@ -177,6 +191,13 @@ sms_blockers contains {
 email_blockers contains {"rule": "RC-EMAIL-003", "reason": ses_identity_problem}
 
 email_blockers contains {"rule": "RC-EMAIL-005", "reason": ses_account_problem}
+
+email_blockers contains {
+	"rule": "RC-EMAIL-006",
+	"reason": "The account's SES 24-hour sending quota is used up, so SES refuses every email until the window frees capacity.",
+} if {
+	ses_quota_exhausted
+}
 
 # METADATA
 # title: sms_unknown

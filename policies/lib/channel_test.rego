@@ -93,6 +93,17 @@ test_ses_sending_disabled if {
 	blockers == {{"rule": "RC-EMAIL-005", "reason": "The account's SES sending is disabled (SendingEnabled is false)."}}
 }
 
+test_ses_quota_exhausted if {
+	blockers := channel.email_blockers with input as patched({"email": {"account": {"max_24_hour_send": 200, "sent_last_24_hours": 200}}})
+	{b.rule | some b in blockers} == {"RC-EMAIL-006"}
+}
+
+test_ses_quota_unlimited_or_not_reported_is_not_a_blocker if {
+	count(channel.email_blockers) == 0 with input as patched({"email": {"account": {"max_24_hour_send": -1, "sent_last_24_hours": 900}}})
+	count(channel.email_blockers) == 0 with input as patched({"email": {"account": {"max_24_hour_send": 0, "sent_last_24_hours": 0}}})
+	count(channel.email_blockers) == 0 with input as patched({"email": {"account": {"max_24_hour_send": 200, "sent_last_24_hours": 199}}})
+}
+
 test_ses_probation_is_not_a_blocker if {
 	count(channel.email_blockers) == 0 with input as patched({"email": {"account": {"enforcement_status": "PROBATION"}}})
 }

@@ -35,7 +35,8 @@ account := {"id": "111122223333", "region": "us-east-1"}
 # description: |
 #   A healthy pool: email-then-phone recovery, SMS through an SNS role,
 #   DEVELOPER email from a verified SES domain, optional MFA with SMS, email
-#   and TOTP factors, no triggers.
+#   and TOTP factors, no triggers; email and phone numbers auto-verified and
+#   verified before an update takes effect.
 pool := {
 	"id": "us-east-1_Fixture01",
 	"name": "fixture-pool",
@@ -51,10 +52,10 @@ pool := {
 			{"name": "verified_phone_number", "priority": 2},
 		],
 	},
-	"auto_verified_attributes": ["email"],
+	"auto_verified_attributes": ["email", "phone_number"],
 	"alias_attributes": [],
 	"username_attributes": ["email"],
-	"verify_before_update": ["email"],
+	"verify_before_update": ["email", "phone_number"],
 	"temporary_password_validity_days": 7,
 	"allow_admin_create_user_only": false,
 	"mfa": {

@@ -10,8 +10,14 @@
 #   order, legacy, admin_only and status_allows_reset read nothing but
 #   input.pool (and input.user for the last), so pool rules may use the first
 #   three too: keep it that way.
+#
+#   Also the per-user facts several rules share: whether a temporary password
+#   has expired (RC-USER-005 / RC-USER-019) and the per-recipient conditions
+#   that stop delivery to this user's address (recipient_blockers,
+#   recipient_unknown: RC-USER-011..014, 016, and RC-USER-009 on top).
 package recoverscan.lib.recovery
 
+import data.recoverscan.lib.channel
 import data.recoverscan.lib.report
 import data.recoverscan.lib.sources
 
@@ -325,4 +331,168 @@ default lockout_note := ""
 
 lockout_note := " The user is in RESET_REQUIRED, so the user cannot sign in until a reset succeeds." if {
 	input.user.status == "RESET_REQUIRED"
+}
+
+# METADATA
+# title: ns_per_day
+# description: Nanoseconds in a day.
+ns_per_day := ((24 * 60) * 60) * 1000000000
+
+# Only timestamps from 1970 on parse to nanoseconds; the zero time does not.
+parseable(ts) if regex.match(`^(19[7-9][0-9]|2[0-9]{3})-[0-9]{2}-[0-9]{2}T`, ts)
+
+taken_ns := time.parse_rfc3339_ns(input.snapshot.taken_at) if parseable(input.snapshot.taken_at)
+
+changed_ns := time.parse_rfc3339_ns(input.user.last_modified_at) if parseable(input.user.last_modified_at)
+
+# METADATA
+# title: days_since_change
+# description: Whole days between the user's last modification and the snapshot.
+days_since_change := floor((taken_ns - changed_ns) / ns_per_day)
+
+# METADATA
+# title: temporary_password_expires_ns
+# description: |
+#   When the user's temporary password expires, estimated from the last
+#   modification (the issue time is not exposed; issuing a temporary password
+#   modifies the user, and later attribute edits only move the estimate
+#   later, so an estimate in the past means the password has certainly
+#   expired). Undefined when the pool's settings or the time were not read.
+temporary_password_expires_ns := changed_ns + (input.pool.temporary_password_validity_days * ns_per_day) if {
+	pool_read
+	input.pool.temporary_password_validity_days > 0
+}
+
+# METADATA
+# scope: document
+# title: temporary_password_expired
+# description: The temporary password (FORCE_CHANGE_PASSWORD) expired before the snapshot was taken.
+temporary_password_expired if temporary_password_expires_ns < taken_ns
+
+# METADATA
+# scope: document
+# title: temporary_password_valid
+# description: The temporary password may still be valid at the snapshot time.
+temporary_password_valid if temporary_password_expires_ns >= taken_ns
+
+# METADATA
+# title: temporary_password_unknown_source
+# description: The source whose absence leaves the temporary password's expiry unknown.
+temporary_password_unknown_source := input.pool.read if {
+	not pool_read
+} else := {
+	"status": "error",
+	"action": "cognito-idp:ListUsers",
+	"error": "the user's last modification time or the snapshot time is missing",
+} if {
+	not temporary_password_expired
+	not temporary_password_valid
+}
+
+# METADATA
+# scope: document
+# title: recipient_blockers
+# description: |
+#   Conditions of this user's own address or number that certainly stop a
+#   message on a channel, as {"rule", "channel", "reason"}, whichever channel
+#   Cognito chooses: the user rules that report them pair them with chosen
+#   (on_channel). Only where SNS or the account's SES actually send.
+recipient_blockers contains {
+	"rule": "RC-USER-011",
+	"channel": "email",
+	"reason": "The email address is on the SES account-level suppression list.",
+} if {
+	channel.ses_account_used
+	sources.ok(input.email.suppression.read)
+	input.user.email.suppressed
+}
+
+recipient_blockers contains {
+	"rule": "RC-USER-014",
+	"channel": "email",
+	"reason": "The account's SES is in the sandbox and sends only to verified identities.",
+} if {
+	channel.ses_account_used
+	sources.ok(input.email.account.read)
+	input.email.account.production_access_enabled == false
+}
+
+recipient_blockers contains {
+	"rule": "RC-USER-012",
+	"channel": "sms",
+	"reason": "The phone number has opted out of SMS in the SMS region.",
+} if {
+	channel.sns_used
+	sources.ok(input.sms.opt_outs.read)
+	input.user.phone.opted_out
+}
+
+recipient_blockers contains {
+	"rule": "RC-USER-013",
+	"channel": "sms",
+	"reason": "The SMS region is in the SMS sandbox and the number is not a verified sandbox destination.",
+} if {
+	channel.sns_used
+	sources.ok(input.sms.sandbox.read)
+	input.sms.sandbox.in_sandbox
+	sources.ok(input.sms.sandbox.destinations_read)
+	not input.user.phone.sandbox_verified
+}
+
+recipient_blockers contains {
+	"rule": "RC-USER-016",
+	"channel": "sms",
+	"reason": "The number is a US number and the SMS region has no active US origination number.",
+} if {
+	channel.sns_used
+	input.user.phone.country == "US"
+	sources.ok(input.sms.origination_numbers.read)
+	not channel.us_origination
+}
+
+# METADATA
+# title: recipient_blocked
+# description: The per-recipient condition of the rule with this id holds for the user.
+recipient_blocked(rule) if {
+	some blocker in recipient_blockers
+	blocker.rule == rule
+}
+
+# METADATA
+# scope: document
+# title: recipient_unknown
+# description: |
+#   Unread sources that leave a per-recipient condition unknown, as
+#   {"rule", "channel", "source"}.
+recipient_unknown contains {"rule": "RC-USER-011", "channel": "email", "source": input.email.suppression.read} if {
+	channel.ses_account_used
+	sources.unread(input.email.suppression.read)
+}
+
+recipient_unknown contains {"rule": "RC-USER-014", "channel": "email", "source": input.email.account.read} if {
+	channel.ses_account_used
+	sources.unread(input.email.account.read)
+}
+
+recipient_unknown contains {"rule": "RC-USER-012", "channel": "sms", "source": input.sms.opt_outs.read} if {
+	channel.sns_used
+	sources.unread(input.sms.opt_outs.read)
+}
+
+recipient_unknown contains {"rule": "RC-USER-013", "channel": "sms", "source": input.sms.sandbox.read} if {
+	channel.sns_used
+	sources.unread(input.sms.sandbox.read)
+}
+
+recipient_unknown contains {"rule": "RC-USER-013", "channel": "sms", "source": input.sms.sandbox.destinations_read} if {
+	channel.sns_used
+	sources.ok(input.sms.sandbox.read)
+	input.sms.sandbox.in_sandbox
+	sources.unread(input.sms.sandbox.destinations_read)
+}
+
+recipient_unknown contains {"rule": "RC-USER-016", "channel": "sms", "source": input.sms.origination_numbers.read} if {
+	channel.sns_used
+	input.user.phone.country == "US"
+	sources.unread(input.sms.origination_numbers.read)
 }

@@ -5,7 +5,8 @@
 #   anything for this pool: SMS with no SMS configuration and no
 #   CustomSMSSender (RC-POOL-004) or with an SMS role that may not publish
 #   (RC-POOL-008); email from an SES identity that is missing or not verified
-#   (RC-EMAIL-003) or an SES account whose sending is paused (RC-EMAIL-005).
+#   (RC-EMAIL-003), an SES account whose sending is paused (RC-EMAIL-005) or
+#   whose 24-hour sending quota is used up (RC-EMAIL-006).
 #   Cognito picks the channel from verified attributes and MFA only and does
 #   not fall back when delivery fails, so the user gets no code even when the
 #   other channel works. The evidence names the pool rules to fix.

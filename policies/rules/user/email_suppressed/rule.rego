@@ -21,10 +21,8 @@
 #     aws sesv2 delete-suppressed-destination --email-address <email-address> --region <ses-region>
 package recoverscan.rules.user.email_suppressed
 
-import data.recoverscan.lib.channel
 import data.recoverscan.lib.recovery
 import data.recoverscan.lib.report
-import data.recoverscan.lib.sources
 
 report contains recovery.on_channel(
 	"email",
@@ -39,9 +37,7 @@ report contains recovery.on_channel(
 	},
 ) if {
 	recovery.status_allows_reset
-	channel.ses_account_used
-	sources.ok(input.email.suppression.read)
-	input.user.email.suppressed
+	recovery.recipient_blocked("RC-USER-011")
 	reason := object.get({"": "not given"}, input.user.email.suppression_reason, input.user.email.suppression_reason)
 }
 
@@ -51,6 +47,6 @@ report contains report.indeterminate(
 ) if {
 	recovery.status_allows_reset
 	recovery.routes("email")
-	channel.ses_account_used
-	sources.unread(input.email.suppression.read)
+	some unknown in recovery.recipient_unknown
+	unknown.rule == "RC-USER-011"
 }

@@ -5,28 +5,30 @@ import data.recoverscan.rules.user.force_change_password as rule
 
 fcp(patch) := fixtures.user_input(object.union({"user": {"status": "FORCE_CHANGE_PASSWORD"}}, patch))
 
-test_fails_for_force_change_password if {
-	# Fixture user last changed 2026-10-01, snapshot 2026-11-01: 31 days > 7.
-	r := rule.report with input as fcp({})
+# Snapshot 2026-11-01T09:00Z; validity 7 days.
+fresh := {"user": {"last_modified_at": "2026-10-30T09:00:00Z"}}
+
+test_fails_while_the_temporary_password_may_be_valid if {
+	r := rule.report with input as fcp(fresh)
 	some finding in r
 	finding.verdict == "fail"
 	contains(finding.message, "User password cannot be reset in the current state.")
-	contains(finding.message, "probably expired (last change 31 days ago, validity 7 days)")
-	finding.evidence.temporary_password_probably_expired
 	finding.evidence.recovery_channel_after_status_fixed == "email"
 }
 
-test_fresh_temporary_password if {
-	r := rule.report with input as fcp({"user": {"last_modified_at": "2026-10-30T09:00:00Z"}})
-	some finding in r
-	not contains(finding.message, "expired")
-	not finding.evidence.temporary_password_probably_expired
+test_fails_on_the_last_valid_instant if {
+	count(rule.report) == 1 with input as fcp({"user": {"last_modified_at": "2026-10-25T09:00:00Z"}})
+}
+
+# Expired temporary passwords are RC-USER-019's: the two never both fail.
+test_silent_once_expired if {
+	count(rule.report) == 0 with input as fcp({})
+	count(rule.report) == 0 with input as fcp({"user": {"last_modified_at": "2026-10-25T08:59:59Z"}})
 }
 
 test_zero_time_does_not_break_evaluation if {
 	r := rule.report with input as fcp({"user": {"last_modified_at": "0001-01-01T00:00:00Z"}})
-	some finding in r
-	not finding.evidence.temporary_password_probably_expired
+	{f.verdict | some f in r} == {"fail"}
 }
 
 test_passes_for_confirmed_users if {
@@ -34,11 +36,10 @@ test_passes_for_confirmed_users if {
 }
 
 # The user's status is always read; without the pool's settings the expiry
-# is simply not estimated.
+# is unknown, so this rule reports the user (RC-USER-019 is indeterminate).
 test_not_misled_by_unread_pool if {
 	r := rule.report with input as fcp({"pool": {"read": fixtures.denied("cognito-idp:DescribeUserPool")}})
 	some finding in r
 	finding.verdict == "fail"
-	not finding.evidence.temporary_password_probably_expired
 	finding.evidence.recovery_channel_after_status_fixed == "unknown"
 }

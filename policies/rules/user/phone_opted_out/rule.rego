@@ -22,10 +22,8 @@
 #     or give the user a verified email address and an email recovery mechanism.
 package recoverscan.rules.user.phone_opted_out
 
-import data.recoverscan.lib.channel
 import data.recoverscan.lib.recovery
 import data.recoverscan.lib.report
-import data.recoverscan.lib.sources
 
 report contains recovery.on_channel(
 	"sms",
@@ -36,9 +34,7 @@ report contains recovery.on_channel(
 	{"phone_masked": input.user.phone.masked, "sms_region": input.sms.region},
 ) if {
 	recovery.status_allows_reset
-	channel.sns_used
-	sources.ok(input.sms.opt_outs.read)
-	input.user.phone.opted_out
+	recovery.recipient_blocked("RC-USER-012")
 }
 
 report contains report.indeterminate(
@@ -47,6 +43,6 @@ report contains report.indeterminate(
 ) if {
 	recovery.status_allows_reset
 	recovery.routes("sms")
-	channel.sns_used
-	sources.unread(input.sms.opt_outs.read)
+	some unknown in recovery.recipient_unknown
+	unknown.rule == "RC-USER-012"
 }

@@ -25,10 +25,8 @@
 #       --website-url <url> --use-case-description <text> --region <ses-region>
 package recoverscan.rules.user.ses_sandbox_recipient
 
-import data.recoverscan.lib.channel
 import data.recoverscan.lib.recovery
 import data.recoverscan.lib.report
-import data.recoverscan.lib.sources
 
 report contains recovery.on_channel(
 	"email",
@@ -44,9 +42,7 @@ report contains recovery.on_channel(
 	},
 ) if {
 	recovery.status_allows_reset
-	channel.ses_account_used
-	sources.ok(input.email.account.read)
-	input.email.account.production_access_enabled == false
+	recovery.recipient_blocked("RC-USER-014")
 }
 
 report contains report.indeterminate(
@@ -55,6 +51,6 @@ report contains report.indeterminate(
 ) if {
 	recovery.status_allows_reset
 	recovery.routes("email")
-	channel.ses_account_used
-	sources.unread(input.email.account.read)
+	some unknown in recovery.recipient_unknown
+	unknown.rule == "RC-USER-014"
 }

@@ -24,10 +24,8 @@
 #     aws sns create-sms-sandbox-phone-number --phone-number <phone-number-e164> --region <sms-region>
 package recoverscan.rules.user.sms_sandbox_destination
 
-import data.recoverscan.lib.channel
 import data.recoverscan.lib.recovery
 import data.recoverscan.lib.report
-import data.recoverscan.lib.sources
 
 sandbox := input.sms.sandbox
 
@@ -46,31 +44,17 @@ report contains recovery.on_channel(
 	},
 ) if {
 	recovery.status_allows_reset
-	channel.sns_used
-	sources.ok(sandbox.read)
-	sandbox.in_sandbox
-	sources.ok(sandbox.destinations_read)
-	not input.user.phone.sandbox_verified
+	recovery.recipient_blocked("RC-USER-013")
 }
 
-report contains report.indeterminate(
-	"The SMS sandbox status of the pool's SMS region was not read, so it is unknown whether the recovery text can reach the user's number.",
-	sandbox.read,
-) if {
-	recovery.status_allows_reset
-	recovery.routes("sms")
-	channel.sns_used
-	sources.unread(sandbox.read)
+unknown_message := {
+	"sns:GetSMSSandboxAccountStatus": "The SMS sandbox status of the pool's SMS region was not read, so it is unknown whether the recovery text can reach the user's number.",
+	"sns:ListSMSSandboxPhoneNumbers": "The account is in the SMS sandbox, and its verified destinations were not read, so it is unknown whether the recovery text can reach the user's number.",
 }
 
-report contains report.indeterminate(
-	"The account is in the SMS sandbox, and its verified destinations were not read, so it is unknown whether the recovery text can reach the user's number.",
-	sandbox.destinations_read,
-) if {
+report contains report.indeterminate(unknown_message[unknown.source.action], unknown.source) if {
 	recovery.status_allows_reset
 	recovery.routes("sms")
-	channel.sns_used
-	sources.ok(sandbox.read)
-	sandbox.in_sandbox
-	sources.unread(sandbox.destinations_read)
+	some unknown in recovery.recipient_unknown
+	unknown.rule == "RC-USER-013"
 }

@@ -25,10 +25,8 @@
 #     aws sns list-origination-numbers --region <sms-region>
 package recoverscan.rules.user.us_origination_missing
 
-import data.recoverscan.lib.channel
 import data.recoverscan.lib.recovery
 import data.recoverscan.lib.report
-import data.recoverscan.lib.sources
 
 report contains recovery.on_channel(
 	"sms",
@@ -44,10 +42,7 @@ report contains recovery.on_channel(
 	},
 ) if {
 	recovery.status_allows_reset
-	channel.sns_used
-	input.user.phone.country == "US"
-	sources.ok(input.sms.origination_numbers.read)
-	not channel.us_origination
+	recovery.recipient_blocked("RC-USER-016")
 }
 
 report contains report.indeterminate(
@@ -56,7 +51,6 @@ report contains report.indeterminate(
 ) if {
 	recovery.status_allows_reset
 	recovery.routes("sms")
-	channel.sns_used
-	input.user.phone.country == "US"
-	sources.unread(input.sms.origination_numbers.read)
+	some unknown in recovery.recipient_unknown
+	unknown.rule == "RC-USER-016"
 }
