@@ -3,6 +3,7 @@ package policies
 import (
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 )
 
@@ -26,6 +27,17 @@ func WriteMarkdown(w io.Writer, rules []Rule) error {
 		}
 		if r.Remediation != "" {
 			fmt.Fprintf(&b, "\n**Remediation**\n\n```\n%s\n```\n", r.Remediation)
+		}
+		if len(r.Params) > 0 {
+			fmt.Fprintf(&b, "\n**Parameters** (`rules.%s.params` in the [config file](AUTHORING.md#configuration))\n\n| name | value |\n| --- | --- |\n", r.ID)
+			names := make([]string, 0, len(r.Params))
+			for k := range r.Params {
+				names = append(names, k)
+			}
+			sort.Strings(names)
+			for _, k := range names {
+				fmt.Fprintf(&b, "| `%s` | `%s` |\n", k, mdCell(compactJSON(r.Params[k])))
+			}
 		}
 		if len(r.Related) > 0 {
 			b.WriteString("\n**References**\n\n")

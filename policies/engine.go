@@ -13,26 +13,33 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
+	"github.com/open-policy-agent/opa/v1/storage"
+	"github.com/open-policy-agent/opa/v1/storage/inmem"
 )
 
 // Options configures an Engine.
 type Options struct {
 	// PolicyDirs are directories (or files) of custom rules.
 	PolicyDirs []string
+	// Config, when set, adds its policy directories and disables,
+	// re-levels and parameterises rules by id.
+	Config *Config
 	// Workers is how many goroutines evaluate users; 0 means one per CPU.
 	Workers int
 }
 
 // Engine evaluates snapshots. It is safe for concurrent use.
 type Engine struct {
-	rules    []Rule // id order
+	rules    []Rule // id order, disabled ones included
 	byKind   map[Kind][]int
 	compiler *ast.Compiler
+	store    storage.Store
 	workers  int
 
 	user, pool, client *preparedKind
@@ -46,16 +53,13 @@ type preparedKind struct {
 	rules []*Rule
 }
 
-// LoadError is a policy that cannot be loaded: a parse or compile error, or
-// bad METADATA. Its text names the file and line.
-type LoadError struct{ Err error }
-
-func (e *LoadError) Error() string { return "load policies: " + e.Err.Error() }
-func (e *LoadError) Unwrap() error { return e.Err }
-
 // New loads the built-in rules and any custom rules and prepares them.
 func New(ctx context.Context, opts Options) (*Engine, error) {
-	c, srcs, err := compile(opts.PolicyDirs, false)
+	dirs := opts.PolicyDirs
+	if opts.Config != nil {
+		dirs = append(slices.Clone(dirs), opts.Config.Policies...)
+	}
+	c, srcs, err := compile(dirs, testsOf{})
 	if err != nil {
 		return nil, err
 	}
@@ -63,28 +67,19 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	if e.workers <= 0 {
 		e.workers = runtime.GOMAXPROCS(0)
 	}
-	seen := map[string]string{}
-	for _, s := range srcs {
-		kind, _, ok := ruleKind(s.pkgPath)
-		if !ok || s.isTest {
-			continue
-		}
-		r, err := ruleFromModule(s, kind)
-		if err != nil {
-			return nil, &LoadError{err}
-		}
-		if prev, dup := seen[r.ID]; dup {
-			if prev == r.Package {
-				return nil, &LoadError{fmt.Errorf("%s: package %s is split across files: keep one rule per package", s.name, r.Package)}
-			}
-			return nil, &LoadError{fmt.Errorf("%s: rule id %s is already used by %s", s.name, r.ID, prev)}
-		}
-		seen[r.ID] = r.Package
-		e.rules = append(e.rules, r)
+	if e.rules, err = catalogue(srcs); err != nil {
+		return nil, err
 	}
-	sort.Slice(e.rules, func(i, j int) bool { return e.rules[i].ID < e.rules[j].ID })
+	if opts.Config != nil {
+		if err := opts.Config.apply(e.rules); err != nil {
+			return nil, err
+		}
+	}
+	e.store = paramsStore(e.rules)
 	for i, r := range e.rules {
-		e.byKind[r.Kind] = append(e.byKind[r.Kind], i)
+		if !r.Disabled {
+			e.byKind[r.Kind] = append(e.byKind[r.Kind], i)
+		}
 	}
 	if e.user, err = e.prepare(ctx, []Kind{KindUser}, "data.recoverscan.lib.recovery.chosen"); err != nil {
 		return nil, err
@@ -98,15 +93,71 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	return e, nil
 }
 
+// catalogue reads every rule's METADATA, in id order. Every problem is
+// reported, one per line.
+func catalogue(srcs []*source) ([]Rule, error) {
+	var (
+		rules    []Rule
+		problems []string
+	)
+	seen := map[string]string{}
+	files := map[string][]string{}
+	for _, s := range srcs {
+		if _, _, ok := ruleKind(s.pkgPath); ok && !s.isTest {
+			files[s.pkgPath] = append(files[s.pkgPath], s.name)
+		}
+	}
+	for _, s := range srcs {
+		kind, _, ok := ruleKind(s.pkgPath)
+		if !ok || s.isTest {
+			continue
+		}
+		if f := files[s.pkgPath]; len(f) > 1 {
+			if f[0] == s.name {
+				problems = append(problems, fmt.Sprintf("%s: rule package %s is split across %s: keep a rule in one file, and helpers in another package (custom.lib.<name>)", s.name, s.pkgPath, strings.Join(f, ", ")))
+			}
+			continue
+		}
+		r, err := ruleFromModule(s, kind)
+		if err != nil {
+			problems = append(problems, err.Error())
+			continue
+		}
+		if prev, dup := seen[r.ID]; dup {
+			problems = append(problems, fmt.Sprintf("%s: rule id %s is already used by %s", s.name, r.ID, prev))
+			continue
+		}
+		seen[r.ID] = r.Package
+		rules = append(rules, r)
+	}
+	if len(problems) > 0 {
+		return nil, &LoadError{Problems: problems, Err: errors.New(strings.Join(problems, "\n"))}
+	}
+	sort.Slice(rules, func(i, j int) bool { return rules[i].ID < rules[j].ID })
+	return rules, nil
+}
+
+// paramsStore holds the rules' effective parameters where
+// data.recoverscan.lib.params reads them: data.recoverscan.params[id].
+func paramsStore(rules []Rule) storage.Store {
+	params := map[string]any{}
+	for _, r := range rules {
+		if len(r.Params) > 0 {
+			params[r.ID] = r.Params
+		}
+	}
+	return inmem.NewFromObject(map[string]any{"recoverscan": map[string]any{"params": params}})
+}
+
 // compile parses and compiles the built-in and custom policies.
-func compile(dirs []string, withTests bool) (*ast.Compiler, []*source, error) {
-	c, modules, srcs, err := load(dirs, withTests)
+func compile(dirs []string, tests testsOf) (*ast.Compiler, []*source, error) {
+	c, modules, srcs, err := load(dirs, tests)
 	if err != nil {
 		return nil, nil, err
 	}
 	c.Compile(modules)
 	if c.Failed() {
-		return nil, nil, &LoadError{c.Errors}
+		return nil, nil, newLoadError(c.Errors)
 	}
 	return c, srcs, nil
 }
@@ -114,13 +165,13 @@ func compile(dirs []string, withTests bool) (*ast.Compiler, []*source, error) {
 // load parses the policies and returns them with a compiler configured with
 // the input schemas and the sandbox's capabilities, not yet compiled (the
 // test runner adds stages of its own before compiling).
-func load(dirs []string, withTests bool) (*ast.Compiler, map[string]*ast.Module, []*source, error) {
-	srcs, err := loadSources(dirs, withTests)
+func load(dirs []string, tests testsOf) (*ast.Compiler, map[string]*ast.Module, []*source, error) {
+	srcs, err := loadSources(dirs, tests)
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	if err := parse(srcs); err != nil {
-		return nil, nil, nil, &LoadError{err}
+		return nil, nil, nil, newLoadError(err)
 	}
 	done := map[string]bool{}
 	modules := make(map[string]*ast.Module, len(srcs))
@@ -137,7 +188,7 @@ func load(dirs []string, withTests bool) (*ast.Compiler, map[string]*ast.Module,
 			}
 		}
 		if _, dup := modules[s.name]; dup {
-			return nil, nil, nil, &LoadError{fmt.Errorf("%s: loaded twice", s.name)}
+			return nil, nil, nil, &LoadError{Problems: []string{s.name + ": loaded twice"}}
 		}
 		modules[s.name] = s.module
 	}
@@ -174,18 +225,31 @@ func (e *Engine) prepare(ctx context.Context, ks []Kind, extra string) (*prepare
 	q, err := rego.New(
 		rego.Query(strings.Join(exprs, "; ")),
 		rego.Compiler(e.compiler),
+		rego.Store(e.store),
 		rego.Capabilities(capabilities()),
 		rego.StrictBuiltinErrors(true),
 	).PrepareForEval(ctx)
 	if err != nil {
-		return nil, &LoadError{fmt.Errorf("prepare %v rules: %w", ks, err)}
+		return nil, newLoadError(fmt.Errorf("prepare %v rules: %w", ks, err))
 	}
 	pk.query = q
 	return pk, nil
 }
 
-// Rules returns the catalogue of loaded rules in id order.
+// Rules returns the catalogue of loaded rules in id order, disabled ones
+// included (marked Disabled).
 func (e *Engine) Rules() []Rule { return append([]Rule(nil), e.rules...) }
+
+// enabledRules are the rules a report covers.
+func (e *Engine) enabledRules() []Rule {
+	var out []Rule
+	for _, r := range e.rules {
+		if !r.Disabled {
+			out = append(out, r)
+		}
+	}
+	return out
+}
 
 // result is one rule's report entry.
 type result struct {

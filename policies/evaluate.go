@@ -26,7 +26,7 @@ func (e *Engine) Evaluate(ctx context.Context, r io.Reader) (*Report, error) {
 // evaluate runs an evaluation prepared by the caller (which may restrict it
 // to one pool or watch for one user).
 func (e *Engine) evaluate(ctx context.Context, r io.Reader, ev *evaluation) (*Report, error) {
-	ev.e, ev.ctx, ev.report = e, ctx, &Report{Tool: "recoverscan", Rules: e.Rules()}
+	ev.e, ev.ctx, ev.report = e, ctx, &Report{Tool: "recoverscan", Rules: e.enabledRules()}
 	err := snapshot.Walk(r, snapshot.Visitor{
 		Header:  ev.onHeader,
 		Region:  ev.onRegion,

@@ -110,6 +110,7 @@ func (e *Engine) explainQuery(ctx context.Context) (rego.PreparedEvalQuery, erro
 		e.explainQ, e.explainErr = rego.New(
 			rego.Query(`x := {"chosen": data.recoverscan.lib.recovery.chosen, "why": data.recoverscan.lib.recovery.why, "order": data.recoverscan.lib.recovery.order}`),
 			rego.Compiler(e.compiler),
+			rego.Store(e.store),
 			rego.Capabilities(capabilities()),
 			rego.StrictBuiltinErrors(true),
 		).PrepareForEval(ctx)

@@ -62,17 +62,23 @@ type source struct {
 	isTest  bool
 	module  *ast.Module
 	pkgPath string
+	// meta is the package METADATA the author wrote (nil if none),
+	// before the engine attached the input schema.
+	meta *ast.Annotations
 }
 
+// testsOf selects whose _test.rego files are loaded.
+type testsOf struct{ builtin, custom bool }
+
 // loadSources reads the built-in files and every .rego file under dirs.
-func loadSources(dirs []string, withTests bool) ([]*source, error) {
+func loadSources(dirs []string, tests testsOf) ([]*source, error) {
 	var out []*source
 	err := fs.WalkDir(builtin, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".rego") {
 			return err
 		}
 		isTest := strings.HasSuffix(p, "_test.rego")
-		if isTest && !withTests {
+		if isTest && !tests.builtin {
 			return nil
 		}
 		b, err := builtin.ReadFile(p)
@@ -85,14 +91,23 @@ func loadSources(dirs []string, withTests bool) ([]*source, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read built-in policies: %w", err)
 	}
+	seen := map[string]bool{}
 	for _, dir := range dirs {
 		files, err := regoFiles(dir)
 		if err != nil {
 			return nil, err
 		}
 		for _, f := range files {
+			// A directory given twice (--policy and the config file) or
+			// nested in another is loaded once.
+			if abs, err := filepath.Abs(f); err == nil {
+				if seen[abs] {
+					continue
+				}
+				seen[abs] = true
+			}
 			isTest := strings.HasSuffix(f, "_test.rego")
-			if isTest && !withTests {
+			if isTest && !tests.custom {
 				continue
 			}
 			b, err := os.ReadFile(f)
@@ -158,6 +173,7 @@ func parse(srcs []*source) error {
 		}
 		s.module = m
 		s.pkgPath = strings.TrimPrefix(m.Package.Path.String(), "data.")
+		s.meta = packageAnnotation(m)
 	}
 	if len(errs) > 0 {
 		return errs
@@ -249,23 +265,28 @@ func schemaSet() (*ast.SchemaSet, error) {
 // capabilities is what policies may call: everything OPA offers except
 // builtins that reach the network, the environment or the clock of the
 // machine, so a custom rule can neither exfiltrate data nor depend on where
-// it runs.
+// or when it runs.
 func capabilities() *ast.Capabilities {
 	caps := ast.CapabilitiesForThisVersion()
-	denied := func(name string) bool {
-		switch {
-		case name == "http.send", name == "opa.runtime",
-			name == "time.now_ns", name == "rand.intn", name == "uuid.rfc4122",
-			strings.HasPrefix(name, "net."),
-			strings.HasPrefix(name, "io.jwt.decode_verify"),
-			name == "crypto.x509.parse_and_verify_certificates",
-			name == "crypto.x509.parse_and_verify_certificates_with_options",
-			name == "providers.aws.sign_req":
-			return true
-		}
-		return false
-	}
-	caps.Builtins = slices.DeleteFunc(slices.Clone(caps.Builtins), func(b *ast.Builtin) bool { return denied(b.Name) })
+	caps.Builtins = slices.DeleteFunc(slices.Clone(caps.Builtins), func(b *ast.Builtin) bool { return deniedBuiltin(b.Name) != "" })
 	caps.AllowNet = []string{}
 	return caps
+}
+
+// deniedBuiltin says why a builtin is outside the sandbox, or "" if it is
+// allowed.
+func deniedBuiltin(name string) string {
+	switch {
+	case name == "http.send", strings.HasPrefix(name, "net."), name == "providers.aws.sign_req":
+		return "policies have no network access"
+	case name == "opa.runtime":
+		return "policies cannot read the environment or OPA's runtime configuration"
+	case name == "time.now_ns", strings.HasPrefix(name, "io.jwt.decode_verify"),
+		name == "crypto.x509.parse_and_verify_certificates",
+		name == "crypto.x509.parse_and_verify_certificates_with_options":
+		return "verdicts refer to the snapshot's time, not the machine's clock: use input.snapshot.taken_at"
+	case name == "rand.intn", name == "uuid.rfc4122":
+		return "policies must be deterministic"
+	}
+	return ""
 }

@@ -89,6 +89,14 @@ type Rule struct {
 	Custom bool `json:"custom"`
 	// File is where the rule was loaded from.
 	File string `json:"file"`
+	// DefaultSeverity is the METADATA severity when a configuration file
+	// changed it; Severity is then the configured one.
+	DefaultSeverity Severity `json:"default_severity,omitempty"`
+	// Disabled rules are listed but not evaluated.
+	Disabled bool `json:"disabled,omitempty"`
+	// Params are the rule's effective parameters: METADATA custom.params
+	// defaults with the configuration's values applied.
+	Params map[string]any `json:"params,omitempty"`
 }
 
 // Resource is what a finding is about. Fields that do not apply are empty.

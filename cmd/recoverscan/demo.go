@@ -39,7 +39,7 @@ starting point for writing and testing rules.`,
 					return &exitError{code: exitUsage, err: err}
 				}
 			}
-			engine, err := newEngine(cmd.Context(), f.policies)
+			engine, err := newEngine(cmd.Context(), f.policies, &f.config)
 			if err != nil {
 				return err
 			}

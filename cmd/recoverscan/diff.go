@@ -18,6 +18,7 @@ func newDiffCommand(g *globalFlags) *cobra.Command {
 		format string
 		failOn string
 		dirs   []string
+		cf     configFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "diff OLD NEW",
@@ -56,7 +57,7 @@ severity.`,
 					if engine != nil {
 						return engine, nil
 					}
-					e, err := newEngine(cmd.Context(), dirs)
+					e, err := newEngine(cmd.Context(), dirs, &cf)
 					engine = e
 					return e, err
 				})
@@ -92,6 +93,7 @@ severity.`,
 	cmd.Flags().StringVarP(&format, "format", "f", "table", "table or json")
 	cmd.Flags().StringVar(&failOn, "fail-on", "none", "exit 1 when a NEW finding is at or above this severity: critical, high, medium, low or none")
 	cmd.Flags().StringArrayVar(&dirs, "policy", nil, "directory of custom Rego rules, for snapshots (repeatable)")
+	cf.register(cmd)
 	return cmd
 }
 

@@ -25,6 +25,7 @@ func newExplainCommand(g *globalFlags) *cobra.Command {
 		useDemo  bool
 		format   string
 		dirs     []string
+		cf       configFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "explain --pool POOL-ID --user USERNAME",
@@ -54,7 +55,7 @@ AdminGetUser (one call) unless --with-mfa=false.`,
 			if snapPath != "" && useDemo {
 				return &flagError{errors.New("--snapshot and --demo cannot be combined")}
 			}
-			engine, err := newEngine(cmd.Context(), dirs)
+			engine, err := newEngine(cmd.Context(), dirs, &cf)
 			if err != nil {
 				return err
 			}
@@ -106,6 +107,7 @@ AdminGetUser (one call) unless --with-mfa=false.`,
 	cmd.Flags().BoolVar(&useDemo, "demo", false, "explain a user of the built-in demo world")
 	cmd.Flags().StringVarP(&format, "format", "f", "table", "table or json")
 	cmd.Flags().StringArrayVar(&dirs, "policy", nil, "directory of custom Rego rules (repeatable)")
+	cf.register(cmd)
 	return cmd
 }
 

@@ -47,6 +47,9 @@ It only reads: it never calls ForgotPassword or anything that sends a message.`,
   recoverscan collect --region us-east-1 -o snap.json  # snapshot only
   recoverscan scan --snapshot snap.json --format json  # evaluate offline
   recoverscan rules                                    # the rule catalogue
+  recoverscan policy new --kind user --name my-rule    # start a custom rule in ./rules
+  recoverscan policy test ./rules                      # run its tests
+  recoverscan demo --policy ./rules                    # and see it in a report
   recoverscan explain --pool us-east-1_AbCdEf123 --user alice  # one user's recovery path`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -71,6 +74,7 @@ It only reads: it never calls ForgotPassword or anything that sends a message.`,
 		newRulesCommand(g),
 		newExplainCommand(g),
 		newDiffCommand(g),
+		newPolicyCommand(g),
 		newVersionCommand(),
 	)
 	root.CompletionOptions.DisableDefaultCmd = true

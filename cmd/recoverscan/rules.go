@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -14,19 +15,21 @@ func newRulesCommand(_ *globalFlags) *cobra.Command {
 	var (
 		format string
 		dirs   []string
+		cf     configFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "rules",
 		Short: "List the rules: id, severity, title",
 		Long: `Rules lists every rule recoverscan evaluates, built-in and custom (--policy),
-with its id, severity, kind and title. --format markdown prints the full
+with its id, severity, kind and title; rules the configuration file disables or
+re-levels are marked. --format markdown prints the full
 catalogue with descriptions, remediations and references.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if format != "table" && format != "json" && format != "markdown" {
 				return &flagError{fmt.Errorf("--format %q: want table, json or markdown", format)}
 			}
-			engine, err := newEngine(cmd.Context(), dirs)
+			engine, err := newEngine(cmd.Context(), dirs, &cf)
 			if err != nil {
 				return err
 			}
@@ -44,8 +47,18 @@ catalogue with descriptions, remediations and references.`,
 			fmt.Fprintln(tw, "ID\tSEVERITY\tKIND\tTITLE")
 			for _, r := range rules {
 				title := r.Title
+				var notes []string
 				if r.Custom {
-					title += " (custom)"
+					notes = append(notes, "custom")
+				}
+				if r.Disabled {
+					notes = append(notes, "disabled")
+				}
+				if r.DefaultSeverity != "" {
+					notes = append(notes, "severity from config, default "+string(r.DefaultSeverity))
+				}
+				if len(notes) > 0 {
+					title += " (" + strings.Join(notes, ", ") + ")"
 				}
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.ID, r.Severity, r.Kind, title)
 			}
@@ -54,5 +67,6 @@ catalogue with descriptions, remediations and references.`,
 	}
 	cmd.Flags().StringVarP(&format, "format", "f", "table", "table, json or markdown")
 	cmd.Flags().StringArrayVar(&dirs, "policy", nil, "directory of custom Rego rules (repeatable)")
+	cf.register(cmd)
 	return cmd
 }

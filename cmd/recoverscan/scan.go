@@ -27,6 +27,7 @@ type reportFlags struct {
 	failOn       string
 	policies     []string
 	suppressions string
+	config       configFlags
 }
 
 func (f *reportFlags) register(cmd *cobra.Command) {
@@ -35,6 +36,7 @@ func (f *reportFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.failOn, "fail-on", "none", "exit 1 when a finding is at or above this severity: critical, high, medium, low or none")
 	cmd.Flags().StringArrayVar(&f.policies, "policy", nil, "directory of custom Rego rules (repeatable)")
 	cmd.Flags().StringVar(&f.suppressions, "suppressions", "", "YAML file of accepted findings (rule, resource patterns, reason, expiry date)")
+	f.config.register(cmd)
 }
 
 // validate checks the flags before any work is done.
@@ -95,7 +97,7 @@ is honoured) and evaluates the rules against it as it streams in. With
 					return err
 				}
 			}
-			engine, err := newEngine(cmd.Context(), f.policies)
+			engine, err := newEngine(cmd.Context(), f.policies, &f.config)
 			if err != nil {
 				return err
 			}
@@ -116,15 +118,6 @@ is honoured) and evaluates the rules against it as it streams in. With
 	cmd.Flags().StringVar(&f.snapshot, "snapshot", "", "evaluate this snapshot file instead of scanning AWS")
 	cmd.Flags().StringVar(&f.saveSnapshot, "save-snapshot", "", "also keep the collected snapshot in this file")
 	return cmd
-}
-
-// newEngine loads the rules; a broken custom rule is bad input.
-func newEngine(ctx context.Context, dirs []string) (*policies.Engine, error) {
-	e, err := policies.New(ctx, policies.Options{PolicyDirs: dirs})
-	if err != nil {
-		return nil, &exitError{code: exitUsage, err: err}
-	}
-	return e, nil
 }
 
 // evaluateFile evaluates a saved snapshot.

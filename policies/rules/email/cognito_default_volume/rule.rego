@@ -8,8 +8,8 @@
 #   2023 quota table, not adjustable). Once it is used up every email code
 #   fails until the next day with LimitExceededException "Exceeded daily email
 #   limit". Reported for pools with at least max_users users (estimated or
-#   listed) whose users are or may be routed to email; not when a
-#   CustomEmailSender sends the pool's email.
+#   listed; a parameter, 1000 by default) whose users are or may be routed
+#   to email; not when a CustomEmailSender sends the pool's email.
 # related_resources:
 #   - ref: https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_EmailConfigurationType.html
 #     description: EmailConfigurationType
@@ -21,6 +21,8 @@
 #   id: RC-EMAIL-001
 #   severity: high
 #   blocks_recovery: false
+#   params:
+#     max_users: 1000
 #   remediation: |
 #     Send through your own Amazon SES identity (verified, out of the SES sandbox):
 #     aws cognito-idp update-user-pool --user-pool-id <pool-id> \
@@ -32,12 +34,12 @@
 package recoverscan.rules.email.cognito_default_volume
 
 import data.recoverscan.lib.channel
+import data.recoverscan.lib.params
 import data.recoverscan.lib.report
 import data.recoverscan.lib.sources
 
-# The pool size from which the default sender is reported: the one place to
-# change (or to turn into a parameter).
-max_users := 1000
+# The pool size from which the default sender is reported (custom.params).
+max_users := params.of(rego.metadata.chain()).max_users
 
 large if input.pool.estimated_users >= max_users
 

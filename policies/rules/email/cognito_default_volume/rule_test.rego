@@ -45,3 +45,11 @@ test_indeterminate_when_pool_unread if {
 	{f.evidence.source | some f in r} == {src}
 	count(rule.report) == 0 with input as fixtures.pool_input({"pool": {"read": src}})
 }
+
+test_threshold_is_a_parameter if {
+	r := rule.report with input as fixtures.pool_input(object.union(cognito_default, {"pool": {"estimated_users": 200}}))
+		with data.recoverscan.params["RC-EMAIL-001"].max_users as 100
+	{f.evidence.threshold | some f in r} == {100}
+	count(rule.report) == 0 with input as fixtures.pool_input(object.union(cognito_default, large))
+		with data.recoverscan.params as {"RC-EMAIL-001": {"max_users": 50000}}
+}
