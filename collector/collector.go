@@ -40,6 +40,10 @@ type Options struct {
 	// DescribeUserPool in every region of Regions whose prefix it
 	// carries). Empty means every pool ListUserPools returns.
 	PoolIDs []string
+	// PoolFilter, if set, keeps only the pools ListUserPools returns that
+	// it accepts, by id and name (see PoolPatterns). Pools named in
+	// PoolIDs are read regardless.
+	PoolFilter func(id, name string) bool
 	// WithMFA reads each user's MFA settings with AdminGetUser when the
 	// user's recovery verdict depends on them. AdminGetUser counts
 	// towards monthly active users, so it is opt-in; without it those
@@ -179,6 +183,8 @@ type account struct {
 	sms     map[string]*smsData
 	ses     map[string]*sesData
 	idents  map[[2]string]snapshot.EmailIdentity
+	// configSets are the SES configuration sets read, by region and name.
+	configSets map[[2]string]snapshot.ConfigurationSet
 }
 
 func newAccount(cfg aws.Config, opts Options) *account {
@@ -203,6 +209,8 @@ func newAccount(cfg aws.Config, opts Options) *account {
 		sms:     map[string]*smsData{},
 		ses:     map[string]*sesData{},
 		idents:  map[[2]string]snapshot.EmailIdentity{},
+
+		configSets: map[[2]string]snapshot.ConfigurationSet{},
 	}
 }
 

@@ -198,8 +198,17 @@ func TestCollect(t *testing.T) {
 		// moto implements these.
 		wantStatus(t, "SMS attributes", sms.Attributes.Read, snapshot.SourceOK, "sns:GetSMSAttributes")
 		wantStatus(t, "opt-outs", sms.OptOuts.Read, snapshot.SourceOK, "sns:ListPhoneNumbersOptedOut")
-		if len(email.Identities) != 1 || !email.Identities[0].Exists {
-			t.Errorf("identity: %+v", email.Identities)
+		// moto implements GetEmailIdentity with the policies the seed
+		// attached.
+		if len(email.Identities) != 2 || !email.Identities[0].Exists || !email.Identities[0].CognitoMaySend ||
+			!email.Identities[1].Exists || email.Identities[1].CognitoMaySend {
+			t.Errorf("identities: %+v", email.Identities)
+		}
+		// moto 5.2.1 answers GetConfigurationSet with SendingOptions
+		// nested twice, which the SDK cannot decode: an error, never a
+		// guess.
+		if cs := email.ConfigurationSets; len(cs) != 1 || cs[0].Read.OK() || cs[0].Read.Action != "ses:GetConfigurationSet" || cs[0].Exists {
+			t.Errorf("configuration sets: %+v", cs)
 		}
 		// The scan completed: every pool and user is there.
 		for name := range world.Pools {
@@ -225,6 +234,7 @@ func TestCollect(t *testing.T) {
 			"ListPhoneNumbersOptedOut":   "AuthorizationError",
 			"ListSuppressedDestinations": "AccessDeniedException",
 			"GetEmailIdentity":           "AccessDeniedException",
+			"GetConfigurationSet":        "AccessDeniedException",
 			"AdminGetUser":               "AccessDeniedException",
 			"ListUserPoolClients":        "AccessDeniedException",
 		}
@@ -235,6 +245,10 @@ func TestCollect(t *testing.T) {
 		wantStatus(t, "opt-outs", sms.OptOuts.Read, snapshot.SourceDenied, "sns:ListPhoneNumbersOptedOut")
 		wantStatus(t, "suppression", email.Suppression.Read, snapshot.SourceDenied, "ses:ListSuppressedDestinations")
 		wantStatus(t, "identity", email.Identities[0].Read, snapshot.SourceDenied, "ses:GetEmailIdentity")
+		wantStatus(t, "configuration set", email.ConfigurationSets[0].Read, snapshot.SourceDenied, "ses:GetConfigurationSet")
+		if cs := email.ConfigurationSets[0]; cs.Exists || cs.SendingEnabled || email.Identities[0].CognitoMaySend {
+			t.Errorf("facts set although not read: %+v %+v", cs, email.Identities[0])
+		}
 		wantStatus(t, "origination numbers", sms.OriginationNumbers.Read, snapshot.SourceOK, "sns:ListOriginationNumbers")
 		wantStatus(t, "clients", r.pool(t, awstest.PoolEmailOnly).Clients.Read, snapshot.SourceDenied, "cognito-idp:ListUserPoolClients")
 		u := r.user(t, awstest.PoolPhoneOnly, "us-sms")
@@ -319,11 +333,26 @@ func TestCollect(t *testing.T) {
 
 	t.Run("IdentityMissing", func(t *testing.T) {
 		st := world.StandInState()
-		st.Email.Identities = map[string]awstest.EmailIdentity{} // every identity answers NotFound
+		st.Email.Identities = map[string]awstest.EmailIdentity{}           // every identity answers NotFound
+		st.Email.ConfigurationSets = map[string]awstest.ConfigurationSet{} // and every configuration set
 		r := collect(t, awstest.StartStandIn(t, moto, st), collector.Options{PoolIDs: []string{world.Pools[awstest.PoolDeveloper].ID}})
 		ids := r.region(t).Email[0].Identities
-		if len(ids) != 1 || ids[0].Exists || !ids[0].Read.OK() || ids[0].Name != awstest.SESIdentity {
+		if len(ids) != 1 || ids[0].Exists || ids[0].CognitoMaySend || !ids[0].Read.OK() || ids[0].Name != awstest.SESIdentity {
 			t.Errorf("identities: %+v", ids)
+		}
+		sets := r.region(t).Email[0].ConfigurationSets
+		if len(sets) != 1 || sets[0].Exists || sets[0].SendingEnabled || !sets[0].Read.OK() || sets[0].Name != awstest.SESConfigurationSet {
+			t.Errorf("configuration sets: %+v", sets)
+		}
+	})
+
+	t.Run("ConfigurationSetSendingDisabled", func(t *testing.T) {
+		st := world.StandInState()
+		st.Email.ConfigurationSets = map[string]awstest.ConfigurationSet{awstest.SESConfigurationSet: {SendingDisabled: true}}
+		r := collect(t, awstest.StartStandIn(t, moto, st), collector.Options{PoolIDs: []string{world.Pools[awstest.PoolDeveloper].ID}})
+		sets := r.region(t).Email[0].ConfigurationSets
+		if len(sets) != 1 || !sets[0].Exists || sets[0].SendingEnabled || !sets[0].Read.OK() {
+			t.Errorf("configuration sets: %+v", sets)
 		}
 	})
 
@@ -408,10 +437,20 @@ func checkFullSnapshot(t *testing.T, w *awstest.World, r *result) {
 	if !em.Suppression.Read.OK() || em.Suppression.Count != 3 {
 		t.Errorf("suppression: %+v", em.Suppression)
 	}
-	wantIdent := snapshot.EmailIdentity{Name: awstest.SESIdentity, Read: snapshot.Source{Status: snapshot.SourceOK, Action: "ses:GetEmailIdentity"},
-		Exists: true, VerifiedForSending: true, VerificationStatus: "SUCCESS", DKIMStatus: "SUCCESS"}
-	if len(em.Identities) != 1 || em.Identities[0] != wantIdent {
+	identRead := snapshot.Source{Status: snapshot.SourceOK, Action: "ses:GetEmailIdentity"}
+	wantIdents := []snapshot.EmailIdentity{
+		// The stand-in serves the policy Cognito's documentation asks for.
+		{Name: awstest.SESIdentity, Read: identRead, Exists: true, VerifiedForSending: true, VerificationStatus: "SUCCESS", DKIMStatus: "SUCCESS", CognitoMaySend: true},
+		// Verified, but without a policy Cognito may not send from it.
+		{Name: awstest.SESIdentityNoPolicy, Read: identRead, Exists: true, VerifiedForSending: true, VerificationStatus: "SUCCESS", DKIMStatus: "SUCCESS"},
+	}
+	if !slices.Equal(em.Identities, wantIdents) {
 		t.Errorf("identities: %+v", em.Identities)
+	}
+	wantSets := []snapshot.ConfigurationSet{{Name: awstest.SESConfigurationSet,
+		Read: snapshot.Source{Status: snapshot.SourceOK, Action: "ses:GetConfigurationSet"}, Exists: true, SendingEnabled: true}}
+	if !slices.Equal(em.ConfigurationSets, wantSets) {
+		t.Errorf("configuration sets: %+v", em.ConfigurationSets)
 	}
 
 	// Pools.
@@ -462,9 +501,16 @@ func checkFullSnapshot(t *testing.T, w *awstest.World, r *result) {
 	dev := r.pool(t, awstest.PoolDeveloper)
 	wantEmail := snapshot.EmailConfig{SendingAccount: "DEVELOPER",
 		SourceARN: "arn:aws:ses:" + testRegion + ":" + w.AccountID + ":identity/" + awstest.SESIdentity,
-		SESRegion: testRegion, Identity: awstest.SESIdentity}
+		SESRegion: testRegion, Identity: awstest.SESIdentity, ConfigurationSet: awstest.SESConfigurationSet}
 	if dev.Email != wantEmail {
 		t.Errorf("developer email: %+v", dev.Email)
+	}
+	cf := r.pool(t, awstest.PoolCustomFrom)
+	wantEmail = snapshot.EmailConfig{SendingAccount: "COGNITO_DEFAULT",
+		SourceARN: "arn:aws:ses:" + testRegion + ":" + w.AccountID + ":identity/" + awstest.SESIdentityNoPolicy,
+		SESRegion: testRegion, Identity: awstest.SESIdentityNoPolicy}
+	if cf.Email != wantEmail || cf.UsersListed != 0 || !cf.UsersRead.OK() {
+		t.Errorf("custom-from pool: %+v", cf.PoolSettings)
 	}
 
 	// Users: every seeded user is there with the right facts.

@@ -16,6 +16,7 @@ import (
 const (
 	actGetAccount                 = "ses:GetAccount"
 	actGetEmailIdentity           = "ses:GetEmailIdentity"
+	actGetConfigurationSet        = "ses:GetConfigurationSet"
 	actListSuppressedDestinations = "ses:ListSuppressedDestinations"
 )
 
@@ -106,9 +107,42 @@ func (a *account) emailIdentity(ctx context.Context, region, name string) snapsh
 		if out.DkimAttributes != nil {
 			id.DKIMStatus = string(out.DkimAttributes.Status)
 		}
+		// Only the verdict is kept, never the policy text.
+		id.CognitoMaySend = cognitoMaySend(out.Policies, region, a.id, name)
 	}
 	a.mu.Lock()
 	a.idents[key] = id
 	a.mu.Unlock()
 	return id
+}
+
+// configurationSet reads one SES configuration set, once per account.
+func (a *account) configurationSet(ctx context.Context, region, name string) snapshot.ConfigurationSet {
+	key := [2]string{region, name}
+	a.mu.Lock()
+	cs, found := a.configSets[key]
+	a.mu.Unlock()
+	if found {
+		return cs
+	}
+	cs = snapshot.ConfigurationSet{Name: name}
+	out, err := a.clientsFor(region).ses.GetConfigurationSet(ctx, &sesv2.GetConfigurationSetInput{ConfigurationSetName: aws.String(name)})
+	var nf *sestypes.NotFoundException
+	switch {
+	case errors.As(err, &nf):
+		// A missing set is a fact about the account, not a failed read.
+		cs.Read = ok(actGetConfigurationSet)
+	case err != nil:
+		cs.Read = failed(actGetConfigurationSet, err)
+		a.report(cs.Read, "ses_region", region)
+	default:
+		cs.Read = ok(actGetConfigurationSet)
+		cs.Exists = true
+		// SES sends through a set unless SendingOptions says otherwise.
+		cs.SendingEnabled = out.SendingOptions == nil || out.SendingOptions.SendingEnabled
+	}
+	a.mu.Lock()
+	a.configSets[key] = cs
+	a.mu.Unlock()
+	return cs
 }

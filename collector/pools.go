@@ -51,7 +51,11 @@ func (a *account) poolsIn(ctx context.Context, c *clients, region string) ([]poo
 			return refs, failed(actListUserPools, err)
 		}
 		for _, d := range out.UserPools {
-			refs = append(refs, poolRef{id: aws.ToString(d.Id), name: aws.ToString(d.Name)})
+			ref := poolRef{id: aws.ToString(d.Id), name: aws.ToString(d.Name)}
+			if a.opts.PoolFilter != nil && !a.opts.PoolFilter(ref.id, ref.name) {
+				continue
+			}
+			refs = append(refs, ref)
 		}
 	}
 	return refs, ok(actListUserPools)

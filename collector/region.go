@@ -47,6 +47,9 @@ func (a *account) collectRegion(ctx context.Context, region string, w *snapshot.
 		for _, name := range sesIdentities(pools, r) {
 			es.Identities = append(es.Identities, a.emailIdentity(ctx, r, name))
 		}
+		for _, name := range sesConfigurationSets(pools, r) {
+			es.ConfigurationSets = append(es.ConfigurationSets, a.configurationSet(ctx, r, name))
+		}
 		reg.Email = append(reg.Email, es)
 	}
 	if err := ctx.Err(); err != nil {
@@ -92,6 +95,22 @@ func sesIdentities(pools []snapshot.PoolSettings, region string) []string {
 	for _, p := range pools {
 		if p.Read.OK() && p.Email.SESRegion == region && p.Email.Identity != "" && !slices.Contains(out, p.Email.Identity) {
 			out = append(out, p.Email.Identity)
+		}
+	}
+	return out
+}
+
+// sesConfigurationSets returns the SES configuration sets the pools send
+// through in region. Only DEVELOPER pools send with the account's own SES,
+// so only their EmailConfiguration.ConfigurationSet applies (with
+// COGNITO_DEFAULT Cognito sends from its own account).
+func sesConfigurationSets(pools []snapshot.PoolSettings, region string) []string {
+	var out []string
+	for _, p := range pools {
+		name := p.Email.ConfigurationSet
+		if p.Read.OK() && p.Email.SendingAccount == snapshot.EmailDeveloper && p.Email.SESRegion == region &&
+			name != "" && !slices.Contains(out, name) {
+			out = append(out, name)
 		}
 	}
 	return out

@@ -66,7 +66,7 @@ func TestDemoVerdicts(t *testing.T) {
 			"sybil":                       "RC-USER-009 RC-USER-018",
 			"trent":                       "RC-USER-002",
 			"client:5example67partnerapi": "RC-CLIENT-002 RC-CLIENT-003",
-			"pool":                        "RC-EMAIL-003 RC-EMAIL-011 RC-EMAIL-012 RC-POOL-003 RC-POOL-010",
+			"pool":                        "RC-EMAIL-003 RC-EMAIL-009 RC-EMAIL-011 RC-EMAIL-012 RC-POOL-003 RC-POOL-010",
 		},
 		"field-ops": {
 			"victor":                    "RC-USER-013",
@@ -78,6 +78,9 @@ func TestDemoVerdicts(t *testing.T) {
 			"xena":                     "RC-USER-014 RC-USER-018",
 			"client:6example78shopweb": "RC-CLIENT-002",
 			"pool":                     "RC-EMAIL-002 RC-EMAIL-005 RC-EMAIL-006 RC-SMS-001? RC-SMS-002? RC-SMS-004? RC-SMS-008?",
+		},
+		"newsletter": {
+			"pool": "RC-EMAIL-007 RC-EMAIL-010 RC-POOL-003",
 		},
 		"uk-clinic": {
 			"pool": "RC-POOL-003 RC-POOL-005 RC-SMS-005",

@@ -376,9 +376,10 @@ func emailStateFor(r *snapshot.Region, p *snapshot.PoolSettings) snapshot.EmailS
 	}
 	if p.Email.SourceARN == "" {
 		return snapshot.EmailState{
-			Account:     snapshot.SESAccount{Read: na("ses:GetAccount")},
-			Identities:  []snapshot.EmailIdentity{},
-			Suppression: snapshot.Suppression{Read: na("ses:ListSuppressedDestinations")},
+			Account:           snapshot.SESAccount{Read: na("ses:GetAccount")},
+			Identities:        []snapshot.EmailIdentity{},
+			ConfigurationSets: []snapshot.ConfigurationSet{},
+			Suppression:       snapshot.Suppression{Read: na("ses:ListSuppressedDestinations")},
 		}
 	}
 	for _, s := range r.Email {
@@ -391,17 +392,24 @@ func emailStateFor(r *snapshot.Region, p *snapshot.PoolSettings) snapshot.EmailS
 				ids = append(ids, id)
 			}
 		}
-		s.Identities = ids
+		sets := []snapshot.ConfigurationSet{}
+		for _, cs := range s.ConfigurationSets {
+			if cs.Name == p.Email.ConfigurationSet {
+				sets = append(sets, cs)
+			}
+		}
+		s.Identities, s.ConfigurationSets = ids, sets
 		return s
 	}
 	missing := func(action string) snapshot.Source {
 		return snapshot.Source{Status: snapshot.SourceError, Action: action, Error: "not collected for this pool"}
 	}
 	return snapshot.EmailState{
-		Region:      p.Email.SESRegion,
-		Account:     snapshot.SESAccount{Read: missing("ses:GetAccount")},
-		Identities:  []snapshot.EmailIdentity{},
-		Suppression: snapshot.Suppression{Read: missing("ses:ListSuppressedDestinations")},
+		Region:            p.Email.SESRegion,
+		Account:           snapshot.SESAccount{Read: missing("ses:GetAccount")},
+		Identities:        []snapshot.EmailIdentity{},
+		ConfigurationSets: []snapshot.ConfigurationSet{},
+		Suppression:       snapshot.Suppression{Read: missing("ses:ListSuppressedDestinations")},
 	}
 }
 

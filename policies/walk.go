@@ -81,6 +81,7 @@ var undeliveredRules = map[string]bool{
 // documents one.
 var blockerExceptions = map[string][2]string{
 	"RC-EMAIL-003": {"InvalidEmailRoleAccessPolicyException", "Amazon Cognito isn't allowed to use your email identity."},
+	"RC-EMAIL-007": {"InvalidEmailRoleAccessPolicyException", "Amazon Cognito isn't allowed to use your email identity."},
 	"RC-POOL-008":  {"InvalidSmsRoleAccessPolicyException", "The role provided for SMS configuration doesn't have permission to publish using Amazon SNS."},
 }
 

@@ -234,6 +234,9 @@ func testStandIn(t *testing.T, w *e2eWorld) {
 			"suppressed": {"RC-USER-011"},
 			"pool":       {"RC-POOL-003", "RC-POOL-006", "RC-POOL-007"},
 		},
+		awstest.PoolCustomFrom: {
+			"pool": {"RC-EMAIL-007", "RC-EMAIL-010", "RC-POOL-003", "RC-POOL-006", "RC-POOL-007"},
+		},
 	})
 
 	// Users with a working channel must get no finding at all.

@@ -21,7 +21,8 @@ import (
 
 // StandInState is what the stand-in serves. The zero value serves an
 // account out of the SMS sandbox with no lists, and leaves
-// ListPhoneNumbersOptedOut, GetSMSAttributes and GetEmailIdentity to moto.
+// ListPhoneNumbersOptedOut, GetSMSAttributes, GetEmailIdentity and
+// GetConfigurationSet to moto.
 type StandInState struct {
 	SMS   SMSFixture
 	Email EmailFixture
@@ -82,6 +83,9 @@ type EmailFixture struct {
 	// Identities, when non-nil, are served by GetEmailIdentity; a name
 	// not in the map answers NotFoundException.
 	Identities map[string]EmailIdentity
+	// ConfigurationSets, when non-nil, are served by GetConfigurationSet;
+	// a name not in the map answers NotFoundException.
+	ConfigurationSets map[string]ConfigurationSet
 }
 
 // SESAccount is what GetAccount answers.
@@ -105,6 +109,15 @@ type EmailIdentity struct {
 	VerifiedForSending bool
 	VerificationStatus string // SUCCESS | PENDING | FAILED | ...
 	DKIMStatus         string
+	// Policies are the identity's sending authorization policies, policy
+	// name → JSON document (moto's GetEmailIdentity leaves them out).
+	Policies map[string]string
+}
+
+// ConfigurationSet is what GetConfigurationSet answers for one set.
+type ConfigurationSet struct {
+	// SendingDisabled turns SendingOptions.SendingEnabled off.
+	SendingDisabled bool
 }
 
 // CallLog records the operations a stand-in saw, as IAM-style actions
@@ -133,8 +146,8 @@ func (l *CallLog) Calls() []string {
 // StartStandIn starts an HTTP server that answers the operations moto
 // 5.2.1 lacks (SNS GetSMSSandboxAccountStatus, ListSMSSandboxPhoneNumbers,
 // ListOriginationNumbers; SESv2 GetAccount, ListSuppressedDestinations),
-// plus ListPhoneNumbersOptedOut, GetSMSAttributes and GetEmailIdentity when
-// state provides them, in the real AWS wire format, and passes every other
+// plus ListPhoneNumbersOptedOut, GetSMSAttributes, GetEmailIdentity and
+// GetConfigurationSet when state provides them, in the real AWS wire format, and passes every other
 // request to upstream (moto) unchanged. It returns the endpoint URL; the
 // server stops when the test ends.
 func StartStandIn(t testing.TB, upstream string, state StandInState) string {
@@ -384,7 +397,7 @@ func (s *standIn) serveSNS(w http.ResponseWriter, op string, form url.Values) bo
 func (s *standIn) serveSES(w http.ResponseWriter, r *http.Request) {
 	path := r.URL.EscapedPath()
 	var op string
-	var identity string
+	var identity, configSet string
 	switch {
 	case r.Method == http.MethodGet && path == "/v2/email/account":
 		op = "GetAccount"
@@ -393,6 +406,9 @@ func (s *standIn) serveSES(w http.ResponseWriter, r *http.Request) {
 	case r.Method == http.MethodGet && strings.HasPrefix(path, "/v2/email/identities/") && strings.Count(path, "/") == 4:
 		op = "GetEmailIdentity"
 		identity, _ = url.PathUnescape(strings.TrimPrefix(path, "/v2/email/identities/"))
+	case r.Method == http.MethodGet && strings.HasPrefix(path, "/v2/email/configuration-sets/") && strings.Count(path, "/") == 4:
+		op = "GetConfigurationSet"
+		configSet, _ = url.PathUnescape(strings.TrimPrefix(path, "/v2/email/configuration-sets/"))
 	}
 	s.state.Log.add("ses:" + firstNonEmpty(op, r.Method+" "+path))
 	if code, found := s.failure(op); op != "" && found {
@@ -445,12 +461,35 @@ func (s *standIn) serveSES(w http.ResponseWriter, r *http.Request) {
 		if strings.Contains(identity, "@") {
 			typ = "EMAIL_ADDRESS"
 		}
+		policies := id.Policies
+		if policies == nil {
+			policies = map[string]string{}
+		}
 		resp = map[string]any{
 			"IdentityType":             typ,
 			"FeedbackForwardingStatus": true,
 			"VerifiedForSendingStatus": id.VerifiedForSending,
 			"VerificationStatus":       firstNonEmpty(id.VerificationStatus, "SUCCESS"),
 			"DkimAttributes":           map[string]any{"SigningEnabled": true, "Status": firstNonEmpty(id.DKIMStatus, "SUCCESS")},
+			"Policies":                 policies,
+			"Tags":                     []any{},
+		}
+	case "GetConfigurationSet":
+		if st.ConfigurationSets == nil {
+			s.proxy.ServeHTTP(w, r)
+			return
+		}
+		cs, found := st.ConfigurationSets[configSet]
+		if !found {
+			writeRESTError(w, "NotFoundException", "Configuration set <"+configSet+"> does not exist.")
+			return
+		}
+		resp = map[string]any{
+			"ConfigurationSetName": configSet,
+			"DeliveryOptions":      map[string]any{"TlsPolicy": "OPTIONAL"},
+			"ReputationOptions":    map[string]any{"ReputationMetricsEnabled": false},
+			"SendingOptions":       map[string]any{"SendingEnabled": !cs.SendingDisabled},
+			"Tags":                 []any{},
 		}
 	default:
 		s.proxy.ServeHTTP(w, r)

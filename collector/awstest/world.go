@@ -18,18 +18,26 @@ const (
 	PoolEmailThenPhone = "email-then-phone" // verified_email:1, verified_phone_number:2
 	PoolLegacy         = "legacy"           // no AccountRecoverySetting (legacy phone-then-email)
 	PoolAdminOnly      = "admin-only"       // admin_only:1
-	PoolDeveloper      = "developer-email"  // DEVELOPER email with an SES SourceArn
+	PoolDeveloper      = "developer-email"  // DEVELOPER email with an SES SourceArn and a configuration set
+	// PoolCustomFrom is COGNITO_DEFAULT with a custom FROM address
+	// (SourceArn) whose identity has no sending authorization policy for
+	// Cognito (RC-EMAIL-007). It has no users.
+	PoolCustomFrom = "custom-from"
 )
 
 // Fixture values the stand-in state refers to.
 const (
-	SESIdentity      = "example.com"
-	SuppressedEmail  = "judy@example.net"
-	OptedOutPhone    = "+447700900123"
-	SandboxPhone     = "+15555550199"
-	PendingPhone     = "+15555550123"
-	SNSCallerRole    = "cognito-sms-role"
-	TempPasswordDays = 3
+	SESIdentity = "example.com"
+	// SESIdentityNoPolicy is verified but lets nobody else send from it.
+	SESIdentityNoPolicy = "notify.example.com"
+	// SESConfigurationSet is the developer pool's configuration set.
+	SESConfigurationSet = "recoverscan-events"
+	SuppressedEmail     = "judy@example.net"
+	OptedOutPhone       = "+447700900123"
+	SandboxPhone        = "+15555550199"
+	PendingPhone        = "+15555550123"
+	SNSCallerRole       = "cognito-sms-role"
+	TempPasswordDays    = 3
 )
 
 // World is what SeedWorld created.
@@ -81,7 +89,9 @@ func (w *World) Contacts() []string {
 // StandInState returns a stand-in state that matches the world: an SMS
 // sandbox with one verified and one pending destination, a US toll-free
 // origination number, one opted-out number, an SES account in production
-// with the world's sender identity verified and one suppressed address.
+// with the world's sender identities verified (SESIdentity with a sending
+// authorization policy for Cognito, SESIdentityNoPolicy without), the
+// developer pool's configuration set sending, and one suppressed address.
 func (w *World) StandInState() StandInState {
 	return StandInState{
 		SMS: SMSFixture{
@@ -108,10 +118,22 @@ func (w *World) StandInState() StandInState {
 				{Address: "other@example.org", Reason: "BOUNCE"},
 			},
 			Identities: map[string]EmailIdentity{
-				SESIdentity: {VerifiedForSending: true, VerificationStatus: "SUCCESS", DKIMStatus: "SUCCESS"},
+				SESIdentity: {VerifiedForSending: true, VerificationStatus: "SUCCESS", DKIMStatus: "SUCCESS",
+					Policies: map[string]string{"cognito": w.cognitoSendingPolicy(SESIdentity)}},
+				SESIdentityNoPolicy: {VerifiedForSending: true, VerificationStatus: "SUCCESS", DKIMStatus: "SUCCESS"},
 			},
+			ConfigurationSets: map[string]ConfigurationSet{SESConfigurationSet: {}},
 		},
 	}
+}
+
+// cognitoSendingPolicy is the sending authorization policy Cognito's
+// documentation asks for on a COGNITO_DEFAULT pool's custom FROM identity.
+func (w *World) cognitoSendingPolicy(identity string) string {
+	return fmt.Sprintf(`{"Version":"2012-10-17","Statement":[{"Sid":"cognito","Effect":"Allow",`+
+		`"Principal":{"Service":["email.cognito-idp.amazonaws.com"]},"Action":["SES:SendEmail","SES:SendRawEmail"],`+
+		`"Resource":"arn:aws:ses:%s:%s:identity/%s","Condition":{"StringEquals":{"aws:SourceAccount":"%s"}}}]}`,
+		w.Region, w.AccountID, identity, w.AccountID)
 }
 
 // SeedWorld creates the fixture pools, app clients and users in the
@@ -197,9 +219,23 @@ func SeedWorld(ctx context.Context, cfg aws.Config) (*World, error) {
 	})
 	s.user(&User{Pool: PoolAdminOnly, Username: "admin-only-user", Email: "ivan@example.com", EmailVerified: true, Status: "CONFIRMED"})
 
+	ses := sesv2.NewFromConfig(cfg)
+	for _, identity := range []string{SESIdentity, SESIdentityNoPolicy} {
+		if s.err == nil {
+			_, s.err = ses.CreateEmailIdentity(ctx, &sesv2.CreateEmailIdentityInput{EmailIdentity: aws.String(identity)})
+			s.wrap("create SES identity " + identity)
+		}
+	}
 	if s.err == nil {
-		_, s.err = sesv2.NewFromConfig(cfg).CreateEmailIdentity(ctx, &sesv2.CreateEmailIdentityInput{EmailIdentity: aws.String(SESIdentity)})
-		s.wrap("create SES identity")
+		_, s.err = ses.CreateEmailIdentityPolicy(ctx, &sesv2.CreateEmailIdentityPolicyInput{
+			EmailIdentity: aws.String(SESIdentity), PolicyName: aws.String("cognito"),
+			Policy: aws.String(w.cognitoSendingPolicy(SESIdentity)),
+		})
+		s.wrap("create SES identity policy")
+	}
+	if s.err == nil {
+		_, s.err = ses.CreateConfigurationSet(ctx, &sesv2.CreateConfigurationSetInput{ConfigurationSetName: aws.String(SESConfigurationSet)})
+		s.wrap("create SES configuration set")
 	}
 	s.pool(PoolDeveloper, &cip.CreateUserPoolInput{
 		AccountRecoverySetting: emailOnly,
@@ -207,10 +243,19 @@ func SeedWorld(ctx context.Context, cfg aws.Config) (*World, error) {
 			EmailSendingAccount: types.EmailSendingAccountTypeDeveloper,
 			SourceArn:           aws.String(fmt.Sprintf("arn:aws:ses:%s:%s:identity/%s", cfg.Region, w.AccountID, SESIdentity)),
 			From:                aws.String("Example <no-reply@" + SESIdentity + ">"),
+			ConfigurationSet:    aws.String(SESConfigurationSet),
 		},
 	})
 	s.user(&User{Pool: PoolDeveloper, Username: "suppressed", Email: SuppressedEmail, EmailVerified: true, Status: "CONFIRMED"})
 	s.user(&User{Pool: PoolDeveloper, Username: "deliverable", Email: "ken@example.com", EmailVerified: true, Status: "CONFIRMED"})
+
+	s.pool(PoolCustomFrom, &cip.CreateUserPoolInput{
+		AccountRecoverySetting: emailOnly,
+		EmailConfiguration: &types.EmailConfigurationType{
+			EmailSendingAccount: types.EmailSendingAccountTypeCognitoDefault,
+			SourceArn:           aws.String(fmt.Sprintf("arn:aws:ses:%s:%s:identity/%s", cfg.Region, w.AccountID, SESIdentityNoPolicy)),
+		},
+	})
 
 	if s.err != nil {
 		return nil, s.err

@@ -63,10 +63,16 @@ func usEast1() snapshot.Region {
 			Identities: []snapshot.EmailIdentity{
 				{Name: "example.com", Read: ok("ses:GetEmailIdentity"), Exists: true, VerifiedForSending: true, VerificationStatus: "SUCCESS", DKIMStatus: "SUCCESS"},
 				{Name: "partners.example.net", Read: ok("ses:GetEmailIdentity"), Exists: true, VerificationStatus: "PENDING", DKIMStatus: "PENDING"},
+				// Verified, but no policy lets Cognito send from it.
+				{Name: "news.example.com", Read: ok("ses:GetEmailIdentity"), Exists: true, VerifiedForSending: true, VerificationStatus: "SUCCESS", DKIMStatus: "SUCCESS"},
+			},
+			ConfigurationSets: []snapshot.ConfigurationSet{
+				// Sending through the set was switched off.
+				{Name: "partners-events", Read: ok("ses:GetConfigurationSet"), Exists: true, SendingEnabled: false},
 			},
 			Suppression: snapshot.Suppression{Read: ok("ses:ListSuppressedDestinations"), Count: 1},
 		}},
-		Pools: []snapshot.Pool{customers(), staff(), legacyApp(), partners(), fieldOps()},
+		Pools: []snapshot.Pool{customers(), staff(), legacyApp(), partners(), fieldOps(), newsletter()},
 	}
 }
 
@@ -143,10 +149,12 @@ func legacyApp() snapshot.Pool {
 }
 
 // partners sends from an SES identity that was never verified (without
-// DKIM), and its app client may not change the users' email addresses.
+// DKIM) through a configuration set whose sending is disabled, and its app
+// client may not change the users' email addresses.
 func partners() snapshot.Pool {
 	p := pool("us-east-1_DemoPart4", "partners", "us-east-1", []snapshot.RecoveryMechanism{{Name: snapshot.MechanismEmail, Priority: 1}})
 	p.Email = developer("us-east-1", "partners.example.net")
+	p.Email.ConfigurationSet = "partners-events"
 	p.EmailConfigurationFailure = "InvalidEmailRoleAccessPolicyException"
 	portal := client("5example67partnerapi", "partner-portal", false, "ENABLED")
 	portal.WriteAttributes = []string{"name", "given_name"}
@@ -171,6 +179,16 @@ func fieldOps() snapshot.Pool {
 		verifiedInSandbox,
 		user("victor", confirmed, withPhone("1", "US", "0199", true)),
 	}
+	return finish(p)
+}
+
+// newsletter is a new pool, no users yet, that sends through Cognito's
+// default email account from the company's own address, but nobody attached
+// the sending authorization policy that lets Cognito use it.
+func newsletter() snapshot.Pool {
+	p := pool("us-east-1_DemoNews9", "newsletter", "us-east-1", []snapshot.RecoveryMechanism{{Name: snapshot.MechanismEmail, Priority: 1}})
+	p.Email = developer("us-east-1", "news.example.com")
+	p.Email.SendingAccount = snapshot.EmailCognitoDefault
 	return finish(p)
 }
 

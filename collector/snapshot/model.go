@@ -154,10 +154,13 @@ type OptOuts struct {
 
 // EmailState is the account's SES state in one region.
 type EmailState struct {
-	Region      string          `json:"region"`
-	Account     SESAccount      `json:"account"`
-	Identities  []EmailIdentity `json:"identities"`
-	Suppression Suppression     `json:"suppression"`
+	Region     string          `json:"region"`
+	Account    SESAccount      `json:"account"`
+	Identities []EmailIdentity `json:"identities"`
+	// ConfigurationSets are the SES configuration sets named by
+	// DEVELOPER pools' EmailConfiguration.ConfigurationSet in this region.
+	ConfigurationSets []ConfigurationSet `json:"configuration_sets"`
+	Suppression       Suppression        `json:"suppression"`
 }
 
 // SESAccount is sesv2:GetAccount.
@@ -182,6 +185,26 @@ type EmailIdentity struct {
 	VerifiedForSending bool   `json:"verified_for_sending"`
 	VerificationStatus string `json:"verification_status"` // PENDING | SUCCESS | FAILED | TEMPORARY_FAILURE | NOT_STARTED
 	DKIMStatus         string `json:"dkim_status"`
+	// CognitoMaySend is true when one of the identity's sending
+	// authorization policies lets the service principal
+	// email.cognito-idp.amazonaws.com (or everyone) send from it with both
+	// ses:SendEmail and ses:SendRawEmail, and no unconditional Deny takes
+	// that away. Conditions of Allow statements are not judged. The
+	// policies themselves are not kept.
+	CognitoMaySend bool `json:"cognito_may_send"`
+}
+
+// ConfigurationSet is sesv2:GetConfigurationSet for one configuration set
+// named by a pool's EmailConfiguration.ConfigurationSet.
+type ConfigurationSet struct {
+	Name string `json:"name"`
+	Read Source `json:"read"`
+	// Exists is false when SES answered NotFound.
+	Exists bool `json:"exists"`
+	// SendingEnabled is SendingOptions.SendingEnabled (true when SES
+	// leaves SendingOptions out: sending is enabled by default); false
+	// when the set does not exist or was not read.
+	SendingEnabled bool `json:"sending_enabled"`
 }
 
 // Suppression is sesv2:ListSuppressedDestinations; the per-user join is

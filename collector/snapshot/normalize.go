@@ -39,6 +39,7 @@ func normalizeEmail(states []EmailState) []EmailState {
 	states = slices.Clone(states)
 	for i := range states {
 		fill(&states[i].Identities)
+		fill(&states[i].ConfigurationSets)
 	}
 	return nonNil(states)
 }

@@ -157,8 +157,12 @@ func emailState(region string) snapshot.EmailState {
 			SentLast24Hours:         12.5,
 		},
 		Identities: []snapshot.EmailIdentity{
-			{Name: "example.com", Read: ok("ses:GetEmailIdentity"), Exists: true, VerifiedForSending: true, VerificationStatus: "SUCCESS", DKIMStatus: "SUCCESS"},
+			{Name: "example.com", Read: ok("ses:GetEmailIdentity"), Exists: true, VerifiedForSending: true, VerificationStatus: "SUCCESS", DKIMStatus: "SUCCESS", CognitoMaySend: true},
 			{Name: "no-reply@example.org", Read: ok("ses:GetEmailIdentity"), VerificationStatus: "NOT_STARTED"},
+		},
+		ConfigurationSets: []snapshot.ConfigurationSet{
+			{Name: "events", Read: ok("ses:GetConfigurationSet"), Exists: true, SendingEnabled: true},
+			{Name: "paused", Read: ok("ses:GetConfigurationSet"), Exists: true},
 		},
 		Suppression: snapshot.Suppression{Read: ok("ses:ListSuppressedDestinations"), Count: 3},
 	}

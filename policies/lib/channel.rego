@@ -123,6 +123,88 @@ ses_identity_problem := "The SES identity named by the pool's SourceArn does not
 }
 
 # METADATA
+# scope: document
+# title: cognito_sends_from_identity
+# description: |
+#   COGNITO_DEFAULT with a custom FROM address: Cognito's own SES sends from
+#   the identity named by SourceArn, which needs a sending authorization
+#   policy for email.cognito-idp.amazonaws.com (RC-EMAIL-007). In DEVELOPER
+#   mode Cognito uses its service-linked role instead.
+default cognito_sends_from_identity := false
+
+cognito_sends_from_identity if {
+	ses_identity_used
+	input.pool.email.sending_account == "COGNITO_DEFAULT"
+}
+
+# METADATA
+# title: cognito_send_problem
+# description: |
+#   Why Cognito may not send from the pool's custom FROM identity
+#   (RC-EMAIL-007), when it certainly may not. A missing identity is
+#   RC-EMAIL-003's finding, not this one.
+cognito_send_problem := "No sending authorization policy of the SES identity named by the pool's SourceArn lets email.cognito-idp.amazonaws.com send from it (ses:SendEmail and ses:SendRawEmail)." if {
+	cognito_sends_from_identity
+	identity_checked
+	sources.ok(identity_read)
+	identity.exists
+	not identity.cognito_may_send
+}
+
+# METADATA
+# scope: document
+# title: configuration_set_used
+# description: |
+#   Cognito sends the pool's email with the account's own SES (DEVELOPER)
+#   through the configuration set named by EmailConfiguration.ConfigurationSet.
+default configuration_set_used := false
+
+configuration_set_used if {
+	ses_account_used
+	input.pool.email.configuration_set != ""
+}
+
+# METADATA
+# title: configuration_set
+# description: |
+#   The snapshot's record of the pool's SES configuration set, found by name
+#   among the SES region's sets.
+configuration_set := records[0] if {
+	records := [record |
+		some record in input.email.configuration_sets
+		record.name == input.pool.email.configuration_set
+	]
+	count(records) > 0
+}
+
+# METADATA
+# scope: document
+# title: configuration_set_read
+# description: The source of the configuration set's record; a synthetic error when the snapshot has none.
+default configuration_set_read := {
+	"status": "error",
+	"action": "ses:GetConfigurationSet",
+	"error": "the snapshot holds no record of the pool's SES configuration set",
+}
+
+configuration_set_read := configuration_set.read
+
+# METADATA
+# title: configuration_set_problem
+# description: |
+#   Why SES refuses every email sent through the pool's configuration set
+#   (RC-EMAIL-009), when it certainly does.
+configuration_set_problem := "The SES configuration set named by the pool's EmailConfiguration does not exist in the SES region." if {
+	configuration_set_used
+	sources.ok(configuration_set_read)
+	not configuration_set.exists
+} else := "The SES configuration set named by the pool's EmailConfiguration has email sending disabled (SendingOptions.SendingEnabled is false)." if {
+	configuration_set_used
+	sources.ok(configuration_set_read)
+	configuration_set.sending_enabled == false
+}
+
+# METADATA
 # title: ses_account_problem
 # description: Why the account's SES cannot send at all (RC-EMAIL-005), when it certainly cannot.
 ses_account_problem := "The account's SES sending is shut down by SES enforcement (SHUTDOWN)." if {
@@ -192,6 +274,12 @@ email_blockers contains {"rule": "RC-EMAIL-003", "reason": ses_identity_problem}
 
 email_blockers contains {"rule": "RC-EMAIL-005", "reason": ses_account_problem}
 
+email_blockers contains {"rule": "RC-EMAIL-007", "reason": cognito_send_problem}
+
+# Inferred: the fact sheet has no Cognito error for it, but SES refuses
+# mail sent through a missing or sending-disabled configuration set.
+email_blockers contains {"rule": "RC-EMAIL-009", "reason": configuration_set_problem}
+
 email_blockers contains {
 	"rule": "RC-EMAIL-006",
 	"reason": "The account's SES 24-hour sending quota is used up, so SES refuses every email until the window frees capacity.",
@@ -218,6 +306,11 @@ email_unknown contains identity_read if {
 email_unknown contains input.email.account.read if {
 	ses_account_used
 	sources.unread(input.email.account.read)
+}
+
+email_unknown contains configuration_set_read if {
+	configuration_set_used
+	sources.unread(configuration_set_read)
 }
 
 # METADATA

@@ -119,7 +119,10 @@ sms := {
 
 # METADATA
 # title: email
-# description: Healthy SES state (production access, sending, the pool's identity verified, everything read).
+# description: |
+#   Healthy SES state (production access, sending, the pool's identity
+#   verified with a sending authorization policy for Cognito, no
+#   configuration sets, everything read).
 email := {
 	"region": "us-east-1",
 	"account": {
@@ -137,7 +140,9 @@ email := {
 		"verified_for_sending": true,
 		"verification_status": "SUCCESS",
 		"dkim_status": "SUCCESS",
+		"cognito_may_send": true,
 	}],
+	"configuration_sets": [],
 	"suppression": {"read": ok("ses:ListSuppressedDestinations"), "count": 0},
 }
 
@@ -155,6 +160,7 @@ email_not_applicable := {
 		"sent_last_24_hours": 0,
 	},
 	"identities": [],
+	"configuration_sets": [],
 	"suppression": {"read": not_applicable("ses:ListSuppressedDestinations"), "count": 0},
 }
 

@@ -266,8 +266,9 @@ func emailFor(r snapshot.Region, p snapshot.PoolSettings) snapshot.EmailState {
 	}
 	na := snapshot.Source{Status: snapshot.SourceNotApplicable, Action: "ses:GetAccount"}
 	return snapshot.EmailState{
-		Account:     snapshot.SESAccount{Read: na},
-		Identities:  []snapshot.EmailIdentity{},
-		Suppression: snapshot.Suppression{Read: na},
+		Account:           snapshot.SESAccount{Read: na},
+		Identities:        []snapshot.EmailIdentity{},
+		ConfigurationSets: []snapshot.ConfigurationSet{},
+		Suppression:       snapshot.Suppression{Read: na},
 	}
 }
