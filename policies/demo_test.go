@@ -51,7 +51,7 @@ func TestDemoVerdicts(t *testing.T) {
 			"nina":                        "RC-USER-010",
 			"client:1example23456789web":  "RC-CLIENT-002",
 			"client:4example56789backend": "RC-CLIENT-001",
-			"pool":                        "RC-EMAIL-012 RC-SMS-002 RC-SMS-003 RC-SMS-004 RC-SMS-008",
+			"pool":                        "RC-EMAIL-012 RC-POOL-014 RC-SMS-002 RC-SMS-003 RC-SMS-004 RC-SMS-008",
 		},
 		"staff": {
 			"olivia": "RC-USER-002",

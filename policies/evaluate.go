@@ -75,6 +75,9 @@ type evaluation struct {
 	byStatus     map[string]int64
 	byChannel    map[string]int64
 	smsByCountry map[string]int64
+	// confirmedUnverified counts CONFIRMED users without any verified
+	// contact (RC-POOL-014 relates them to a PreSignUp trigger).
+	confirmedUnverified int64
 }
 
 func (ev *evaluation) onHeader(h *snapshot.Header) error {
@@ -155,6 +158,7 @@ func (ev *evaluation) onPool(p *snapshot.PoolSettings) error {
 	ev.byStatus = map[string]int64{}
 	ev.byChannel = map[string]int64{"email": 0, "sms": 0, "none": 0, "unknown": 0}
 	ev.smsByCountry = map[string]int64{}
+	ev.confirmedUnverified = 0
 	ev.group, _ = errgroup.WithContext(ev.ctx)
 	ev.group.SetLimit(ev.e.workers)
 
@@ -244,6 +248,9 @@ func (ev *evaluation) evalUsers(users []snapshot.User) error {
 		if ch == "sms" {
 			ev.smsByCountry[u.Phone.Country]++
 		}
+		if u.Status == snapshot.StatusConfirmed && !(u.Email.Present && u.Email.Verified) && !(u.Phone.Present && u.Phone.Verified) {
+			ev.confirmedUnverified++
+		}
 		cannot := false
 		for _, r := range pu.res {
 			if r.verdict == Fail && r.rule.BlocksRecovery {
@@ -283,6 +290,8 @@ func (ev *evaluation) onPoolEnd(p *snapshot.PoolSettings, usersRead snapshot.Sou
 		"by_status":      ev.byStatus,
 		"by_channel":     ev.byChannel,
 		"sms_by_country": ev.smsByCountry,
+
+		"confirmed_without_verified_contact": ev.confirmedUnverified,
 	}
 	ut, err := toTerm(users)
 	if err != nil {

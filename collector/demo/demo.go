@@ -83,6 +83,9 @@ func customers() snapshot.Pool {
 	p.AutoVerifiedAttributes = []string{"email", "phone_number"}
 	p.VerifyBeforeUpdate = []string{"email", "phone_number"}
 	p.SMS = smsConfig("us-east-1", "")
+	// A PreSignUp trigger auto-confirms sign-ups; bob shows it does not
+	// always verify a contact.
+	p.Triggers.PreSignUp = "arn:aws:lambda:us-east-1:" + Account + ":function:auto-confirm"
 	p.Email = developer("us-east-1", "example.com")
 	p.Clients.Items = []snapshot.Client{
 		client("1example23456789web", "web-app", false, "ENABLED"),

@@ -220,6 +220,7 @@ users := {
 	"by_status": {"CONFIRMED": 120},
 	"by_channel": {"email": 120, "sms": 0, "none": 0, "unknown": 0},
 	"sms_by_country": {},
+	"confirmed_without_verified_contact": 0,
 }
 
 client := {
