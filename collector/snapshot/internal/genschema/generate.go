@@ -90,7 +90,7 @@ func inputs() map[string]node {
 			"none":    integer("Users who would get no code."),
 			"unknown": integer("Users whose channel depends on a source that was not read."),
 		}),
-		"sms_by_country": counts("Users whose code would go by SMS, per phone country (user.phone.country → count; \"\" when unknown)."),
+		"sms_by_country":                     counts("Users whose code would go by SMS, per phone country (user.phone.country → count; \"\" when unknown)."),
 		"confirmed_without_verified_contact": integer("CONFIRMED users with neither a verified email address nor a verified phone number."),
 	})
 
