@@ -213,6 +213,8 @@ func TestInputSchemasAcceptInputs(t *testing.T) {
 					"by_status":      byStatus,
 					"by_channel":     map[string]int{"email": 1, "sms": 2, "none": 0, "unknown": 0},
 					"sms_by_country": map[string]int{"US": 2},
+
+					"confirmed_without_verified_contact": 1,
 				}
 				if err := check(t, poolSchema, in); err != nil {
 					t.Errorf("pool %s: %v", p.ID, err)
