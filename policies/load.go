@@ -50,8 +50,9 @@ func inputSchema(k Kind) string {
 
 // libSchemas type-checks the library packages that read input.
 var libSchemas = map[string]string{
-	"recoverscan.lib.recovery": "schema.input.user",
-	"recoverscan.lib.channel":  "schema.input.pool",
+	"recoverscan.lib.recovery":  "schema.input.user",
+	"recoverscan.lib.channel":   "schema.input.pool",
+	"recoverscan.lib.recipient": "schema.input.user",
 }
 
 // source is one Rego file.

@@ -12,12 +12,11 @@
 #   three too: keep it that way.
 #
 #   Also the per-user facts several rules share: whether a temporary password
-#   has expired (RC-USER-005 / RC-USER-019) and the per-recipient conditions
-#   that stop delivery to this user's address (recipient_blockers,
-#   recipient_unknown: RC-USER-011..014, 016, and RC-USER-009 on top).
+#   has expired (RC-USER-005 / RC-USER-019). The per-recipient conditions that
+#   stop delivery to this user's address (RC-USER-011..014, 016, and
+#   RC-USER-009 on top) are lib.recipient's blockers and unknown.
 package recoverscan.lib.recovery
 
-import data.recoverscan.lib.channel
 import data.recoverscan.lib.report
 import data.recoverscan.lib.sources
 
@@ -387,112 +386,4 @@ temporary_password_unknown_source := input.pool.read if {
 } if {
 	not temporary_password_expired
 	not temporary_password_valid
-}
-
-# METADATA
-# scope: document
-# title: recipient_blockers
-# description: |
-#   Conditions of this user's own address or number that certainly stop a
-#   message on a channel, as {"rule", "channel", "reason"}, whichever channel
-#   Cognito chooses: the user rules that report them pair them with chosen
-#   (on_channel). Only where SNS or the account's SES actually send.
-recipient_blockers contains {
-	"rule": "RC-USER-011",
-	"channel": "email",
-	"reason": "The email address is on the SES account-level suppression list.",
-} if {
-	channel.ses_account_used
-	sources.ok(input.email.suppression.read)
-	input.user.email.suppressed
-}
-
-recipient_blockers contains {
-	"rule": "RC-USER-014",
-	"channel": "email",
-	"reason": "The account's SES is in the sandbox and sends only to verified identities.",
-} if {
-	channel.ses_account_used
-	sources.ok(input.email.account.read)
-	input.email.account.production_access_enabled == false
-}
-
-recipient_blockers contains {
-	"rule": "RC-USER-012",
-	"channel": "sms",
-	"reason": "The phone number has opted out of SMS in the SMS region.",
-} if {
-	channel.sns_used
-	sources.ok(input.sms.opt_outs.read)
-	input.user.phone.opted_out
-}
-
-recipient_blockers contains {
-	"rule": "RC-USER-013",
-	"channel": "sms",
-	"reason": "The SMS region is in the SMS sandbox and the number is not a verified sandbox destination.",
-} if {
-	channel.sns_used
-	sources.ok(input.sms.sandbox.read)
-	input.sms.sandbox.in_sandbox
-	sources.ok(input.sms.sandbox.destinations_read)
-	not input.user.phone.sandbox_verified
-}
-
-recipient_blockers contains {
-	"rule": "RC-USER-016",
-	"channel": "sms",
-	"reason": "The number is a US number and the SMS region has no active US origination number.",
-} if {
-	channel.sns_used
-	input.user.phone.country == "US"
-	sources.ok(input.sms.origination_numbers.read)
-	not channel.us_origination
-}
-
-# METADATA
-# title: recipient_blocked
-# description: The per-recipient condition of the rule with this id holds for the user.
-recipient_blocked(rule) if {
-	some blocker in recipient_blockers
-	blocker.rule == rule
-}
-
-# METADATA
-# scope: document
-# title: recipient_unknown
-# description: |
-#   Unread sources that leave a per-recipient condition unknown, as
-#   {"rule", "channel", "source"}.
-recipient_unknown contains {"rule": "RC-USER-011", "channel": "email", "source": input.email.suppression.read} if {
-	channel.ses_account_used
-	sources.unread(input.email.suppression.read)
-}
-
-recipient_unknown contains {"rule": "RC-USER-014", "channel": "email", "source": input.email.account.read} if {
-	channel.ses_account_used
-	sources.unread(input.email.account.read)
-}
-
-recipient_unknown contains {"rule": "RC-USER-012", "channel": "sms", "source": input.sms.opt_outs.read} if {
-	channel.sns_used
-	sources.unread(input.sms.opt_outs.read)
-}
-
-recipient_unknown contains {"rule": "RC-USER-013", "channel": "sms", "source": input.sms.sandbox.read} if {
-	channel.sns_used
-	sources.unread(input.sms.sandbox.read)
-}
-
-recipient_unknown contains {"rule": "RC-USER-013", "channel": "sms", "source": input.sms.sandbox.destinations_read} if {
-	channel.sns_used
-	sources.ok(input.sms.sandbox.read)
-	input.sms.sandbox.in_sandbox
-	sources.unread(input.sms.sandbox.destinations_read)
-}
-
-recipient_unknown contains {"rule": "RC-USER-016", "channel": "sms", "source": input.sms.origination_numbers.read} if {
-	channel.sns_used
-	input.user.phone.country == "US"
-	sources.unread(input.sms.origination_numbers.read)
 }

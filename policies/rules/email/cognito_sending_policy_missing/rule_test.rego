@@ -15,7 +15,10 @@ test_fails_without_policy if {
 	count(r) == 1
 	some finding in r
 	finding.verdict == "fail"
-	finding.message == "No sending authorization policy of the SES identity named by the pool's SourceArn lets email.cognito-idp.amazonaws.com send from it (ses:SendEmail and ses:SendRawEmail). Cognito's emails fail with InvalidEmailRoleAccessPolicyException."
+	finding.message == concat(" ", [
+		"No sending authorization policy of the SES identity named by the pool's SourceArn lets email.cognito-idp.amazonaws.com",
+		"send from it (ses:SendEmail and ses:SendRawEmail). Cognito's emails fail with InvalidEmailRoleAccessPolicyException.",
+	])
 	finding.evidence.identity == "example.com"
 	finding.evidence.cognito_may_send == false
 }

@@ -59,8 +59,8 @@ report contains report.fail(
 	channel.identity_checked
 	sources.ok(channel.identity_read)
 	channel.identity.exists
-	status := object.get({"": "not started"}, channel.identity.dkim_status, channel.identity.dkim_status)
 	channel.identity.dkim_status != "SUCCESS"
+	status := object.get({"": "not started"}, channel.identity.dkim_status, channel.identity.dkim_status)
 }
 
 report contains report.indeterminate(

@@ -3,7 +3,7 @@ package recoverscan.rules.email.ses_quota_exhausted_test
 import data.recoverscan.lib.fixtures
 import data.recoverscan.rules.email.ses_quota_exhausted as rule
 
-quota(max, sent) := fixtures.pool_input({"email": {"account": {"max_24_hour_send": max, "sent_last_24_hours": sent}}})
+quota(limit, sent) := fixtures.pool_input({"email": {"account": {"max_24_hour_send": limit, "sent_last_24_hours": sent}}})
 
 test_fails_when_used_up if {
 	r := rule.report with input as quota(200, 200)

@@ -3,14 +3,14 @@ package recoverscan.rules.email.ses_quota_near_test
 import data.recoverscan.lib.fixtures
 import data.recoverscan.rules.email.ses_quota_near as rule
 
-quota(max, sent) := fixtures.pool_input({"email": {"account": {"max_24_hour_send": max, "sent_last_24_hours": sent}}})
+quota(limit, sent) := fixtures.pool_input({"email": {"account": {"max_24_hour_send": limit, "sent_last_24_hours": sent}}})
 
 test_fails_at_or_above_threshold if {
 	r := rule.report with input as quota(50000, 42000)
 	{f.verdict | some f in r} == {"fail"}
+	count(rule.report) == 1 with input as quota(200, 160)
 	some f in r
 	contains(f.message, "84% used")
-	count(rule.report) == 1 with input as quota(200, 160)
 }
 
 # Exhausted is RC-EMAIL-006's.

@@ -67,6 +67,13 @@ evidence := {
 	"sending_account": input.pool.email.sending_account,
 }
 
+# The table does not know the pool's Region.
+table_source := {
+	"status": "unavailable",
+	"action": "cognito-idp:DescribeUserPool",
+	"error": "the SES Region table of the Cognito guide (2023) does not list this pool Region",
+}
+
 report contains report.fail(
 	sprintf(
 		"The pool's SES identity is in %s, which is not an SES Region a pool in %s may send from, so Cognito may refuse to send its email.",
@@ -76,13 +83,6 @@ report contains report.fail(
 ) if {
 	applies
 	not ses_region in allowed[pool_region]
-}
-
-# The table does not know the pool's Region.
-table_source := {
-	"status": "unavailable",
-	"action": "cognito-idp:DescribeUserPool",
-	"error": "the SES Region table of the Cognito guide (2023) does not list this pool Region",
 }
 
 report contains report.indeterminate(

@@ -8,9 +8,9 @@ auto(attrs) := {"pool": {"auto_verified_attributes": attrs}}
 test_fails_when_no_recovery_attribute_is_auto_verified if {
 	r := rule.report with input as fixtures.pool_input(object.union(fixtures.mechanisms(["verified_phone_number"]), auto(["email"])))
 	{f.verdict | some f in r} == {"fail"}
+	count(rule.report) == 1 with input as fixtures.pool_input(auto([]))
 	some f in r
 	contains(f.message, "(phone_number)")
-	count(rule.report) == 1 with input as fixtures.pool_input(auto([]))
 }
 
 test_fails_for_email_only_recovery_with_both_auto_verified if {

@@ -37,7 +37,9 @@ import data.recoverscan.lib.recovery
 import data.recoverscan.lib.report
 import data.recoverscan.lib.sources
 
-developer := input.pool.email.sending_account == "DEVELOPER"
+default developer := false
+
+developer if input.pool.email.sending_account == "DEVELOPER"
 
 default email_note := ""
 

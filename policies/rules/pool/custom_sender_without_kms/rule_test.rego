@@ -7,10 +7,10 @@ sms_sender := {"pool": {"triggers": {"custom_sms_sender": "arn:aws:lambda:us-eas
 
 test_fails_without_key if {
 	r := rule.report with input as fixtures.pool_input(sms_sender)
+	r2 := rule.report with input as fixtures.pool_input(object.union(sms_sender, {"pool": {"triggers": {"custom_email_sender": "arn:aws:lambda:us-east-1:111122223333:function:mail"}}}))
 	some f in r
 	f.verdict == "fail"
 	f.evidence.triggers == ["CustomSMSSender"]
-	r2 := rule.report with input as fixtures.pool_input(object.union(sms_sender, {"pool": {"triggers": {"custom_email_sender": "arn:aws:lambda:us-east-1:111122223333:function:mail"}}}))
 	some g in r2
 	g.evidence.triggers == ["CustomEmailSender", "CustomSMSSender"]
 }

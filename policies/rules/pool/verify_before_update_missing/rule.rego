@@ -35,9 +35,10 @@ import data.recoverscan.lib.sources
 
 attribute := {"email": "email", "sms": "phone_number"}
 
-missing := [attribute[name] |
+missing := [attr |
 	some name in recovery.order
-	not attribute[name] in {a | some a in input.pool.verify_before_update}
+	attr := attribute[name]
+	not attr in {a | some a in input.pool.verify_before_update}
 ]
 
 report contains report.fail(

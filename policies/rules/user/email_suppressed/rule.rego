@@ -21,6 +21,7 @@
 #     aws sesv2 delete-suppressed-destination --email-address <email-address> --region <ses-region>
 package recoverscan.rules.user.email_suppressed
 
+import data.recoverscan.lib.recipient
 import data.recoverscan.lib.recovery
 import data.recoverscan.lib.report
 
@@ -37,7 +38,7 @@ report contains recovery.on_channel(
 	},
 ) if {
 	recovery.status_allows_reset
-	recovery.recipient_blocked("RC-USER-011")
+	recipient.blocked("RC-USER-011")
 	reason := object.get({"": "not given"}, input.user.email.suppression_reason, input.user.email.suppression_reason)
 }
 
@@ -47,6 +48,6 @@ report contains report.indeterminate(
 ) if {
 	recovery.status_allows_reset
 	recovery.routes("email")
-	some unknown in recovery.recipient_unknown
+	some unknown in recipient.unknown
 	unknown.rule == "RC-USER-011"
 }

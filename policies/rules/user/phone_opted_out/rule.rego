@@ -22,6 +22,7 @@
 #     or give the user a verified email address and an email recovery mechanism.
 package recoverscan.rules.user.phone_opted_out
 
+import data.recoverscan.lib.recipient
 import data.recoverscan.lib.recovery
 import data.recoverscan.lib.report
 
@@ -34,7 +35,7 @@ report contains recovery.on_channel(
 	{"phone_masked": input.user.phone.masked, "sms_region": input.sms.region},
 ) if {
 	recovery.status_allows_reset
-	recovery.recipient_blocked("RC-USER-012")
+	recipient.blocked("RC-USER-012")
 }
 
 report contains report.indeterminate(
@@ -43,6 +44,6 @@ report contains report.indeterminate(
 ) if {
 	recovery.status_allows_reset
 	recovery.routes("sms")
-	some unknown in recovery.recipient_unknown
+	some unknown in recipient.unknown
 	unknown.rule == "RC-USER-012"
 }

@@ -33,6 +33,7 @@
 package recoverscan.rules.user.reset_required_no_channel
 
 import data.recoverscan.lib.channel
+import data.recoverscan.lib.recipient
 import data.recoverscan.lib.recovery
 import data.recoverscan.lib.report
 import data.recoverscan.lib.sources
@@ -49,12 +50,21 @@ problems(name) := {p |
 	some blocker in channel.blockers[name]
 	p := {"rule": blocker.rule, "reason": blocker.reason}
 } | {p |
-	some blocker in recovery.recipient_blockers
+	some blocker in recipient.blockers
 	blocker.channel == name
 	p := {"rule": blocker.rule, "reason": blocker.reason}
 }
 
 broken(name) if count(problems(name)) > 0
+
+unknown_outcome_fails if not sources.ok(input.pool.read)
+
+unknown_outcome_fails if "none" in recovery.outcomes
+
+unknown_outcome_fails if {
+	some name in recovery.may_use
+	broken(name)
+}
 
 report contains report.fail(
 	sprintf("%s, and no recovery channel qualifies, so Cognito sends no code.", [prefix]),
@@ -72,7 +82,7 @@ report contains report.fail(
 report contains report.fail(
 	sprintf(
 		"%s, and Cognito would send the code by %s, which cannot deliver to this user (%s).",
-		[prefix, recovery.channel_label[name], concat(", ", rules)],
+		[prefix, label, concat(", ", rules)],
 	),
 	{
 		"status": input.user.status,
@@ -85,6 +95,7 @@ report contains report.fail(
 	gate
 	name := recovery.chosen
 	name in {"email", "sms"}
+	label := recovery.channel_label[name]
 	broken(name)
 	rules := sort({p.rule | some p in problems(name)})
 }
@@ -99,31 +110,23 @@ report contains report.indeterminate(
 	unknown_outcome_fails
 }
 
-unknown_outcome_fails if not sources.ok(input.pool.read)
-
-unknown_outcome_fails if "none" in recovery.outcomes
-
-unknown_outcome_fails if {
-	some name in recovery.may_use
-	broken(name)
-}
-
 # The chosen channel is not known to be broken, but a source that says so was not read.
 report contains report.indeterminate(
 	sprintf(
 		"%s, Cognito would send the code by %s, and a source that says whether it can reach this user was not read.",
-		[prefix, recovery.channel_label[name]],
+		[prefix, label],
 	),
 	source,
 ) if {
 	gate
 	name := recovery.chosen
 	name in {"email", "sms"}
+	label := recovery.channel_label[name]
 	not broken(name)
 	some source in unknown_sources(name)
 }
 
 unknown_sources(name) := channel.unknown[name] | {u.source |
-	some u in recovery.recipient_unknown
+	some u in recipient.unknown
 	u.channel == name
 }

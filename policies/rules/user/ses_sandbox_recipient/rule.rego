@@ -25,6 +25,7 @@
 #       --website-url <url> --use-case-description <text> --region <ses-region>
 package recoverscan.rules.user.ses_sandbox_recipient
 
+import data.recoverscan.lib.recipient
 import data.recoverscan.lib.recovery
 import data.recoverscan.lib.report
 
@@ -42,7 +43,7 @@ report contains recovery.on_channel(
 	},
 ) if {
 	recovery.status_allows_reset
-	recovery.recipient_blocked("RC-USER-014")
+	recipient.blocked("RC-USER-014")
 }
 
 report contains report.indeterminate(
@@ -51,6 +52,6 @@ report contains report.indeterminate(
 ) if {
 	recovery.status_allows_reset
 	recovery.routes("email")
-	some unknown in recovery.recipient_unknown
+	some unknown in recipient.unknown
 	unknown.rule == "RC-USER-014"
 }

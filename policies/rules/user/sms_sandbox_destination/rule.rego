@@ -24,10 +24,16 @@
 #     aws sns create-sms-sandbox-phone-number --phone-number <phone-number-e164> --region <sms-region>
 package recoverscan.rules.user.sms_sandbox_destination
 
+import data.recoverscan.lib.recipient
 import data.recoverscan.lib.recovery
 import data.recoverscan.lib.report
 
 sandbox := input.sms.sandbox
+
+unknown_message := {
+	"sns:GetSMSSandboxAccountStatus": "The SMS sandbox status of the pool's SMS region was not read, so it is unknown whether the recovery text can reach the user's number.",
+	"sns:ListSMSSandboxPhoneNumbers": "The account is in the SMS sandbox, and its verified destinations were not read, so it is unknown whether the recovery text can reach the user's number.",
+}
 
 report contains recovery.on_channel(
 	"sms",
@@ -44,17 +50,12 @@ report contains recovery.on_channel(
 	},
 ) if {
 	recovery.status_allows_reset
-	recovery.recipient_blocked("RC-USER-013")
-}
-
-unknown_message := {
-	"sns:GetSMSSandboxAccountStatus": "The SMS sandbox status of the pool's SMS region was not read, so it is unknown whether the recovery text can reach the user's number.",
-	"sns:ListSMSSandboxPhoneNumbers": "The account is in the SMS sandbox, and its verified destinations were not read, so it is unknown whether the recovery text can reach the user's number.",
+	recipient.blocked("RC-USER-013")
 }
 
 report contains report.indeterminate(unknown_message[unknown.source.action], unknown.source) if {
 	recovery.status_allows_reset
 	recovery.routes("sms")
-	some unknown in recovery.recipient_unknown
+	some unknown in recipient.unknown
 	unknown.rule == "RC-USER-013"
 }

@@ -9,11 +9,11 @@ fcp(patch) := fixtures.user_input(object.union({"user": {"status": "FORCE_CHANGE
 test_fails_when_expired if {
 	# Last change 2026-10-01, snapshot 2026-11-01: 31 days > 7.
 	r := rule.report with input as fcp({})
+	count(r) == 1
 	some finding in r
 	finding.verdict == "fail"
 	contains(finding.message, "expired (last change 31 days ago, validity 7 days)")
 	finding.evidence.recovery_channel_after_status_fixed == "email"
-	count(r) == 1
 }
 
 test_boundary if {

@@ -25,6 +25,7 @@
 #     aws sns list-origination-numbers --region <sms-region>
 package recoverscan.rules.user.us_origination_missing
 
+import data.recoverscan.lib.recipient
 import data.recoverscan.lib.recovery
 import data.recoverscan.lib.report
 
@@ -42,7 +43,7 @@ report contains recovery.on_channel(
 	},
 ) if {
 	recovery.status_allows_reset
-	recovery.recipient_blocked("RC-USER-016")
+	recipient.blocked("RC-USER-016")
 }
 
 report contains report.indeterminate(
@@ -51,6 +52,6 @@ report contains report.indeterminate(
 ) if {
 	recovery.status_allows_reset
 	recovery.routes("sms")
-	some unknown in recovery.recipient_unknown
+	some unknown in recipient.unknown
 	unknown.rule == "RC-USER-016"
 }
