@@ -18,7 +18,8 @@ const DefaultConfigFile = ".recoverscan.yaml"
 
 // Config tunes rules without editing them: which custom rule directories to
 // load, and per rule (built-in or custom, by id) whether it runs, its
-// severity and its parameters.
+// severity and its parameters. Its scan section says what a live scan
+// covers (see ScanConfig).
 //
 //	policies:
 //	  - ./rules                 # relative to the config file
@@ -41,6 +42,8 @@ type Config struct {
 	Policies []string
 	// Rules are the per-rule settings by rule id.
 	Rules map[string]*RuleConfig
+	// Scan is the scan section, or nil when the file has none.
+	Scan *ScanConfig
 }
 
 // RuleConfig is one rule's settings.
@@ -99,7 +102,7 @@ func ParseConfig(file string, data []byte) (*Config, error) {
 	}
 	root := doc.Content[0]
 	if root.Kind != yaml.MappingNode {
-		return nil, fail(root, "want a mapping with the keys policies and rules")
+		return nil, fail(root, "want a mapping with the keys policies, rules and scan")
 	}
 	base := filepath.Dir(file)
 	err := eachKey(root, fail, func(k, v *yaml.Node) error {
@@ -134,8 +137,15 @@ func ParseConfig(file string, data []byte) (*Config, error) {
 				cfg.Rules[id.Value] = rc
 				return nil
 			})
+		case "scan":
+			sc, err := parseScanConfig(k, v, fail)
+			if err != nil {
+				return err
+			}
+			cfg.Scan = sc
+			return nil
 		}
-		return fail(k, "unknown key %q (want policies or rules)", k.Value)
+		return fail(k, "unknown key %q (want policies, rules or scan)", k.Value)
 	})
 	if err != nil {
 		return nil, err

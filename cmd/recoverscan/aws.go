@@ -14,6 +14,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/recoverscan/recoverscan/collector"
+	"github.com/recoverscan/recoverscan/collector/snapshot"
+	"github.com/recoverscan/recoverscan/policies"
 )
 
 // awsFlags select what to collect and how to reach AWS.
@@ -27,6 +29,9 @@ type awsFlags struct {
 	key          []byte // the pseudonym key, once load checked it
 	callTimeout  time.Duration
 	timeout      time.Duration
+	// scope, when set, is the configuration file's scan section, used
+	// because no --region or --pool was given.
+	scope *policies.ScanConfig
 }
 
 // pseudonymKeyEnv names the environment variable holding the key that
@@ -64,6 +69,78 @@ func (f *awsFlags) resolveRegions() error {
 		return &flagError{errors.New("say which regions to scan: --region REGION (repeatable) or --pool POOL-ID")}
 	}
 	return nil
+}
+
+// useConfigScope takes what to scan from the configuration file's scan
+// section when no --region or --pool was given. It reports whether it did.
+func (f *awsFlags) useConfigScope(cf *configFlags) (bool, error) {
+	if len(f.regions) > 0 || len(f.pools) > 0 {
+		return false, nil
+	}
+	conf, err := cf.load()
+	if err != nil {
+		return false, err
+	}
+	if conf == nil || conf.Scan == nil {
+		return false, nil
+	}
+	if !conf.Scan.AllRegions && len(conf.Scan.Regions) == 0 {
+		return false, &exitError{code: exitUsage, err: &policies.ConfigError{File: conf.File, Line: conf.Scan.Line, Msg: "scan: say which regions to scan: regions: [us-east-1, ...] or regions: all"}}
+	}
+	f.scope = conf.Scan
+	return true, nil
+}
+
+// collectFunc writes a snapshot into w and returns the labels of the
+// accounts that could not be read.
+type collectFunc func(ctx context.Context, w *snapshot.Writer) (failedAccounts []string, err error)
+
+// collector sets up the collection the flags (or the configuration file's
+// scan section) ask for. Without a scan section it loads the AWS
+// configuration and checks the credentials first, so a missing login is
+// one clear error.
+func (f *awsFlags) collector(ctx context.Context) (collectFunc, error) {
+	if f.scope == nil {
+		cfg, err := f.load(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return func(ctx context.Context, w *snapshot.Writer) ([]string, error) {
+			return nil, collector.Collect(ctx, cfg, f.options(), w)
+		}, nil
+	}
+	key, err := f.pseudonymKey()
+	if err != nil {
+		return nil, err
+	}
+	f.key = key
+	sc := f.scope
+	scope := collector.Scope{
+		Regions:     sc.Regions,
+		AllRegions:  sc.AllRegions,
+		Pools:       collector.PoolPatterns{Include: sc.Include, Exclude: sc.Exclude},
+		Concurrency: sc.Concurrency,
+	}
+	for _, a := range sc.Accounts {
+		scope.Accounts = append(scope.Accounts, collector.Account{
+			Name: a.Name, Profile: a.Profile, RoleARN: a.RoleARN, ExternalID: a.ExternalID, SessionName: a.SessionName,
+		})
+	}
+	home := scope.RegionList()[0]
+	scope.LoadConfig = func(ctx context.Context, profile string) (aws.Config, error) {
+		if profile == "" {
+			profile = f.profile
+		}
+		opts := []func(*config.LoadOptions) error{config.WithRegion(home)}
+		if profile != "" {
+			opts = append(opts, config.WithSharedConfigProfile(profile))
+		}
+		return config.LoadDefaultConfig(ctx, opts...)
+	}
+	return func(ctx context.Context, w *snapshot.Writer) ([]string, error) {
+		res, err := collector.CollectScope(ctx, scope, f.options(), w)
+		return res.FailedAccounts, err
+	}, nil
 }
 
 // load builds the AWS configuration and checks that credentials exist, so a

@@ -27,17 +27,29 @@ const e2eRegion = "us-east-1"
 
 var (
 	buildOnce sync.Once
+	binDir    string // made by TestMain, removed when every test is done
 	binPath   string
 	buildErr  error
 )
+
+// TestMain gives the built binary a directory that outlives every test.
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "recoverscan-test-bin-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	binDir = dir
+	code := m.Run()
+	_ = os.RemoveAll(dir)
+	os.Exit(code)
+}
 
 // binary builds the recoverscan binary once per test run.
 func binary(t *testing.T) string {
 	t.Helper()
 	buildOnce.Do(func() {
-		// The first caller is TestEndToEnd, whose temporary directory
-		// outlives its subtests.
-		binPath = filepath.Join(t.TempDir(), "recoverscan")
+		binPath = filepath.Join(binDir, "recoverscan")
 		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
 		if err != nil {
 			buildErr = fmt.Errorf("go build: %v\n%s", err, out)

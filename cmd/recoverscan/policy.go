@@ -25,7 +25,7 @@ type configFlags struct {
 	none bool
 }
 
-const configHelp = "configuration file (YAML): custom rule directories, and rules to disable, re-level or parameterise (default: " + policies.DefaultConfigFile + " in the working directory, if present)"
+const configHelp = "configuration file (YAML): what a scan covers (accounts, regions, pools), custom rule directories, and rules to disable, re-level or parameterise (default: " + policies.DefaultConfigFile + " in the working directory, if present)"
 
 func (c *configFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&c.file, "config", "", configHelp)

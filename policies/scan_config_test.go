@@ -1,0 +1,104 @@
+package policies
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestScanConfig(t *testing.T) {
+	doc := `rules:
+  RC-POOL-004:
+    disabled: true
+scan:
+  accounts:
+    - name: prod
+      profile: prod-audit
+    - role_arn: arn:aws:iam::222233334444:role/recoverscan-read-only
+      external_id: abc123
+      session_name: recoverscan
+    - profile: org
+      role_arn: arn:aws:iam::333344445555:role/audit/recoverscan
+  regions: [us-east-1, eu-west-1]
+  pools:
+    include: ["us-east-1_*"]
+    exclude: ["*-sandbox"]
+  concurrency: 4
+`
+	cfg, err := ParseConfig("c.yaml", []byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := cfg.Scan
+	if sc == nil || sc.Line != 4 || len(sc.Accounts) != 3 || sc.Concurrency != 4 || sc.AllRegions {
+		t.Fatalf("scan: %+v", sc)
+	}
+	want := []ScanAccount{
+		{Name: "prod", Profile: "prod-audit", Line: 6},
+		{RoleARN: "arn:aws:iam::222233334444:role/recoverscan-read-only", ExternalID: "abc123", SessionName: "recoverscan", Line: 8},
+		{Profile: "org", RoleARN: "arn:aws:iam::333344445555:role/audit/recoverscan", Line: 11},
+	}
+	if !slices.Equal(sc.Accounts, want) {
+		t.Errorf("accounts:\n%+v\nwant\n%+v", sc.Accounts, want)
+	}
+	if !slices.Equal(sc.Regions, []string{"us-east-1", "eu-west-1"}) || !slices.Equal(sc.Include, []string{"us-east-1_*"}) || !slices.Equal(sc.Exclude, []string{"*-sandbox"}) {
+		t.Errorf("scan: %+v", sc)
+	}
+	if sc.Accounts[0].Label() != "prod" || sc.Accounts[2].Label() != sc.Accounts[2].RoleARN {
+		t.Errorf("labels: %q %q", sc.Accounts[0].Label(), sc.Accounts[2].Label())
+	}
+
+	cfg, err = ParseConfig("c.yaml", []byte("scan:\n  regions: all\n"))
+	if err != nil || !cfg.Scan.AllRegions || len(cfg.Scan.Accounts) != 0 {
+		t.Errorf("regions: all: %+v, %v", cfg.Scan, err)
+	}
+	cfg, err = ParseConfig("c.yaml", []byte("policies: []\n"))
+	if err != nil || cfg.Scan != nil {
+		t.Errorf("no scan section: %+v, %v", cfg.Scan, err)
+	}
+}
+
+func TestScanConfigErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name, doc string
+		line      int
+		want      string
+	}{
+		{"scan not a map", "scan: [a]\n", 1, "scan: want a mapping"},
+		{"unknown scan key", "scan:\n  regions: all\n  acounts: []\n", 3, `unknown key "acounts"`},
+		{"accounts not a list", "scan:\n  accounts: prod\n", 2, "want a list of accounts"},
+		{"account not a map", "scan:\n  accounts:\n    - prod\n", 3, "scan.accounts[0]: want a mapping"},
+		{"unknown account key", "scan:\n  accounts:\n    - profile: a\n    - rolearn: x\n", 4, `scan.accounts[1]: unknown key "rolearn"`},
+		{"bad role arn", "scan:\n  accounts:\n    - name: x\n      role_arn: arn:aws:iam::1234:role/x\n", 4, "not an IAM role ARN"},
+		{"user arn", "scan:\n  accounts:\n    - role_arn: arn:aws:iam::222233334444:user/x\n", 3, "not an IAM role ARN"},
+		{"external id without role", "scan:\n  accounts:\n    - profile: a\n      external_id: abc\n", 4, "only applies with role_arn"},
+		{"bad session name", "scan:\n  accounts:\n    - role_arn: arn:aws:iam::222233334444:role/x\n      session_name: has space\n", 4, "session_name"},
+		{"profile not a string", "scan:\n  accounts:\n    - profile: 12\n", 3, "want a string"},
+		{"duplicate account", "scan:\n  accounts:\n    - profile: a\n    - name: again\n      profile: a\n", 4, "same credentials as scan.accounts[0]"},
+		{"duplicate key", "scan:\n  accounts:\n    - profile: a\n      profile: b\n", 4, "given twice"},
+		{"regions typo", "scan:\n  regions: every\n", 2, "or all"},
+		{"empty regions", "scan:\n  regions: []\n", 2, "want a list of regions"},
+		{"bad region", "scan:\n  regions:\n    - us-east-1\n    - useast1\n", 4, `"useast1" is not a region name`},
+		{"region twice", "scan:\n  regions: [us-east-1, us-east-1]\n", 2, "given twice"},
+		{"pools not a map", "scan:\n  pools: [a]\n", 2, "want a mapping with include or exclude"},
+		{"pools unknown key", "scan:\n  pools:\n    only: [a]\n", 3, `unknown key "only"`},
+		{"include not a list", "scan:\n  pools:\n    include: a*\n", 3, "want a list of patterns"},
+		{"empty pattern", "scan:\n  pools:\n    exclude:\n      - \"\"\n", 4, "want a pattern"},
+		{"concurrency zero", "scan:\n  concurrency: 0\n", 2, "from 1 to 64"},
+		{"concurrency text", "scan:\n  concurrency: many\n", 2, "from 1 to 64"},
+		{"unknown top key names scan", "scan: {}\nscna: {}\n", 2, "want policies, rules or scan"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := ParseConfig("config.yaml", []byte(tc.doc))
+			var ce *ConfigError
+			if !errors.As(err, &ce) || ce.Line != tc.line || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("want line %d and %q, got %v", tc.line, tc.want, err)
+			}
+			if err != nil && !strings.HasPrefix(err.Error(), fmt.Sprintf("config.yaml:%d: ", tc.line)) {
+				t.Errorf("error should start with file:line: %v", err)
+			}
+		})
+	}
+}
