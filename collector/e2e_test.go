@@ -310,6 +310,15 @@ func TestCollect(t *testing.T) {
 		}
 	})
 
+	// Throttling bursts and 5xx on every read operation, retried.
+	t.Run("RetriedFaults", func(t *testing.T) { testRetriedFaults(t, moto, world) })
+	// The same faults on every attempt: recorded, attempts bounded.
+	t.Run("FaultsBeyondRetries", func(t *testing.T) { testFaultsBeyondRetries(t, moto, world) })
+	// A connection reset part way through every ListUsers page.
+	t.Run("ConnectionReset", func(t *testing.T) { testConnectionReset(t, moto, world) })
+	// ListUsers pagination tokens expire part way through a listing.
+	t.Run("PaginationTokenExpires", func(t *testing.T) { testPaginationTokenExpires(t, moto, world) })
+
 	t.Run("PoolIDs", func(t *testing.T) {
 		dev := world.Pools[awstest.PoolDeveloper].ID
 		missing := testRegion + "_doesNotExist"

@@ -94,6 +94,15 @@ func (m rateLimitMiddleware) HandleFinalize(ctx context.Context, in middleware.F
 	return next.HandleFinalize(ctx, in)
 }
 
+// Retry timing, the SDK's defaults. Tests lower the backoff and turn off
+// adaptive mode's client-side pacing (which drops to 0.5 requests per
+// second after a throttle) so that injected faults do not take seconds
+// each; the attempts and their outcome are unchanged.
+var (
+	retryMaxBackoff = retry.DefaultMaxBackoff
+	adaptivePacing  = true
+)
+
 // DefaultMaxAttempts is the number of attempts per request (first try plus
 // retries) when neither Options nor the AWS config set one.
 const DefaultMaxAttempts = 5
@@ -109,8 +118,12 @@ func regionConfig(cfg aws.Config, region string, maxAttempts int, l *limiters, c
 	// scanner sharing quotas with production traffic should do.
 	c.Retryer = func() aws.Retryer {
 		return retry.NewAdaptiveMode(func(o *retry.AdaptiveModeOptions) {
+			if !adaptivePacing {
+				o.RequestCost = 0
+			}
 			o.StandardOptions = append(o.StandardOptions, func(so *retry.StandardOptions) {
 				so.MaxAttempts = maxAttempts
+				so.MaxBackoff = retryMaxBackoff
 			})
 		})
 	}

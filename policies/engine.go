@@ -21,6 +21,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/rego"
 	"github.com/open-policy-agent/opa/v1/storage"
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
+	"github.com/open-policy-agent/opa/v1/topdown"
 )
 
 // Options configures an Engine.
@@ -264,7 +265,7 @@ type result struct {
 func (pk *preparedKind) eval(ctx context.Context, input ast.Value) ([]result, any, error) {
 	rs, err := pk.query.Eval(ctx, rego.EvalParsedInput(input))
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, pk.evalError(ctx, err)
 	}
 	if len(rs) != 1 {
 		return nil, nil, errors.New("rules produced no result: a report rule is undefined")
@@ -310,3 +311,60 @@ func toResult(r *Rule, it any) (result, error) {
 	}
 	return res, nil
 }
+
+// evalError explains an error raised while evaluating rules: which rule
+// (by id, file and line) failed at run time, or, when ctx ended, that the
+// evaluation was stopped (wrapping context.Cause, so that callers can tell
+// their time limit from other errors).
+func (pk *preparedKind) evalError(ctx context.Context, err error) error {
+	where := pk.where(err)
+	if ctx.Err() != nil {
+		return &StoppedError{Where: where, Err: context.Cause(ctx)}
+	}
+	var te *topdown.Error
+	if errors.As(err, &te) {
+		return fmt.Errorf("%s failed: %s", where, te.Message)
+	}
+	return fmt.Errorf("%s failed: %w", where, err)
+}
+
+// where names the rule an evaluation error comes from: the rule whose file
+// the error's location is in, else the custom rules evaluated together.
+func (pk *preparedKind) where(err error) string {
+	var te *topdown.Error
+	if errors.As(err, &te) && te.Location != nil && te.Location.File != "" {
+		at := fmt.Sprintf("%s:%d", te.Location.File, te.Location.Row)
+		for _, r := range pk.rules {
+			if r.File == te.Location.File {
+				return fmt.Sprintf("rule %s (%s)", r.ID, at)
+			}
+		}
+		return "rule code at " + at
+	}
+	var custom []string
+	for _, r := range pk.rules {
+		if r.Custom {
+			custom = append(custom, fmt.Sprintf("%s (%s)", r.ID, r.File))
+		}
+	}
+	if len(custom) > 0 {
+		return "the rules (custom: " + strings.Join(custom, ", ") + ")"
+	}
+	return "the rules"
+}
+
+// StoppedError is an evaluation stopped because its context ended: the
+// caller's time limit or an interrupt.
+type StoppedError struct {
+	// Where names the rule being evaluated, when known.
+	Where string
+	// Err is the context's cause (context.DeadlineExceeded, or the cause
+	// the caller gave).
+	Err error
+}
+
+func (e *StoppedError) Error() string {
+	return fmt.Sprintf("evaluation stopped while evaluating %s: %v", e.Where, e.Err)
+}
+
+func (e *StoppedError) Unwrap() error { return e.Err }

@@ -196,6 +196,10 @@ func (ev *evaluation) onUser(u *snapshot.User) error {
 	if ev.skip {
 		return nil
 	}
+	if ev.ctx.Err() != nil {
+		// Stop reading: a worker reports why.
+		return ev.stopped()
+	}
 	if ev.watch != nil {
 		if err := ev.watch(u, ev.userInput(u)); err != nil {
 			return err
@@ -206,6 +210,15 @@ func (ev *evaluation) onUser(u *snapshot.User) error {
 		ev.flush()
 	}
 	return nil
+}
+
+// stopped is the error of an evaluation whose context ended: the
+// workers' error, which names the rule, if there is one.
+func (ev *evaluation) stopped() error {
+	if err := ev.group.Wait(); err != nil {
+		return err
+	}
+	return fmt.Errorf("evaluate user rules for pool %s: %w", ev.poolSettings.ID, &StoppedError{Where: ev.e.user.where(nil), Err: context.Cause(ev.ctx)})
 }
 
 // flush hands the pending users to a worker.

@@ -43,7 +43,7 @@ starting point for writing and testing rules.`,
 			if err != nil {
 				return err
 			}
-			report, err := engine.Evaluate(cmd.Context(), bytes.NewReader(data))
+			report, err := evaluate(cmd.Context(), engine, bytes.NewReader(data), f.evalTimeout)
 			if err != nil {
 				return evalError("demo snapshot", err)
 			}

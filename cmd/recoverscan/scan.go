@@ -13,7 +13,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/recoverscan/recoverscan/collector"
 	"github.com/recoverscan/recoverscan/collector/atomicfile"
 	"github.com/recoverscan/recoverscan/collector/snapshot"
 	"github.com/recoverscan/recoverscan/output"
@@ -27,6 +26,7 @@ type reportFlags struct {
 	failOn       string
 	policies     []string
 	suppressions string
+	evalTimeout  time.Duration
 	config       configFlags
 }
 
@@ -36,6 +36,7 @@ func (f *reportFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.failOn, "fail-on", "none", "exit 1 when a finding is at or above this severity: critical, high, medium, low or none")
 	cmd.Flags().StringArrayVar(&f.policies, "policy", nil, "directory of custom Rego rules (repeatable)")
 	cmd.Flags().StringVar(&f.suppressions, "suppressions", "", "YAML file of accepted findings (rule, resource patterns, reason, expiry date)")
+	cmd.Flags().DurationVar(&f.evalTimeout, "eval-timeout", defaultEvalTimeout, "stop with exit code 3 when evaluating the rules takes longer than this (time spent waiting for AWS not counted; 0 for no limit)")
 	f.config.register(cmd)
 }
 
@@ -76,11 +77,17 @@ func newScanCommand(g *globalFlags) *cobra.Command {
 		Long: `Scan collects a snapshot of the given regions with the standard AWS credential
 chain (environment, profiles, SSO, web identity, instance roles; AWS_ENDPOINT_URL
 is honoured) and evaluates the rules against it as it streams in. With
---snapshot it evaluates a snapshot taken earlier by 'recoverscan collect', offline.`,
+--snapshot it evaluates a snapshot taken earlier by 'recoverscan collect', offline.
+
+Without --region or --pool, the scan section of the configuration file says what
+to scan: several accounts (profiles or roles to assume), regions (or all), and
+pool include/exclude patterns; one failing account or region is reported and
+the others are still scanned.`,
 		Example: `  recoverscan scan --region us-east-1
   recoverscan scan --region us-east-1 --region eu-west-1 --pool us-east-1_AbCdEf123
   recoverscan scan --region us-east-1 --format sarif -o results.sarif --fail-on high
-  recoverscan scan --snapshot snap.json --format json`,
+  recoverscan scan --snapshot snap.json --format json
+  recoverscan scan --config accounts.yaml --format sarif -o results.sarif`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := f.validate(); err != nil {
@@ -89,12 +96,18 @@ is honoured) and evaluates the rules against it as it streams in. With
 			if f.snapshot != "" && (len(f.regions) > 0 || len(f.pools) > 0 || f.withMFA || f.saveSnapshot != "") {
 				return &flagError{errors.New("--snapshot evaluates a saved snapshot: it cannot be combined with --region, --pool, --with-mfa or --save-snapshot")}
 			}
-			if f.snapshot == "" && len(f.regions) == 0 && len(f.pools) == 0 {
-				return &flagError{errors.New("say what to scan: --region REGION (repeatable), --pool POOL-ID, or --snapshot FILE")}
-			}
 			if f.snapshot == "" {
-				if err := f.resolveRegions(); err != nil {
+				fromConfig, err := f.useConfigScope(&f.config)
+				if err != nil {
 					return err
+				}
+				if !fromConfig && len(f.regions) == 0 && len(f.pools) == 0 {
+					return &flagError{errors.New("say what to scan: --region REGION (repeatable), --pool POOL-ID, --snapshot FILE, or a scan section in the configuration file")}
+				}
+				if !fromConfig {
+					if err := f.resolveRegions(); err != nil {
+						return err
+					}
 				}
 			}
 			engine, err := newEngine(cmd.Context(), f.policies, &f.config)
@@ -103,9 +116,9 @@ is honoured) and evaluates the rules against it as it streams in. With
 			}
 			var report *policies.Report
 			if f.snapshot != "" {
-				report, err = evaluateFile(cmd.Context(), engine, f.snapshot)
+				report, err = evaluateFile(cmd.Context(), engine, f.snapshot, f.evalTimeout)
 			} else {
-				report, err = scanLive(cmd.Context(), engine, &f.awsFlags, f.saveSnapshot)
+				report, err = scanLive(cmd.Context(), engine, &f.awsFlags, f.saveSnapshot, f.evalTimeout)
 			}
 			if err != nil {
 				return err
@@ -120,14 +133,14 @@ is honoured) and evaluates the rules against it as it streams in. With
 	return cmd
 }
 
-// evaluateFile evaluates a saved snapshot.
-func evaluateFile(ctx context.Context, e *policies.Engine, path string) (*policies.Report, error) {
+// evaluateFile evaluates a saved snapshot within evalTimeout.
+func evaluateFile(ctx context.Context, e *policies.Engine, path string, evalTimeout time.Duration) (*policies.Report, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, &exitError{code: exitUsage, err: fmt.Errorf("snapshot: %w", err)}
 	}
 	defer f.Close()
-	r, err := e.Evaluate(ctx, f)
+	r, err := evaluate(ctx, e, f, evalTimeout)
 	if err != nil {
 		return nil, evalError(path, err)
 	}
@@ -149,10 +162,10 @@ var errEvaluationStopped = errors.New("evaluation stopped")
 
 // scanLive collects and evaluates at once: the collector writes the snapshot
 // into a pipe the engine reads, so users stream from AWS to findings.
-func scanLive(ctx context.Context, e *policies.Engine, af *awsFlags, savePath string) (*policies.Report, error) {
+func scanLive(ctx context.Context, e *policies.Engine, af *awsFlags, savePath string, evalTimeout time.Duration) (*policies.Report, error) {
 	ctx, cancel := af.deadline(ctx)
 	defer cancel()
-	cfg, err := af.load(ctx)
+	collect, err := af.collector(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -169,11 +182,13 @@ func scanLive(ctx context.Context, e *policies.Engine, af *awsFlags, savePath st
 	collected := make(chan error, 1)
 	go func() {
 		w := snapshot.NewWriter(sink)
-		err := collector.Collect(ctx, cfg, af.options(), w)
+		// Accounts that could not be read are in the snapshot, so the
+		// report shows them as problems and the scan as incomplete.
+		_, err := collect(ctx, w)
 		pw.CloseWithError(err)
 		collected <- err
 	}()
-	report, evalErr := e.Evaluate(ctx, pr)
+	report, evalErr := evaluate(ctx, e, pr, evalTimeout)
 	_ = pr.CloseWithError(errEvaluationStopped)
 	collectErr := <-collected
 	switch {

@@ -2,10 +2,14 @@ package awstest
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
 	"io"
+	"maps"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -34,6 +38,23 @@ type StandInState struct {
 	// ErrorsAfter lets that many calls of an operation succeed before
 	// Errors applies to it, to fail a listing part way.
 	ErrorsAfter map[string]int
+	// ErrorsFirst turns Errors into a burst: only that many calls of the
+	// operation (after the ErrorsAfter successful ones) fail, and later
+	// calls go through, as when throttling or a 5xx clears up and the
+	// caller's retry succeeds. Operations without an entry fail for good.
+	ErrorsFirst map[string]int
+	// ResetFirst makes the first call of every distinct request of an
+	// operation (the same body and URL: for ListUsers, the same page)
+	// lose its TCP connection part way through the response: the stand-in
+	// sends the headers and half the body, then resets the connection.
+	// The retried request is answered normally.
+	ResetFirst map[string]bool
+	// ListUsersTokenExpiresAfter, when positive, makes ListUsers requests
+	// that carry a PaginationToken fail with InvalidParameterException
+	// ("Pagination token expired") once that many ListUsers pages of the
+	// pool have been served, as when a listing outlives Cognito's
+	// one-hour token lifetime.
+	ListUsersTokenExpiresAfter int
 	// Hang makes operations never answer (until the caller gives up), after
 	// HangAfter successful calls of that operation.
 	Hang      map[string]bool
@@ -123,17 +144,34 @@ type ConfigurationSet struct {
 // CallLog records the operations a stand-in saw, as IAM-style actions
 // ("sns:ListOriginationNumbers", "cognito-idp:ListUsers").
 type CallLog struct {
-	mu    sync.Mutex
-	calls []string
+	mu       sync.Mutex
+	calls    []string
+	requests map[string]int
 }
 
-func (l *CallLog) add(s string) {
+// add records one attempt of action; request identifies the request
+// (method, URL and body), which is the same for every retry of a call.
+func (l *CallLog) add(action, request string) {
 	if l == nil {
 		return
 	}
 	l.mu.Lock()
-	l.calls = append(l.calls, s)
+	l.calls = append(l.calls, action)
+	if l.requests == nil {
+		l.requests = map[string]int{}
+	}
+	l.requests[action+" "+request]++
 	l.mu.Unlock()
+}
+
+// Attempts counts the attempts of each distinct request: key "action
+// digest", where the digest identifies the method, URL and body. A call
+// the SDK retries is one request attempted several times; distinct calls
+// (another page, another pool) are distinct requests.
+func (l *CallLog) Attempts() map[string]int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return maps.Clone(l.requests)
 }
 
 // Calls returns the recorded operations in order.
@@ -169,9 +207,11 @@ type standIn struct {
 	state StandInState
 	proxy *httputil.ReverseProxy
 
-	mu    sync.Mutex
-	calls map[string]int
-	hangs map[string]int
+	mu     sync.Mutex
+	calls  map[string]int
+	hangs  map[string]int
+	resets map[string]bool // requests whose connection was reset
+	pages  map[string]int  // ListUsers pages served, by pool
 }
 
 // failure returns the error code op should answer with, if any.
@@ -205,7 +245,92 @@ func (s *standIn) failure(op string) (string, bool) {
 		s.calls = map[string]int{}
 	}
 	s.calls[op]++
-	return code, s.calls[op] > s.state.ErrorsAfter[op]
+	n, after := s.calls[op], s.state.ErrorsAfter[op]
+	if first, burst := s.state.ErrorsFirst[op]; burst {
+		return code, n > after && n <= after+first
+	}
+	return code, n > after
+}
+
+// requestKey identifies a request by method, URL and body: the same for
+// every retry of one call.
+func requestKey(r *http.Request, body []byte) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s %s\n", r.Method, r.URL.RequestURI())
+	h.Write(body)
+	return hex.EncodeToString(h.Sum(nil)[:8])
+}
+
+// resetNow reports whether this request's connection should be reset:
+// the first time each distinct request of a ResetFirst operation is seen.
+func (s *standIn) resetNow(op, key string) bool {
+	if !s.state.ResetFirst[op] {
+		return false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.resets == nil {
+		s.resets = map[string]bool{}
+	}
+	if s.resets[key] {
+		return false
+	}
+	s.resets[key] = true
+	return true
+}
+
+// serveAndReset produces the answer with serve, sends its headers and the
+// first half of its body, and resets the TCP connection.
+func serveAndReset(w http.ResponseWriter, r *http.Request, serve func(http.ResponseWriter, *http.Request)) {
+	rec := httptest.NewRecorder()
+	serve(rec, r)
+	res := rec.Result()
+	body, _ := io.ReadAll(res.Body)
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		panic("stand-in: connection cannot be hijacked")
+	}
+	conn, buf, err := hj.Hijack()
+	if err != nil {
+		panic("stand-in: hijack: " + err.Error())
+	}
+	fmt.Fprintf(buf, "HTTP/1.1 %d %s\r\n", res.StatusCode, http.StatusText(res.StatusCode))
+	res.Header.Del("Content-Length")
+	res.Header.Del("Transfer-Encoding")
+	_ = res.Header.Write(buf)
+	fmt.Fprintf(buf, "Content-Length: %d\r\n\r\n", len(body))
+	buf.Write(body[:len(body)/2])
+	_ = buf.Flush()
+	if tc, ok := conn.(*net.TCPConn); ok {
+		_ = tc.SetLinger(0) // close with RST: "connection reset by peer"
+	}
+	_ = conn.Close()
+}
+
+// tokenExpired reports whether a ListUsers request body carries a
+// pagination token that ListUsersTokenExpiresAfter has expired, and
+// otherwise counts the page it asks for.
+func (s *standIn) tokenExpired(body []byte) bool {
+	if s.state.ListUsersTokenExpiresAfter <= 0 {
+		return false
+	}
+	var in struct {
+		UserPoolId      string
+		PaginationToken string
+	}
+	if err := json.Unmarshal(body, &in); err != nil {
+		return false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.pages == nil {
+		s.pages = map[string]int{}
+	}
+	if in.PaginationToken != "" && s.pages[in.UserPoolId] >= s.state.ListUsersTokenExpiresAfter {
+		return true
+	}
+	s.pages[in.UserPoolId]++
+	return false
 }
 
 // credentialScope finds the signing service in a SigV4 Authorization
@@ -224,19 +349,28 @@ func (s *standIn) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	r.ContentLength = int64(len(body))
+	key := requestKey(r, body)
 
+	var op string
+	var serve func(http.ResponseWriter, *http.Request)
 	switch {
 	case strings.HasPrefix(r.URL.Path, "/v2/email/"):
-		s.serveSES(w, r)
+		op, _, _ = sesOperation(r)
+		s.state.Log.add("ses:"+firstNonEmpty(op, r.Method+" "+r.URL.EscapedPath()), key)
+		serve = s.serveSES
 	case r.Header.Get("X-Amz-Target") != "":
 		target := r.Header.Get("X-Amz-Target")
-		op := target[strings.LastIndexByte(target, '.')+1:]
-		s.state.Log.add(service + ":" + op)
+		op = target[strings.LastIndexByte(target, '.')+1:]
+		s.state.Log.add(service+":"+op, key)
 		if s.hang(r, op) {
 			return
 		}
 		if code, found := s.failure(op); found {
 			writeJSONError(w, code)
+			return
+		}
+		if op == "ListUsers" && s.tokenExpired(body) {
+			writeJSONErrorMessage(w, "InvalidParameterException", tokenExpiredMessage)
 			return
 		}
 		if op == "ListUsers" && s.state.ListUsersLimit > 0 {
@@ -245,21 +379,34 @@ func (s *standIn) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			r.ContentLength = int64(len(body))
 			r.Header.Del("Content-Length")
 		}
-		s.proxy.ServeHTTP(w, r)
+		serve = s.proxy.ServeHTTP
 	default:
 		form, _ := url.ParseQuery(string(body))
-		op := form.Get("Action")
-		s.state.Log.add(service + ":" + op)
+		op = form.Get("Action")
+		s.state.Log.add(service+":"+op, key)
 		if code, found := s.failure(op); found {
 			writeQueryError(w, code)
 			return
 		}
-		if service == "sns" && s.serveSNS(w, op, form) {
-			return
+		serve = func(w http.ResponseWriter, r *http.Request) {
+			if service == "sns" && s.serveSNS(w, op, form) {
+				return
+			}
+			s.proxy.ServeHTTP(w, r)
 		}
-		s.proxy.ServeHTTP(w, r)
 	}
+	if s.resetNow(op, key) {
+		serveAndReset(w, r, serve)
+		return
+	}
+	serve(w, r)
 }
+
+// tokenExpiredMessage is what the stand-in answers for an expired
+// ListUsers pagination token. Cognito documents that it expires tokens
+// after one hour, not the exact message; it answers an unusable token
+// with InvalidParameterException.
+const tokenExpiredMessage = "Pagination token expired"
 
 // withLimit rewrites the Limit of a JSON request body.
 func withLimit(body []byte, limit int) []byte {
@@ -284,6 +431,10 @@ func errorStatus(code string) int {
 		return http.StatusTooManyRequests
 	case strings.Contains(code, "NotFound"):
 		return http.StatusNotFound
+	case strings.Contains(code, "ServiceUnavailable"):
+		return http.StatusServiceUnavailable
+	case strings.Contains(code, "InternalError"), strings.Contains(code, "InternalFailure"), strings.Contains(code, "InternalServerError"):
+		return http.StatusInternalServerError
 	}
 	return http.StatusBadRequest
 }
@@ -298,10 +449,14 @@ func writeQueryError(w http.ResponseWriter, code string) {
 }
 
 func writeJSONError(w http.ResponseWriter, code string) {
+	writeJSONErrorMessage(w, code, errorMessage)
+}
+
+func writeJSONErrorMessage(w http.ResponseWriter, code, msg string) {
 	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
 	w.Header().Set("X-Amzn-ErrorType", code)
 	w.WriteHeader(errorStatus(code))
-	_ = json.NewEncoder(w).Encode(map[string]string{"__type": code, "message": errorMessage})
+	_ = json.NewEncoder(w).Encode(map[string]string{"__type": code, "message": msg})
 }
 
 func writeRESTError(w http.ResponseWriter, code, msg string) {
@@ -394,10 +549,10 @@ func (s *standIn) serveSNS(w http.ResponseWriter, op string, form url.Values) bo
 
 // serveSES answers the SESv2 REST-JSON operations the stand-in owns and
 // passes the others on.
-func (s *standIn) serveSES(w http.ResponseWriter, r *http.Request) {
+// sesOperation names the SESv2 operation of a request, with the identity
+// or configuration set it is about.
+func sesOperation(r *http.Request) (op, identity, configSet string) {
 	path := r.URL.EscapedPath()
-	var op string
-	var identity, configSet string
 	switch {
 	case r.Method == http.MethodGet && path == "/v2/email/account":
 		op = "GetAccount"
@@ -410,7 +565,13 @@ func (s *standIn) serveSES(w http.ResponseWriter, r *http.Request) {
 		op = "GetConfigurationSet"
 		configSet, _ = url.PathUnescape(strings.TrimPrefix(path, "/v2/email/configuration-sets/"))
 	}
-	s.state.Log.add("ses:" + firstNonEmpty(op, r.Method+" "+path))
+	return op, identity, configSet
+}
+
+// serveSES answers the SESv2 REST-JSON operations the stand-in owns and
+// passes the others on.
+func (s *standIn) serveSES(w http.ResponseWriter, r *http.Request) {
+	op, identity, configSet := sesOperation(r)
 	if code, found := s.failure(op); op != "" && found {
 		writeRESTError(w, code, errorMessage)
 		return

@@ -1,0 +1,90 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/recoverscan/recoverscan/policies"
+)
+
+// defaultEvalTimeout is the default of --eval-timeout.
+const defaultEvalTimeout = 10 * time.Minute
+
+// errEvalTimeout is the cause of an evaluation stopped by --eval-timeout.
+var errEvalTimeout = errors.New("--eval-timeout reached")
+
+// evaluate evaluates the snapshot r within limit (none if limit <= 0).
+// The limit counts the time the rules take, not the time spent waiting for
+// the snapshot: in a live scan, users arrive as fast as AWS lists them.
+// A rule that runs too long stops the evaluation with an error that says
+// so; a live scan's collection then stops too.
+func evaluate(ctx context.Context, e *policies.Engine, r io.Reader, limit time.Duration) (*policies.Report, error) {
+	if limit <= 0 {
+		return e.Evaluate(ctx, r)
+	}
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	b := &budgetReader{r: r, start: time.Now()}
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		tick := time.NewTicker(min(max(limit/20, time.Millisecond), time.Second))
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-ctx.Done():
+				return
+			case now := <-tick.C:
+				if b.used(now) >= limit {
+					cancel(errEvalTimeout)
+					return
+				}
+			}
+		}
+	}()
+	report, err := e.Evaluate(ctx, b)
+	if err != nil && errors.Is(context.Cause(ctx), errEvalTimeout) {
+		return nil, fmt.Errorf("rule evaluation took longer than --eval-timeout %s, a custom rule may be too slow (or raise --eval-timeout for a very large snapshot): %w", limit, err)
+	}
+	return report, err
+}
+
+// budgetReader measures how long its reader keeps the evaluation waiting.
+type budgetReader struct {
+	r     io.Reader
+	start time.Time
+
+	mu      sync.Mutex
+	waited  time.Duration
+	readAt  time.Time // start of the Read in progress, if any
+	reading bool
+}
+
+func (b *budgetReader) Read(p []byte) (int, error) {
+	b.mu.Lock()
+	b.readAt, b.reading = time.Now(), true
+	b.mu.Unlock()
+	n, err := b.r.Read(p)
+	b.mu.Lock()
+	b.waited += time.Since(b.readAt)
+	b.reading = false
+	b.mu.Unlock()
+	return n, err
+}
+
+// used is the time the evaluation has taken by now, waiting excluded.
+func (b *budgetReader) used(now time.Time) time.Duration {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	waited := b.waited
+	if b.reading {
+		waited += now.Sub(b.readAt)
+	}
+	return now.Sub(b.start) - waited
+}
