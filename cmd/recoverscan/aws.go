@@ -26,6 +26,7 @@ type awsFlags struct {
 	withMFA bool
 	// pseudonymize replaces usernames and subs with a keyed hash.
 	pseudonymize bool
+	keyFile      string // --pseudonym-key-file
 	key          []byte // the pseudonym key, once load checked it
 	callTimeout  time.Duration
 	timeout      time.Duration
@@ -42,7 +43,8 @@ func (f *awsFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringArrayVar(&f.regions, "region", nil, "AWS region to scan (repeatable)")
 	cmd.Flags().StringArrayVar(&f.pools, "pool", nil, "only this user pool id (repeatable; default: every pool in the region)")
 	cmd.Flags().StringVar(&f.profile, "profile", "", "AWS shared-config profile (default: the standard credential chain)")
-	cmd.Flags().BoolVar(&f.pseudonymize, "pseudonymize", false, "replace usernames and subs with a keyed hash (key from $"+pseudonymKeyEnv+"), so a snapshot or report can be shared; the same key gives the same pseudonyms")
+	cmd.Flags().BoolVar(&f.pseudonymize, "pseudonymize", false, "replace usernames and subs with a keyed hash (key from $"+pseudonymKeyEnv+" or --pseudonym-key-file), so a snapshot or report can be shared; the same key gives the same pseudonyms")
+	cmd.Flags().StringVar(&f.keyFile, "pseudonym-key-file", "", "file holding the --pseudonymize key (when $"+pseudonymKeyEnv+" is unset)")
 	cmd.Flags().DurationVar(&f.callTimeout, "call-timeout", collector.DefaultCallTimeout, "give up on one AWS call attempt after this long (the source is recorded as unread)")
 	cmd.Flags().DurationVar(&f.timeout, "timeout", 0, "give up on the whole collection after this long (0: no limit); nothing partial is written")
 	cmd.Flags().BoolVar(&f.withMFA, "with-mfa", false, "read each user's MFA settings with AdminGetUser where a verdict depends on them\n(counts towards monthly active users; without it such verdicts are indeterminate)")
@@ -173,8 +175,15 @@ func (f *awsFlags) pseudonymKey() ([]byte, error) {
 		return nil, nil
 	}
 	key := os.Getenv(pseudonymKeyEnv)
+	if key == "" && f.keyFile != "" {
+		b, err := os.ReadFile(f.keyFile)
+		if err != nil {
+			return nil, &flagError{fmt.Errorf("--pseudonym-key-file: %w", err)}
+		}
+		key = strings.TrimSpace(string(b))
+	}
 	if len(key) < 16 {
-		return nil, &flagError{fmt.Errorf("--pseudonymize needs a secret key of at least 16 characters in $%s", pseudonymKeyEnv)}
+		return nil, &flagError{fmt.Errorf("--pseudonymize needs a secret key of at least 16 characters in $%s or --pseudonym-key-file", pseudonymKeyEnv)}
 	}
 	return []byte(key), nil
 }

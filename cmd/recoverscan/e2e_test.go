@@ -520,12 +520,23 @@ func readmePolicyActions(t *testing.T) map[string]bool {
 // of the world appears, and the same key gives the same pseudonyms.
 func testPseudonymize(t *testing.T, w *e2eWorld) {
 	endpoint := awstest.StartStandIn(t, w.moto, w.world.StandInState())
-	t.Setenv(pseudonymKeyEnv, "a-test-key-that-is-long-enough")
 	dir := t.TempDir()
+	// The same key, once from the environment and once from a file.
+	keyFile := filepath.Join(dir, "key")
+	if err := os.WriteFile(keyFile, []byte("a-test-key-that-is-long-enough\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	var snaps []string
-	for _, name := range []string{"a.json", "b.json"} {
+	for i, name := range []string{"a.json", "b.json"} {
 		path := filepath.Join(dir, name)
-		if code, _, stderr := runBinary(t, endpoint, "collect", "--region", e2eRegion, "--pseudonymize", "-o", path); code != exitOK {
+		args := []string{"collect", "--region", e2eRegion, "--pseudonymize", "-o", path}
+		if i == 0 {
+			t.Setenv(pseudonymKeyEnv, "a-test-key-that-is-long-enough")
+		} else {
+			t.Setenv(pseudonymKeyEnv, "")
+			args = append(args, "--pseudonym-key-file", keyFile)
+		}
+		if code, _, stderr := runBinary(t, endpoint, args...); code != exitOK {
 			t.Fatalf("collect --pseudonymize: exit %d\n%s", code, stderr)
 		}
 		data, err := os.ReadFile(path)

@@ -41,6 +41,7 @@ func TestUsageErrors(t *testing.T) {
 		{"stray argument", []string{"rules", "extra"}, "unknown command"},
 		{"pseudonymize without a key", []string{"collect", "--region", "us-east-1", "-o", "x.json", "--pseudonymize"}, "RECOVERSCAN_PSEUDONYM_KEY"},
 		{"explain without a user", []string{"explain", "--pool", "us-east-1_x"}, "--user"},
+		{"missing key file", []string{"collect", "--region", "us-east-1", "-o", "x.json", "--pseudonymize", "--pseudonym-key-file", "/nonexistent/key"}, "--pseudonym-key-file"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
