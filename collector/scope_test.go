@@ -167,3 +167,18 @@ func TestCollectScopeFailedAccounts(t *testing.T) {
 		}
 	}
 }
+
+func TestAccountLabel(t *testing.T) {
+	role := "arn:aws:iam::222233334444:role/recoverscan"
+	tests := map[string]Account{
+		"prod":                {Name: "prod", RoleARN: role},
+		role:                  {RoleARN: role, Profile: "base"},
+		"profile audit":       {Profile: "audit"},
+		"default credentials": {},
+	}
+	for want, a := range tests {
+		if got := a.Label(); got != want {
+			t.Errorf("Label() = %q, want %q", got, want)
+		}
+	}
+}

@@ -61,20 +61,6 @@ type ScanAccount struct {
 	Line int
 }
 
-// Label names the account in messages: its name, else its role or
-// profile.
-func (a ScanAccount) Label() string {
-	switch {
-	case a.Name != "":
-		return a.Name
-	case a.RoleARN != "":
-		return a.RoleARN
-	case a.Profile != "":
-		return "profile " + a.Profile
-	}
-	return "default credentials"
-}
-
 // MaxScanConcurrency bounds scan.concurrency.
 const MaxScanConcurrency = 64
 
