@@ -227,6 +227,18 @@ func TestCollect(t *testing.T) {
 		checkNoContactData(t, world, r)
 	})
 
+	t.Run("RegionDenied", func(t *testing.T) {
+		// The role may not read Cognito in the region at all.
+		st := world.StandInState()
+		st.Errors = map[string]string{"ListUserPools": "AccessDeniedException", "DescribeUserPoolClient": "AccessDeniedException"}
+		r := collect(t, awstest.StartStandIn(t, moto, st), collector.Options{})
+		reg := r.region(t)
+		wantStatus(t, "pools", reg.PoolsRead, snapshot.SourceDenied, "cognito-idp:ListUserPools")
+		if len(reg.Pools) != 0 {
+			t.Errorf("%d pools written although the pools could not be listed", len(reg.Pools))
+		}
+	})
+
 	t.Run("Denied", func(t *testing.T) {
 		st := world.StandInState()
 		st.Errors = map[string]string{
