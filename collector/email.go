@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
@@ -31,17 +32,9 @@ type sesData struct {
 // sesState returns the SES account state of region, reading it once per
 // account.
 func (a *account) sesState(ctx context.Context, region string) *sesData {
-	a.mu.Lock()
-	d, found := a.ses[region]
-	a.mu.Unlock()
-	if found {
-		return d
-	}
-	d = a.readSES(ctx, a.clientsFor(region).ses, region)
-	a.mu.Lock()
-	a.ses[region] = d
-	a.mu.Unlock()
-	return d
+	return readOnce(&a.mu, a.ses, region, func() *sesData {
+		return a.readSES(ctx, a.clientsFor(region).ses, region)
+	})
 }
 
 func (a *account) readSES(ctx context.Context, c *sesv2.Client, region string) *sesData {
@@ -82,67 +75,68 @@ func (a *account) readSES(ctx context.Context, c *sesv2.Client, region string) *
 
 // emailIdentity reads one SES identity, once per account.
 func (a *account) emailIdentity(ctx context.Context, region, name string) snapshot.EmailIdentity {
-	key := [2]string{region, name}
-	a.mu.Lock()
-	id, found := a.idents[key]
-	a.mu.Unlock()
-	if found {
-		return id
-	}
-	id = snapshot.EmailIdentity{Name: name}
-	out, err := a.clientsFor(region).ses.GetEmailIdentity(ctx, &sesv2.GetEmailIdentityInput{EmailIdentity: aws.String(name)})
-	var nf *sestypes.NotFoundException
-	switch {
-	case errors.As(err, &nf):
-		// A missing identity is a fact about the account, not a failed read.
-		id.Read = ok(actGetEmailIdentity)
-	case err != nil:
-		id.Read = failed(actGetEmailIdentity, err)
-		a.report(id.Read, "ses_region", region)
-	default:
-		id.Read = ok(actGetEmailIdentity)
-		id.Exists = true
-		id.VerifiedForSending = out.VerifiedForSendingStatus
-		id.VerificationStatus = string(out.VerificationStatus)
-		if out.DkimAttributes != nil {
-			id.DKIMStatus = string(out.DkimAttributes.Status)
+	return readOnce(&a.mu, a.idents, [2]string{region, name}, func() snapshot.EmailIdentity {
+		id := snapshot.EmailIdentity{Name: name}
+		out, err := a.clientsFor(region).ses.GetEmailIdentity(ctx, &sesv2.GetEmailIdentityInput{EmailIdentity: aws.String(name)})
+		var nf *sestypes.NotFoundException
+		switch {
+		case errors.As(err, &nf):
+			// A missing identity is a fact about the account, not a failed read.
+			id.Read = ok(actGetEmailIdentity)
+		case err != nil:
+			id.Read = failed(actGetEmailIdentity, err)
+			a.report(id.Read, "ses_region", region)
+		default:
+			id.Read = ok(actGetEmailIdentity)
+			id.Exists = true
+			id.VerifiedForSending = out.VerifiedForSendingStatus
+			id.VerificationStatus = string(out.VerificationStatus)
+			if out.DkimAttributes != nil {
+				id.DKIMStatus = string(out.DkimAttributes.Status)
+			}
+			// Only the verdict is kept, never the policy text.
+			id.CognitoMaySend = cognitoMaySend(out.Policies, region, a.id, name)
 		}
-		// Only the verdict is kept, never the policy text.
-		id.CognitoMaySend = cognitoMaySend(out.Policies, region, a.id, name)
-	}
-	a.mu.Lock()
-	a.idents[key] = id
-	a.mu.Unlock()
-	return id
+		return id
+	})
 }
 
 // configurationSet reads one SES configuration set, once per account.
 func (a *account) configurationSet(ctx context.Context, region, name string) snapshot.ConfigurationSet {
-	key := [2]string{region, name}
-	a.mu.Lock()
-	cs, found := a.configSets[key]
-	a.mu.Unlock()
-	if found {
+	return readOnce(&a.mu, a.configSets, [2]string{region, name}, func() snapshot.ConfigurationSet {
+		cs := snapshot.ConfigurationSet{Name: name}
+		out, err := a.clientsFor(region).ses.GetConfigurationSet(ctx, &sesv2.GetConfigurationSetInput{ConfigurationSetName: aws.String(name)})
+		var nf *sestypes.NotFoundException
+		switch {
+		case errors.As(err, &nf):
+			// A missing set is a fact about the account, not a failed read.
+			cs.Read = ok(actGetConfigurationSet)
+		case err != nil:
+			cs.Read = failed(actGetConfigurationSet, err)
+			a.report(cs.Read, "ses_region", region)
+		default:
+			cs.Read = ok(actGetConfigurationSet)
+			cs.Exists = true
+			// SES sends through a set unless SendingOptions says otherwise.
+			cs.SendingEnabled = out.SendingOptions == nil || out.SendingOptions.SendingEnabled
+		}
 		return cs
+	})
+}
+
+// readOnce returns cache[key], reading it with read the first time. The
+// lock is not held while reading, so two callers may both read a key; the
+// results are the same and the last one is kept.
+func readOnce[K comparable, V any](mu *sync.Mutex, cache map[K]V, key K, read func() V) V {
+	mu.Lock()
+	v, found := cache[key]
+	mu.Unlock()
+	if found {
+		return v
 	}
-	cs = snapshot.ConfigurationSet{Name: name}
-	out, err := a.clientsFor(region).ses.GetConfigurationSet(ctx, &sesv2.GetConfigurationSetInput{ConfigurationSetName: aws.String(name)})
-	var nf *sestypes.NotFoundException
-	switch {
-	case errors.As(err, &nf):
-		// A missing set is a fact about the account, not a failed read.
-		cs.Read = ok(actGetConfigurationSet)
-	case err != nil:
-		cs.Read = failed(actGetConfigurationSet, err)
-		a.report(cs.Read, "ses_region", region)
-	default:
-		cs.Read = ok(actGetConfigurationSet)
-		cs.Exists = true
-		// SES sends through a set unless SendingOptions says otherwise.
-		cs.SendingEnabled = out.SendingOptions == nil || out.SendingOptions.SendingEnabled
-	}
-	a.mu.Lock()
-	a.configSets[key] = cs
-	a.mu.Unlock()
-	return cs
+	v = read()
+	mu.Lock()
+	cache[key] = v
+	mu.Unlock()
+	return v
 }

@@ -29,17 +29,9 @@ type smsData struct {
 
 // smsState returns the SNS state of region, reading it once per account.
 func (a *account) smsState(ctx context.Context, region string) *smsData {
-	a.mu.Lock()
-	d, found := a.sms[region]
-	a.mu.Unlock()
-	if found {
-		return d
-	}
-	d = a.readSMS(ctx, a.clientsFor(region).sns, region)
-	a.mu.Lock()
-	a.sms[region] = d
-	a.mu.Unlock()
-	return d
+	return readOnce(&a.mu, a.sms, region, func() *smsData {
+		return a.readSMS(ctx, a.clientsFor(region).sns, region)
+	})
 }
 
 func (a *account) readSMS(ctx context.Context, c *sns.Client, region string) *smsData {

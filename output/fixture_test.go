@@ -2,7 +2,6 @@ package output
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
@@ -145,7 +144,7 @@ func fixtureReport() *policies.Report {
 		add("XX-CUSTOM-001", policies.Fail, user(acctB, "eu-west-1", poolC, "partners", u, 500+i),
 			"The username is an email address.", map[string]any{"email_masked": "b***@e***.org"})
 	}
-	sortFindingsLikeEngine(fs)
+	policies.SortFindings(fs)
 
 	return &policies.Report{
 		Tool:            "recoverscan",
@@ -171,31 +170,6 @@ func fixtureReport() *policies.Report {
 		},
 		Findings: fs,
 	}
-}
-
-// sortFindingsLikeEngine orders findings as policies.Evaluate does.
-func sortFindingsLikeEngine(fs []policies.Finding) {
-	sort.SliceStable(fs, func(i, j int) bool {
-		a, b := &fs[i], &fs[j]
-		ka := a.Resource.Account + "\x00" + a.Resource.Region + "\x00" + a.Resource.PoolID
-		kb := b.Resource.Account + "\x00" + b.Resource.Region + "\x00" + b.Resource.PoolID
-		if ka != kb {
-			return ka < kb
-		}
-		if a.Severity.Rank() != b.Severity.Rank() {
-			return a.Severity.Rank() > b.Severity.Rank()
-		}
-		if a.RuleID != b.RuleID {
-			return a.RuleID < b.RuleID
-		}
-		if a.Resource.ClientID != b.Resource.ClientID {
-			return a.Resource.ClientID < b.Resource.ClientID
-		}
-		if a.Resource.Username != b.Resource.Username {
-			return a.Resource.Username < b.Resource.Username
-		}
-		return a.Verdict < b.Verdict
-	})
 }
 
 // fixtureIdentities lists every username and sub of the report's findings.

@@ -287,7 +287,7 @@ func TestSARIFLargeReportIsCapped(t *testing.T) {
 	for p := 0; p < 1000; p++ {
 		addF("RC-EMAIL-001", fmt.Sprintf("us-east-1_E%08d", p), "", "")
 	}
-	sortFindingsLikeEngine(r.Findings)
+	policies.SortFindings(r.Findings)
 
 	data := render(t, FormatSARIF, r, Options{})
 	assertValidSARIF(t, data)

@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -265,23 +267,13 @@ func (c *Config) apply(rules []Rule) error {
 	for i := range rules {
 		byID[rules[i].ID] = &rules[i]
 	}
-	ids := make([]string, 0, len(c.Rules))
-	for id := range c.Rules {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	for _, id := range ids {
+	for _, id := range slices.Sorted(maps.Keys(c.Rules)) {
 		rc := c.Rules[id]
 		r, ok := byID[id]
 		if !ok {
 			return &ConfigError{File: c.File, Line: rc.line, Msg: fmt.Sprintf("rules: no loaded rule has the id %s (see `recoverscan rules`)", id)}
 		}
-		names := make([]string, 0, len(rc.Params))
-		for name := range rc.Params {
-			names = append(names, name)
-		}
-		sort.Strings(names)
-		for _, name := range names {
+		for _, name := range slices.Sorted(maps.Keys(rc.Params)) {
 			val := rc.Params[name]
 			def, ok := r.Params[name]
 			if !ok {

@@ -103,8 +103,8 @@ func Compare(oldName string, old *Report, newName string, new *Report) *Diff {
 		return strings.Join([]string{a.Account, a.Region, a.PoolID, a.Username}, "\x00") <
 			strings.Join([]string{b.Account, b.Region, b.PoolID, b.Username}, "\x00")
 	})
-	sortFindings(d.Appeared)
-	sortFindings(d.Resolved)
+	SortFindings(d.Appeared)
+	SortFindings(d.Resolved)
 	d.Counts = DiffCounts{Appeared: len(d.Appeared), Resolved: len(d.Resolved), UsersChanged: len(d.Users)}
 	return d
 }

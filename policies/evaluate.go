@@ -37,7 +37,7 @@ func (e *Engine) evaluate(ctx context.Context, r io.Reader, ev *evaluation) (*Re
 	if err != nil {
 		return nil, err
 	}
-	sortFindings(ev.report.Findings)
+	SortFindings(ev.report.Findings)
 	for i := range ev.report.Scopes {
 		sort.Slice(ev.report.Scopes[i].Problems, func(a, b int) bool {
 			pa, pb := ev.report.Scopes[i].Problems[a], ev.report.Scopes[i].Problems[b]
@@ -435,9 +435,9 @@ func emailStateFor(r *snapshot.Region, p *snapshot.PoolSettings) snapshot.EmailS
 	}
 }
 
-// sortFindings orders findings deterministically: by account, region,
+// SortFindings orders findings as reports list them: by account, region,
 // pool, severity (most severe first), rule, client, user.
-func sortFindings(fs []Finding) {
+func SortFindings(fs []Finding) {
 	sort.SliceStable(fs, func(i, j int) bool {
 		a, b := &fs[i], &fs[j]
 		ka := [...]string{a.Resource.Account, a.Resource.Region, a.Resource.PoolID}

@@ -96,8 +96,15 @@ func TestEndToEnd(t *testing.T) {
 // runBinary runs the built binary against endpoint with dummy credentials.
 func runBinary(t *testing.T, endpoint string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
+	return runBinaryEnv(t, endpoint, nil, args...)
+}
+
+// runBinaryEnv is runBinary with extra environment variables, which win
+// over the defaults.
+func runBinaryEnv(t *testing.T, endpoint string, env []string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
 	cmd := exec.Command(binary(t), args...)
-	cmd.Env = append(os.Environ(),
+	cmd.Env = append(append(os.Environ(),
 		"AWS_ENDPOINT_URL="+endpoint,
 		"AWS_ACCESS_KEY_ID=testing",
 		"AWS_SECRET_ACCESS_KEY=testing",
@@ -107,7 +114,7 @@ func runBinary(t *testing.T, endpoint string, args ...string) (code int, stdout,
 		"AWS_SHARED_CREDENTIALS_FILE="+filepath.Join(t.TempDir(), "none"),
 		"AWS_MAX_ATTEMPTS=2",
 		"NO_COLOR=1",
-	)
+	), env...)
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	err := cmd.Run()

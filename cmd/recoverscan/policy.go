@@ -5,9 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -218,12 +219,7 @@ func writeTestResults(w io.Writer, results []*tester.Result, verbose bool) int {
 // writeCoverage prints each file's coverage and uncovered lines.
 func writeCoverage(w io.Writer, rep *cover.Report) {
 	fmt.Fprintln(w, strings.Repeat("-", 80))
-	names := make([]string, 0, len(rep.Files))
-	for name := range rep.Files {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
+	for _, name := range slices.Sorted(maps.Keys(rep.Files)) {
 		fr := rep.Files[name]
 		line := fmt.Sprintf("%s: %.1f%%", name, fr.Coverage)
 		if len(fr.NotCovered) > 0 {

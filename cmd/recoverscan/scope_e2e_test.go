@@ -4,10 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -47,8 +45,6 @@ type scopeWorld struct {
 	pools map[[2]string]string
 	// excluded is the id of the pool named *-sandbox.
 	excluded string
-	// bin is the built binary.
-	bin string
 }
 
 // TestScopeEndToEnd scans two moto accounts, reached by assuming a role in
@@ -76,7 +72,7 @@ func TestScopeEndToEnd(t *testing.T) {
 			}
 		}
 	}
-	w.bin = binary(t)
+	binary(t) // build before moto's clock starts on the scans
 	t.Run("TwoAccountsTwoRegions", func(t *testing.T) { testScopeSARIF(t, w) })
 	t.Run("FailingAccount", func(t *testing.T) { testScopeFailingAccount(t, w) })
 	t.Run("ConfigErrors", func(t *testing.T) { testScopeConfigErrors(t, w) })
@@ -137,35 +133,16 @@ func runScoped(t *testing.T, w *scopeWorld, endpoint string, args ...string) (co
 	if err := os.WriteFile(credsFile, []byte("[base]\naws_access_key_id = testing\naws_secret_access_key = testing\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(w.bin, args...)
-	cmd.Env = append(os.Environ(),
-		"AWS_ENDPOINT_URL="+endpoint,
-		"AWS_ACCESS_KEY_ID=testing",
-		"AWS_SECRET_ACCESS_KEY=testing",
-		"AWS_SESSION_TOKEN=",
-		"AWS_PROFILE=",
-		"AWS_CONFIG_FILE="+configFile,
-		"AWS_SHARED_CREDENTIALS_FILE="+credsFile,
-		"AWS_MAX_ATTEMPTS=2",
-		"NO_COLOR=1",
-		"TMPDIR="+dir,
-	)
-	var out, errOut bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	err := cmd.Run()
-	var ee *exec.ExitError
-	switch {
-	case err == nil:
-	case errors.As(err, &ee):
-		code = ee.ExitCode()
-	default:
-		t.Fatalf("run %v: %v", args, err)
-	}
+	code, stdout, stderr = runBinaryEnv(t, endpoint, []string{
+		"AWS_CONFIG_FILE=" + configFile,
+		"AWS_SHARED_CREDENTIALS_FILE=" + credsFile,
+		"TMPDIR=" + dir,
+	}, args...)
 	// The per-region temporary files are gone.
 	if left, _ := filepath.Glob(filepath.Join(dir, "recoverscan-region-*")); len(left) > 0 {
 		t.Errorf("temporary files left behind: %v", left)
 	}
-	return code, out.String(), errOut.String()
+	return code, stdout, stderr
 }
 
 // sarifRuns returns each run's automationDetails.id and result pool ids.
