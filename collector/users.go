@@ -5,6 +5,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -18,6 +19,16 @@ import (
 // collectPool writes one pool: settings, then its users as ListUsers pages
 // arrive, then how the listing ended. Only a write failure or the end of
 // ctx is returned; a failed listing is recorded and the scan goes on.
+//
+// A listing is not atomic: users added or removed between its pages can
+// make a paged service skip a user or return one again. A user returned
+// again within two consecutive pages is written once (a listing whose
+// position shifts by less than a page repeats users of the page before),
+// and a completed listing is checked against the pool's user count (see
+// listingChange): a pool that changed while it was being read is recorded
+// as incompletely read, with what changed, rather than as a complete list
+// that may be short or hold a user twice. Memory stays bounded by the page
+// size, not the pool's size.
 func (a *account) collectPool(ctx context.Context, c *clients, p *snapshot.PoolSettings, j *joins, w *snapshot.Writer) error {
 	if err := w.BeginPool(*p); err != nil {
 		return fmt.Errorf("write snapshot: %w", err)
@@ -32,10 +43,12 @@ func (a *account) collectPool(ctx context.Context, c *clients, p *snapshot.PoolS
 	}
 
 	ur := a.newUserReader(c, p, j)
-	var listed int64
+	var listed, repeated int64
+	pages := 0
+	seen := newPageWindow(listUsersPageSize)
 	read := ok(actListUsers)
 	// No AttributesToGet: asking for attributes some users lack fails.
-	in := &cip.ListUsersInput{UserPoolId: aws.String(p.ID), Limit: aws.Int32(60)}
+	in := &cip.ListUsersInput{UserPoolId: aws.String(p.ID), Limit: aws.Int32(listUsersPageSize)}
 	if a.opts.UserFilter != "" {
 		in.Filter = aws.String(a.opts.UserFilter)
 	}
@@ -47,10 +60,18 @@ func (a *account) collectPool(ctx context.Context, c *clients, p *snapshot.PoolS
 				return ctx.Err()
 			}
 			read = failed(actListUsers, err)
+			if _, gone := errors.AsType[*types.ResourceNotFoundException](err); gone {
+				read.Error = "the pool was deleted while it was being read: " + read.Error
+			}
 			a.report(read, "region", p.Region, "pool", p.ID, "users_listed", listed)
 			break
 		}
+		pages++
 		for i := range out.Users {
+			if !seen.add(aws.ToString(out.Users[i].Username)) {
+				repeated++
+				continue
+			}
 			u, err := ur.user(ctx, &out.Users[i])
 			if err != nil {
 				return err
@@ -60,13 +81,129 @@ func (a *account) collectPool(ctx context.Context, c *clients, p *snapshot.PoolS
 			}
 			listed++
 		}
+		seen.next()
 		a.progress(p, listed, false)
+	}
+	if read.OK() {
+		change, err := a.listingChange(ctx, c, p, pages, listed, repeated)
+		if err != nil {
+			return err
+		}
+		if change != "" {
+			read = snapshot.Source{Status: snapshot.SourceError, Action: actListUsers, Error: change}
+			a.log.Warn("pool changed while it was being read", "region", p.Region, "pool", p.ID,
+				"action", read.Action, "status", string(read.Status), "error", read.Error)
+		}
 	}
 	if err := w.EndPool(read, listed); err != nil {
 		return fmt.Errorf("write snapshot: %w", err)
 	}
 	a.progress(p, listed, true)
 	return nil
+}
+
+// listUsersPageSize is the Limit of ListUsers requests, Cognito's
+// maximum.
+const listUsersPageSize = 60
+
+// pageWindow remembers the usernames of the current and the previous
+// ListUsers page, so that a user returned again on the next page is
+// written once. It holds at most two pages of names: a set of every
+// username would grow with the pool.
+type pageWindow struct{ prev, cur map[string]struct{} }
+
+func newPageWindow(size int) *pageWindow {
+	return &pageWindow{prev: make(map[string]struct{}, size), cur: make(map[string]struct{}, size)}
+}
+
+// add reports whether name is new to the window, and adds it.
+func (w *pageWindow) add(name string) bool {
+	if _, dup := w.prev[name]; dup {
+		return false
+	}
+	if _, dup := w.cur[name]; dup {
+		return false
+	}
+	w.cur[name] = struct{}{}
+	return true
+}
+
+// next starts a new page.
+func (w *pageWindow) next() {
+	w.prev, w.cur = w.cur, w.prev
+	clear(w.cur)
+}
+
+// listingChange checks a completed listing of p that wrote listed users
+// in pages pages, after dropping repeated users returned again. It
+// returns "" when the listing agrees with the pool, and otherwise what
+// changed, for the listing's Source.
+//
+// The pool changed while it was being read when a user was returned
+// again, or, for an unfiltered listing, when the listed count differs
+// from EstimatedNumberOfUsers as DescribeUserPool reported it when the
+// pool's settings were read, or as it reports it again after a listing of
+// several pages (a single page is one answer: the count it lists is the
+// pool's at that moment). The re-read also catches users removed after
+// being listed, or added behind the listing's position. Changes that
+// leave every count as it was (as many users added as removed, none
+// repeated) cannot be seen.
+func (a *account) listingChange(ctx context.Context, c *clients, p *snapshot.PoolSettings, pages int, listed, repeated int64) (string, error) {
+	var facts []string
+	changed := repeated > 0
+	if a.opts.UserFilter == "" {
+		before := p.EstimatedUsers
+		after, afterKnown := int64(0), false
+		var afterErr string
+		if pages > 1 {
+			out, err := c.cognito.DescribeUserPool(ctx, &cip.DescribeUserPoolInput{UserPoolId: aws.String(p.ID)})
+			switch {
+			case err == nil && out.UserPool != nil:
+				after, afterKnown = int64(out.UserPool.EstimatedNumberOfUsers), true
+			case ctx.Err() != nil:
+				return "", ctx.Err()
+			default:
+				if err == nil {
+					err = errors.New("DescribeUserPool returned no pool")
+				}
+				src := failed(actDescribeUserPool, err)
+				afterErr = src.Error
+				a.report(src, "region", p.Region, "pool", p.ID, "note", "user count after the listing not read")
+			}
+		}
+		count := fmt.Sprintf("EstimatedNumberOfUsers was %d when the pool's settings were read", before)
+		if afterKnown {
+			count += fmt.Sprintf(" and %d after the listing", after)
+			changed = changed || after != before || listed != after
+		} else {
+			changed = changed || listed != before
+		}
+		facts = append(facts, count, listedFact(listed))
+		if afterErr != "" {
+			facts = append(facts, "the count after the listing could not be read: "+afterErr)
+		}
+	} else {
+		facts = append(facts, listedFact(listed))
+	}
+	if !changed {
+		return "", nil
+	}
+	if repeated > 0 {
+		facts = append(facts, fmt.Sprintf("%d %s returned again on a later page, written once", repeated, plural(repeated, "user", "users")))
+	}
+	return "the pool changed while it was being read: " + strings.Join(facts, "; ") +
+		"; users added or removed meanwhile may be missing from the snapshot, or no longer exist", nil
+}
+
+func listedFact(listed int64) string {
+	return fmt.Sprintf("%d %s listed", listed, plural(listed, "user", "users"))
+}
+
+func plural(n int64, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 func (a *account) progress(p *snapshot.PoolSettings, done int64, last bool) {

@@ -62,6 +62,19 @@ type StandInState struct {
 	// ListUsersLimit, when positive, lowers the Limit of proxied
 	// cognito-idp ListUsers requests so that paging is exercised.
 	ListUsersLimit int
+	// BeforeListUsers, if set, is called before each ListUsers request is
+	// answered (retries included, before any fault is injected), with the
+	// pool id and how many ListUsers requests for that pool the stand-in
+	// has seen, this one included (1 for the first page). A test changes
+	// the pool in the emulator from it, between the pages of a listing.
+	BeforeListUsers func(poolID string, call int)
+	// ListUsersByPosition makes the stand-in page ListUsers itself: it
+	// reads the pool's whole user list from upstream, orders it by
+	// username and serves the page at the position the pagination token
+	// holds, as a service without stable cursors would. Users added or
+	// removed ahead of that position shift the later pages: a user is
+	// returned again, or skipped.
+	ListUsersByPosition bool
 	// PageSize is the page size of the stand-in's list operations, small
 	// by default so that callers' paging is exercised. Default 2.
 	PageSize int
@@ -147,11 +160,13 @@ type CallLog struct {
 	mu       sync.Mutex
 	calls    []string
 	requests map[string]int
+	retried  []string
 }
 
 // add records one attempt of action; request identifies the request
 // (method, URL and body), which is the same for every retry of a call.
-func (l *CallLog) add(action, request string) {
+// retry is true when the SDK marked the attempt as a retry.
+func (l *CallLog) add(action, request string, retry bool) {
 	if l == nil {
 		return
 	}
@@ -161,7 +176,32 @@ func (l *CallLog) add(action, request string) {
 		l.requests = map[string]int{}
 	}
 	l.requests[action+" "+request]++
+	if retry {
+		l.retried = append(l.retried, action)
+	}
 	l.mu.Unlock()
+}
+
+// Retried returns the actions of the attempts the SDK marked as retries
+// (an amz-sdk-request header with an attempt number above 1), in order.
+// Unlike Attempts, it tells a retried call from the same request made
+// again as a new call.
+func (l *CallLog) Retried() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return slices.Clone(l.retried)
+}
+
+// isRetry reports whether the SDK marked r as a retry: its
+// amz-sdk-request header reads "attempt=N; max=M" with N > 1.
+func isRetry(r *http.Request) bool {
+	for _, part := range strings.Split(r.Header.Get("Amz-Sdk-Request"), ";") {
+		if k, v, found := strings.Cut(strings.TrimSpace(part), "="); found && k == "attempt" {
+			n, err := strconv.Atoi(v)
+			return err == nil && n > 1
+		}
+	}
+	return false
 }
 
 // Attempts counts the attempts of each distinct request: key "action
@@ -197,21 +237,23 @@ func StartStandIn(t testing.TB, upstream string, state StandInState) string {
 	if state.PageSize <= 0 {
 		state.PageSize = 2
 	}
-	s := &standIn{state: state, proxy: httputil.NewSingleHostReverseProxy(u)}
+	s := &standIn{state: state, upstream: u, proxy: httputil.NewSingleHostReverseProxy(u)}
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
 	return srv.URL
 }
 
 type standIn struct {
-	state StandInState
-	proxy *httputil.ReverseProxy
+	state    StandInState
+	upstream *url.URL
+	proxy    *httputil.ReverseProxy
 
-	mu     sync.Mutex
-	calls  map[string]int
-	hangs  map[string]int
-	resets map[string]bool // requests whose connection was reset
-	pages  map[string]int  // ListUsers pages served, by pool
+	mu        sync.Mutex
+	calls     map[string]int
+	hangs     map[string]int
+	resets    map[string]bool // requests whose connection was reset
+	pages     map[string]int  // ListUsers pages served, by pool
+	listCalls map[string]int  // ListUsers requests seen, by pool
 }
 
 // failure returns the error code op should answer with, if any.
@@ -307,6 +349,114 @@ func serveAndReset(w http.ResponseWriter, r *http.Request, serve func(http.Respo
 	_ = conn.Close()
 }
 
+// listUsersRequest is the part of a ListUsers request body the stand-in
+// reads.
+type listUsersRequest struct {
+	UserPoolId      string
+	Filter          string
+	Limit           int
+	PaginationToken string
+}
+
+func parseListUsers(body []byte) listUsersRequest {
+	var in listUsersRequest
+	_ = json.Unmarshal(body, &in)
+	return in
+}
+
+// beforeListUsers counts a ListUsers request for its pool and calls
+// BeforeListUsers.
+func (s *standIn) beforeListUsers(body []byte) {
+	if s.state.BeforeListUsers == nil {
+		return
+	}
+	pool := parseListUsers(body).UserPoolId
+	s.mu.Lock()
+	if s.listCalls == nil {
+		s.listCalls = map[string]int{}
+	}
+	s.listCalls[pool]++
+	n := s.listCalls[pool]
+	s.mu.Unlock()
+	s.state.BeforeListUsers(pool, n)
+}
+
+// serveListUsersByPosition answers a ListUsers request from the pool's
+// whole user list, read from upstream and ordered by username: the page
+// starts at the position the pagination token holds.
+func (s *standIn) serveListUsersByPosition(w http.ResponseWriter, r *http.Request, body []byte) {
+	in := parseListUsers(body)
+	var users []json.RawMessage
+	token := ""
+	for {
+		req := map[string]any{"UserPoolId": in.UserPoolId}
+		if in.Filter != "" {
+			req["Filter"] = in.Filter
+		}
+		if token != "" {
+			req["PaginationToken"] = token
+		}
+		b, _ := json.Marshal(req)
+		up, err := http.NewRequestWithContext(r.Context(), http.MethodPost, s.upstream.String()+"/", bytes.NewReader(b))
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		for _, h := range []string{"Authorization", "X-Amz-Target", "X-Amz-Date", "Content-Type"} {
+			up.Header.Set(h, r.Header.Get(h))
+		}
+		res, err := http.DefaultClient.Do(up)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadGateway)
+			return
+		}
+		rb, err := io.ReadAll(res.Body)
+		res.Body.Close()
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadGateway)
+			return
+		}
+		if res.StatusCode != http.StatusOK {
+			// Pass the upstream's error (e.g. the pool no longer exists) on.
+			for k, v := range res.Header {
+				w.Header()[k] = v
+			}
+			w.WriteHeader(res.StatusCode)
+			_, _ = w.Write(rb)
+			return
+		}
+		var out struct {
+			Users           []json.RawMessage
+			PaginationToken string
+		}
+		if err := json.Unmarshal(rb, &out); err != nil {
+			http.Error(w, err.Error(), http.StatusBadGateway)
+			return
+		}
+		users = append(users, out.Users...)
+		if token = out.PaginationToken; token == "" {
+			break
+		}
+	}
+	name := func(raw json.RawMessage) string {
+		var u struct{ Username string }
+		_ = json.Unmarshal(raw, &u)
+		return u.Username
+	}
+	slices.SortStableFunc(users, func(a, b json.RawMessage) int { return strings.Compare(name(a), name(b)) })
+	limit := in.Limit
+	if limit <= 0 {
+		limit = 60
+	}
+	from, to, next := page(in.PaginationToken, len(users), limit)
+	resp := map[string]any{"Users": append([]json.RawMessage{}, users[from:to]...)}
+	if next != "" {
+		resp["PaginationToken"] = next
+	}
+	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+	_ = json.NewEncoder(w).Encode(resp)
+}
+
 // tokenExpired reports whether a ListUsers request body carries a
 // pagination token that ListUsersTokenExpiresAfter has expired, and
 // otherwise counts the page it asks for.
@@ -350,18 +500,22 @@ func (s *standIn) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	r.ContentLength = int64(len(body))
 	key := requestKey(r, body)
+	retry := isRetry(r)
 
 	var op string
 	var serve func(http.ResponseWriter, *http.Request)
 	switch {
 	case strings.HasPrefix(r.URL.Path, "/v2/email/"):
 		op, _, _ = sesOperation(r)
-		s.state.Log.add("ses:"+firstNonEmpty(op, r.Method+" "+r.URL.EscapedPath()), key)
+		s.state.Log.add("ses:"+firstNonEmpty(op, r.Method+" "+r.URL.EscapedPath()), key, retry)
 		serve = s.serveSES
 	case r.Header.Get("X-Amz-Target") != "":
 		target := r.Header.Get("X-Amz-Target")
 		op = target[strings.LastIndexByte(target, '.')+1:]
-		s.state.Log.add(service+":"+op, key)
+		s.state.Log.add(service+":"+op, key, retry)
+		if op == "ListUsers" {
+			s.beforeListUsers(body)
+		}
 		if s.hang(r, op) {
 			return
 		}
@@ -380,10 +534,13 @@ func (s *standIn) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			r.Header.Del("Content-Length")
 		}
 		serve = s.proxy.ServeHTTP
+		if op == "ListUsers" && s.state.ListUsersByPosition {
+			serve = func(w http.ResponseWriter, r *http.Request) { s.serveListUsersByPosition(w, r, body) }
+		}
 	default:
 		form, _ := url.ParseQuery(string(body))
 		op = form.Get("Action")
-		s.state.Log.add(service+":"+op, key)
+		s.state.Log.add(service+":"+op, key, retry)
 		if code, found := s.failure(op); found {
 			writeQueryError(w, code)
 			return
