@@ -44,6 +44,9 @@ type Engine struct {
 	workers  int
 
 	user, pool, client *preparedKind
+	// plan evaluates the per-user rules by groups sharing results; user
+	// evaluates them all at once (explain, and tests of the plan).
+	plan *userPlan
 	explainState
 }
 
@@ -82,7 +85,10 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 			e.byKind[r.Kind] = append(e.byKind[r.Kind], i)
 		}
 	}
-	if e.user, err = e.prepare(ctx, []Kind{KindUser}, "data.recoverscan.lib.recovery.chosen"); err != nil {
+	if e.user, err = e.prepare(ctx, []Kind{KindUser}, channelQuery); err != nil {
+		return nil, err
+	}
+	if e.plan, err = e.planUsers(ctx, srcs); err != nil {
 		return nil, err
 	}
 	if e.pool, err = e.prepare(ctx, []Kind{KindPool, KindSMS, KindEmail}, ""); err != nil {
@@ -208,14 +214,26 @@ func load(dirs []string, tests testsOf) (*ast.Compiler, map[string]*ast.Module, 
 // prepare builds one query that evaluates every rule of the given kinds:
 // each rule's report set lands in its own variable.
 func (e *Engine) prepare(ctx context.Context, ks []Kind, extra string) (*preparedKind, error) {
-	pk := &preparedKind{}
-	var exprs []string
+	var rules []*Rule
 	for _, k := range ks {
 		for _, i := range e.byKind[k] {
-			r := &e.rules[i]
-			exprs = append(exprs, fmt.Sprintf("r%d := data.%s.report", len(pk.rules), r.Package))
-			pk.rules = append(pk.rules, r)
+			rules = append(rules, &e.rules[i])
 		}
+	}
+	pk, err := e.prepareRules(ctx, rules, extra)
+	if err != nil {
+		return nil, newLoadError(fmt.Errorf("prepare %v rules: %w", ks, err))
+	}
+	return pk, nil
+}
+
+// prepareRules builds one query that evaluates rules, each rule's report
+// set in its own variable, and extra (if set) into x.
+func (e *Engine) prepareRules(ctx context.Context, rules []*Rule, extra string) (*preparedKind, error) {
+	pk := &preparedKind{rules: rules}
+	var exprs []string
+	for i, r := range rules {
+		exprs = append(exprs, fmt.Sprintf("r%d := data.%s.report", i, r.Package))
 	}
 	if extra != "" {
 		exprs = append(exprs, "x := "+extra)
@@ -231,7 +249,7 @@ func (e *Engine) prepare(ctx context.Context, ks []Kind, extra string) (*prepare
 		rego.StrictBuiltinErrors(true),
 	).PrepareForEval(ctx)
 	if err != nil {
-		return nil, newLoadError(fmt.Errorf("prepare %v rules: %w", ks, err))
+		return nil, err
 	}
 	pk.query = q
 	return pk, nil

@@ -6,7 +6,6 @@ import (
 	"io"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"golang.org/x/sync/errgroup"
@@ -18,15 +17,43 @@ import (
 // to amortise scheduling, small enough to keep memory flat.
 const chunkSize = 256
 
-// Evaluate reads a snapshot from r and evaluates every rule against it.
+// Evaluate reads a snapshot from r and evaluates every rule against it. The
+// report holds every finding, sorted; for snapshots of millions of users,
+// Stream hands findings over as they are made instead.
 func (e *Engine) Evaluate(ctx context.Context, r io.Reader) (*Report, error) {
-	return e.evaluate(ctx, r, &evaluation{})
+	var fs []Finding
+	rep, err := e.evaluate(ctx, r, &evaluation{emit: func(f *Finding) error {
+		fs = append(fs, *f)
+		return nil
+	}})
+	if err != nil {
+		return nil, err
+	}
+	SortFindings(fs)
+	rep.Findings = fs
+	return rep, nil
+}
+
+// Stream reads a snapshot from r, evaluates every rule against it, and
+// calls emit with each finding as it is made: per pool, its clients'
+// findings, then its users' in snapshot order, then the pool's own. The
+// order is the same on every run. emit must not keep f. The returned
+// report has everything but the findings; memory does not grow with the
+// number of users.
+func (e *Engine) Stream(ctx context.Context, r io.Reader, emit func(f *Finding) error) (*Report, error) {
+	return e.evaluate(ctx, r, &evaluation{emit: emit})
 }
 
 // evaluate runs an evaluation prepared by the caller (which may restrict it
 // to one pool or watch for one user).
 func (e *Engine) evaluate(ctx context.Context, r io.Reader, ev *evaluation) (*Report, error) {
 	ev.e, ev.ctx, ev.report = e, ctx, &Report{Tool: "recoverscan", Rules: e.enabledRules()}
+	if ev.emit == nil {
+		ev.emit = func(f *Finding) error {
+			ev.report.Findings = append(ev.report.Findings, *f)
+			return nil
+		}
+	}
 	err := snapshot.Walk(r, snapshot.Visitor{
 		Header:  ev.onHeader,
 		Region:  ev.onRegion,
@@ -35,9 +62,9 @@ func (e *Engine) evaluate(ctx context.Context, r io.Reader, ev *evaluation) (*Re
 		PoolEnd: ev.onPoolEnd,
 	})
 	if err != nil {
+		ev.abandon()
 		return nil, err
 	}
-	SortFindings(ev.report.Findings)
 	for i := range ev.report.Scopes {
 		sort.Slice(ev.report.Scopes[i].Problems, func(a, b int) bool {
 			pa, pb := ev.report.Scopes[i].Problems[a], ev.report.Scopes[i].Problems[b]
@@ -52,6 +79,8 @@ type evaluation struct {
 	e      *Engine
 	ctx    context.Context
 	report *Report
+	// emit receives every finding, in order, on the reading goroutine.
+	emit func(f *Finding) error
 
 	// onlyPool, when set, restricts the evaluation to that pool.
 	onlyPool string
@@ -68,9 +97,28 @@ type evaluation struct {
 	// Per pool.
 	poolSettings *snapshot.PoolSettings
 	base         map[string]*ast.Term // snapshot, account, pool, sms, email terms
-	chunk        []snapshot.User
-	group        *errgroup.Group
-	mu           sync.Mutex // guards counts and findings while workers run
+	cache        *resultCache
+	// remediation is each rule's remediation with the pool filled in.
+	remediation map[*Rule]string
+	chunk       []snapshot.User
+	group       *errgroup.Group
+	// pending are the chunks handed to workers, oldest first: findings
+	// are emitted in snapshot order as the oldest completes.
+	pending []*batch
+	tally   tally
+}
+
+// batch is a chunk of users being evaluated by a worker.
+type batch struct {
+	users    []snapshot.User
+	findings []Finding
+	tally    tally
+	err      error
+	done     chan struct{}
+}
+
+// tally counts a pool's users by outcome, status, channel and country.
+type tally struct {
 	counts       UserCounts
 	byStatus     map[string]int64
 	byChannel    map[string]int64
@@ -78,6 +126,28 @@ type evaluation struct {
 	// confirmedUnverified counts CONFIRMED users without any verified
 	// contact (RC-POOL-014 relates them to a PreSignUp trigger).
 	confirmedUnverified int64
+}
+
+func newTally() tally {
+	return tally{
+		byStatus:     map[string]int64{},
+		byChannel:    map[string]int64{"email": 0, "sms": 0, "none": 0, "unknown": 0},
+		smsByCountry: map[string]int64{},
+	}
+}
+
+func (t *tally) add(o *tally) {
+	t.counts.Add(o.counts)
+	for k, v := range o.byStatus {
+		t.byStatus[k] += v
+	}
+	for k, v := range o.byChannel {
+		t.byChannel[k] += v
+	}
+	for k, v := range o.smsByCountry {
+		t.smsByCountry[k] += v
+	}
+	t.confirmedUnverified += o.confirmedUnverified
 }
 
 func (ev *evaluation) onHeader(h *snapshot.Header) error {
@@ -154,11 +224,13 @@ func (ev *evaluation) onPool(p *snapshot.PoolSettings) error {
 	if ev.base["email"], err = toTerm(emailStateFor(ev.region, p)); err != nil {
 		return err
 	}
-	ev.counts = UserCounts{}
-	ev.byStatus = map[string]int64{}
-	ev.byChannel = map[string]int64{"email": 0, "sms": 0, "none": 0, "unknown": 0}
-	ev.smsByCountry = map[string]int64{}
-	ev.confirmedUnverified = 0
+	ev.tally = newTally()
+	ev.cache = &resultCache{m: map[string]*sharedResult{}}
+	ev.remediation = make(map[*Rule]string, len(ev.e.rules))
+	for i := range ev.e.rules {
+		r := &ev.e.rules[i]
+		ev.remediation[r] = fillRemediation(r.Remediation, Resource{PoolID: p.ID, Region: ev.region.Name}, p)
+	}
 	ev.group, _ = errgroup.WithContext(ev.ctx)
 	ev.group.SetLimit(ev.e.workers)
 
@@ -174,7 +246,10 @@ func (ev *evaluation) onPool(p *snapshot.PoolSettings) error {
 			return fmt.Errorf("evaluate client rules for pool %s client %s: %w", p.ID, c.ID, err)
 		}
 		for _, r := range res {
-			ev.addFinding(r, Resource{ClientID: c.ID})
+			f := ev.finding(r, Resource{ClientID: c.ID})
+			if err := ev.send(&f); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -192,6 +267,14 @@ func (ev *evaluation) input(extra map[string]*ast.Term, keys ...string) ast.Valu
 	return obj
 }
 
+// send hands a finding to the caller.
+func (ev *evaluation) send(f *Finding) error {
+	if f.Verdict == Indeterminate {
+		ev.report.indeterminate = true
+	}
+	return ev.emit(f)
+}
+
 func (ev *evaluation) onUser(u *snapshot.User) error {
 	if ev.skip {
 		return nil
@@ -207,7 +290,7 @@ func (ev *evaluation) onUser(u *snapshot.User) error {
 	}
 	ev.chunk = append(ev.chunk, *u)
 	if len(ev.chunk) >= chunkSize {
-		ev.flush()
+		return ev.flush()
 	}
 	return nil
 }
@@ -218,93 +301,143 @@ func (ev *evaluation) stopped() error {
 	if err := ev.group.Wait(); err != nil {
 		return err
 	}
+	for _, b := range ev.pending {
+		if b.err != nil {
+			return b.err
+		}
+	}
 	return fmt.Errorf("evaluate user rules for pool %s: %w", ev.poolSettings.ID, &StoppedError{Where: ev.e.user.where(nil), Err: context.Cause(ev.ctx)})
 }
 
-// flush hands the pending users to a worker.
-func (ev *evaluation) flush() {
-	if len(ev.chunk) == 0 {
-		return
+// abandon waits for the workers of an evaluation that failed.
+func (ev *evaluation) abandon() {
+	if ev.group != nil {
+		_ = ev.group.Wait()
 	}
-	users := ev.chunk
-	ev.chunk = make([]snapshot.User, 0, chunkSize)
-	ev.group.Go(func() error { return ev.evalUsers(users) })
 }
 
-func (ev *evaluation) evalUsers(users []snapshot.User) error {
-	type perUser struct {
-		user    *snapshot.User
-		res     []result
-		channel string
+// maxPending bounds the chunks in flight per worker, and so memory.
+const maxPending = 4
+
+// flush hands the pending users to a worker, then emits the findings of
+// every chunk that is done, in order.
+func (ev *evaluation) flush() error {
+	if len(ev.chunk) > 0 {
+		b := &batch{users: ev.chunk, done: make(chan struct{})}
+		ev.chunk = make([]snapshot.User, 0, chunkSize)
+		ev.pending = append(ev.pending, b)
+		ev.group.Go(func() error {
+			defer close(b.done)
+			b.err = ev.evalUsers(b)
+			return b.err
+		})
 	}
-	out := make([]perUser, 0, len(users))
-	for i := range users {
-		u := &users[i]
-		res, x, err := ev.e.user.eval(ev.ctx, ev.userInput(u))
+	return ev.drain(len(ev.pending) > maxPending*ev.e.workers)
+}
+
+// drain emits the findings of completed chunks, oldest first. With wait,
+// it waits for the oldest chunk; at the end of a pool, for all of them.
+func (ev *evaluation) drain(wait bool) error {
+	for len(ev.pending) > 0 {
+		b := ev.pending[0]
+		if wait {
+			<-b.done
+		} else {
+			select {
+			case <-b.done:
+			default:
+				return nil
+			}
+		}
+		if b.err != nil {
+			return b.err
+		}
+		for i := range b.findings {
+			if err := ev.send(&b.findings[i]); err != nil {
+				return err
+			}
+		}
+		ev.tally.add(&b.tally)
+		ev.pending[0] = nil
+		ev.pending = ev.pending[1:]
+		wait = wait && len(ev.pending) > maxPending*ev.e.workers
+	}
+	return nil
+}
+
+// evalUsers judges a chunk of users, making their findings and tallies.
+func (ev *evaluation) evalUsers(b *batch) error {
+	b.tally = newTally()
+	var key []byte
+	for i := range b.users {
+		u := &b.users[i]
+		res, ch, err := ev.judge(u, &key)
 		if err != nil {
 			return fmt.Errorf("evaluate user rules for pool %s user %s: %w", ev.poolSettings.ID, u.Username, err)
 		}
-		ch, _ := x.(string)
-		out = append(out, perUser{user: u, res: res, channel: ch})
-	}
-	ev.mu.Lock()
-	defer ev.mu.Unlock()
-	for _, pu := range out {
-		u := pu.user
-		ev.counts.Total++
-		ev.byStatus[u.Status]++
-		ch := pu.channel
-		if _, ok := ev.byChannel[ch]; !ok {
+		t := &b.tally
+		t.counts.Total++
+		t.byStatus[u.Status]++
+		if _, ok := t.byChannel[ch]; !ok {
 			ch = "unknown"
 		}
-		ev.byChannel[ch]++
+		t.byChannel[ch]++
 		if ch == "sms" {
-			ev.smsByCountry[u.Phone.Country]++
+			t.smsByCountry[u.Phone.Country]++
 		}
 		if u.Status == snapshot.StatusConfirmed && !(u.Email.Present && u.Email.Verified) && !(u.Phone.Present && u.Phone.Verified) {
-			ev.confirmedUnverified++
+			t.confirmedUnverified++
 		}
 		cannot := false
-		for _, r := range pu.res {
+		for _, r := range res {
 			if r.verdict == Fail && r.rule.BlocksRecovery {
 				cannot = true
 			}
-			ev.addFinding(r, Resource{Username: u.Username, Sub: u.Sub})
+			b.findings = append(b.findings, ev.finding(r, Resource{Username: u.Username, Sub: u.Sub}))
 		}
 		switch {
 		case cannot:
-			ev.counts.Cannot++
-		case len(pu.res) > 0:
-			ev.counts.MayNot++
+			t.counts.Cannot++
+		case len(res) > 0:
+			t.counts.MayNot++
 		default:
-			ev.counts.Can++
+			t.counts.Can++
 		}
 	}
+	// The users are not needed once judged.
+	b.users = nil
 	return nil
 }
 
 // userInput is the input of the per-user rules for u.
 func (ev *evaluation) userInput(u *snapshot.User) ast.Value {
-	return ev.input(map[string]*ast.Term{"user": userTerm(u)}, "snapshot", "account", "pool", "sms", "email")
+	return ev.userInputWith(u, nil)
 }
 
 func (ev *evaluation) onPoolEnd(p *snapshot.PoolSettings, usersRead snapshot.Source, listed int64) error {
 	if ev.skip {
 		return nil
 	}
-	ev.flush()
+	if err := ev.flush(); err != nil {
+		return err
+	}
 	if err := ev.group.Wait(); err != nil {
 		return err
 	}
+	if err := ev.drain(true); err != nil {
+		return err
+	}
+	ev.cache = nil
 	ev.problem("pool "+p.ID+" users", usersRead)
+	t := &ev.tally
 	users := map[string]any{
 		"listed":         listed,
 		"read":           usersRead,
-		"by_status":      ev.byStatus,
-		"by_channel":     ev.byChannel,
-		"sms_by_country": ev.smsByCountry,
+		"by_status":      t.byStatus,
+		"by_channel":     t.byChannel,
+		"sms_by_country": t.smsByCountry,
 
-		"confirmed_without_verified_contact": ev.confirmedUnverified,
+		"confirmed_without_verified_contact": t.confirmedUnverified,
 	}
 	ut, err := toTerm(users)
 	if err != nil {
@@ -316,21 +449,31 @@ func (ev *evaluation) onPoolEnd(p *snapshot.PoolSettings, usersRead snapshot.Sou
 		return fmt.Errorf("evaluate pool rules for pool %s: %w", p.ID, err)
 	}
 	for _, r := range res {
-		ev.addFinding(r, Resource{})
+		f := ev.finding(r, Resource{})
+		if err := ev.send(&f); err != nil {
+			return err
+		}
 	}
 	ev.scope.Pools = append(ev.scope.Pools, PoolSummary{
-		ID: p.ID, Name: p.Name, Users: ev.counts,
+		ID: p.ID, Name: p.Name, Users: t.counts,
 		Complete: p.Read.OK() && usersRead.OK(),
 	})
 	return nil
 }
 
-// addFinding turns a rule result into a finding about the current pool.
-func (ev *evaluation) addFinding(r result, res Resource) {
+// finding turns a rule result into a finding about the current pool.
+func (ev *evaluation) finding(r result, res Resource) Finding {
 	p := ev.poolSettings
 	res.Account, res.Region = ev.account.ID, ev.region.Name
 	res.PoolID, res.PoolName = p.ID, p.Name
-	ev.report.Findings = append(ev.report.Findings, Finding{
+	remediation := ev.remediation[r.rule]
+	switch {
+	case res.ClientID != "":
+		remediation = fillRemediation(r.rule.Remediation, res, p)
+	case res.Username != "" && strings.Contains(remediation, "<username>"):
+		remediation = strings.ReplaceAll(remediation, "<username>", res.Username)
+	}
+	return Finding{
 		RuleID:         r.rule.ID,
 		Title:          r.rule.Title,
 		Severity:       r.rule.Severity,
@@ -338,10 +481,10 @@ func (ev *evaluation) addFinding(r result, res Resource) {
 		Verdict:        r.verdict,
 		Message:        r.message,
 		Resource:       res,
-		Remediation:    fillRemediation(r.rule.Remediation, res, p),
+		Remediation:    remediation,
 		Evidence:       r.evidence,
 		BlocksRecovery: r.rule.BlocksRecovery,
-	})
+	}
 }
 
 // fillRemediation puts the resource's identifiers into the command shape.

@@ -26,58 +26,59 @@ func toTerm(v any) (*ast.Term, error) {
 }
 
 // userTerm builds a user's input directly, field by field: it runs once per
-// user, where a JSON round trip would dominate evaluation time. Keep it in
+// user, where a JSON round trip would dominate evaluation time. Facts in
+// ph (may be nil) get their placeholder instead of their value. Keep it in
 // step with snapshot.User (a test compares it with the JSON form).
-func userTerm(u *snapshot.User) *ast.Term {
+func userTerm(u *snapshot.User, ph *placeholders) *ast.Term {
+	s := func(f fact) *ast.Term {
+		if ph != nil && ph.set.has(f) {
+			return ast.StringTerm(ph.values[f])
+		}
+		return ast.StringTerm(str(u, f))
+	}
 	methods := make([]*ast.Term, len(u.MFA.Methods))
 	for i, m := range u.MFA.Methods {
 		methods[i] = ast.StringTerm(m)
 	}
+	read := []*ast.Term{ast.StringTerm("status"), s(factMFAReadStatus), ast.StringTerm("action"), s(factMFAReadAction)}
+	readItems := [][2]*ast.Term{{read[0], read[1]}, {read[2], read[3]}}
+	if u.MFA.Read.Error != "" {
+		readItems = append(readItems, item("error", s(factMFAReadError)))
+	}
 	return ast.ObjectTerm(
-		item("username", ast.StringTerm(u.Username)),
-		item("sub", ast.StringTerm(u.Sub)),
-		item("status", ast.StringTerm(u.Status)),
+		item("username", s(factUsername)),
+		item("sub", s(factSub)),
+		item("status", s(factStatus)),
 		item("enabled", ast.BooleanTerm(u.Enabled)),
-		item("created_at", timeTerm(u.CreatedAt)),
-		item("last_modified_at", timeTerm(u.LastModifiedAt)),
+		item("created_at", s(factCreatedAt)),
+		item("last_modified_at", s(factLastModifiedAt)),
 		item("email", ast.ObjectTerm(
 			item("present", ast.BooleanTerm(u.Email.Present)),
 			item("verified", ast.BooleanTerm(u.Email.Verified)),
-			item("masked", ast.StringTerm(u.Email.Masked)),
+			item("masked", s(factEmailMasked)),
 			item("suppressed", ast.BooleanTerm(u.Email.Suppressed)),
-			item("suppression_reason", ast.StringTerm(u.Email.SuppressionReason)),
+			item("suppression_reason", s(factEmailSuppressionReason)),
 		)),
 		item("phone", ast.ObjectTerm(
 			item("present", ast.BooleanTerm(u.Phone.Present)),
 			item("verified", ast.BooleanTerm(u.Phone.Verified)),
-			item("masked", ast.StringTerm(u.Phone.Masked)),
-			item("calling_code", ast.StringTerm(u.Phone.CallingCode)),
-			item("country", ast.StringTerm(u.Phone.Country)),
+			item("masked", s(factPhoneMasked)),
+			item("calling_code", s(factPhoneCallingCode)),
+			item("country", s(factPhoneCountry)),
 			item("opted_out", ast.BooleanTerm(u.Phone.OptedOut)),
 			item("sandbox_verified", ast.BooleanTerm(u.Phone.SandboxVerified)),
 		)),
 		item("mfa", ast.ObjectTerm(
-			item("read", sourceTerm(u.MFA.Read)),
+			item("read", ast.ObjectTerm(readItems...)),
 			item("methods", ast.ArrayTerm(methods...)),
-			item("preferred", ast.StringTerm(u.MFA.Preferred)),
+			item("preferred", s(factMFAPreferred)),
 		)),
 	)
 }
 
-func sourceTerm(s snapshot.Source) *ast.Term {
-	items := [][2]*ast.Term{
-		item("status", ast.StringTerm(string(s.Status))),
-		item("action", ast.StringTerm(s.Action)),
-	}
-	if s.Error != "" {
-		items = append(items, item("error", ast.StringTerm(s.Error)))
-	}
-	return ast.ObjectTerm(items...)
-}
-
-// timeTerm formats t as encoding/json does.
-func timeTerm(t time.Time) *ast.Term {
-	return ast.StringTerm(t.Format(time.RFC3339Nano))
+// timeString formats t as encoding/json does.
+func timeString(t time.Time) string {
+	return t.Format(time.RFC3339Nano)
 }
 
 func item(k string, v *ast.Term) [2]*ast.Term { return ast.Item(ast.StringTerm(k), v) }

@@ -184,6 +184,10 @@ type Report struct {
 	Findings []Finding `json:"findings"`
 	// Suppressions says how a suppression file was applied, if any.
 	Suppressions *SuppressionReport `json:"suppressions,omitempty"`
+
+	// indeterminate records an indeterminate finding, for reports whose
+	// findings were streamed rather than kept.
+	indeterminate bool
 }
 
 // Unsuppressed returns a copy of the report without suppressed findings.
@@ -220,6 +224,9 @@ func (r *Report) Incomplete() bool {
 				return true
 			}
 		}
+	}
+	if r.indeterminate {
+		return true
 	}
 	for _, f := range r.Findings {
 		if f.Verdict == Indeterminate {

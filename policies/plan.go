@@ -1,0 +1,546 @@
+package policies
+
+import (
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/util"
+)
+
+// A per-user evaluation depends on the user only through the input.user
+// facts the rules read: the rest of the input is the pool's. So users who
+// agree on those facts get the same results, and a pool of millions of
+// users collapses into a few thousand distinct evaluations. The plan finds,
+// for every per-user rule, which facts it reads, by walking every Rego rule
+// and function it can reach; anything it cannot pin to a fact (input.user
+// as a whole, a computed key) counts as reading every fact below it, so
+// the plan errs towards evaluating more, never less.
+//
+// Facts a rule reads come in two kinds. A fact it tests (compares, parses,
+// passes to a function) decides its result, so it is part of the key the
+// result is shared under. A distinct fact (username, timestamps, masked
+// contact) that a rule only copies into its report entry (as evidence or
+// into the message through concat) does not change which entries there
+// are: the rule is evaluated once with a placeholder in its place, and each
+// user's value is put back into the copy.
+//
+// Rules that test a distinct fact cannot share results; they are evaluated
+// per user, but only for users who pass the guards their bodies start from
+// (input.user.status == "FORCE_CHANGE_PASSWORD" and the like), since a
+// body with a false conjunct reports nothing.
+
+// ruleFacts is what one per-user rule reads of input.user.
+type ruleFacts struct {
+	tested, copied factSet
+	// guards holds, per definition of the rule's report, the conditions
+	// the definition's body requires; nil when some definition has none.
+	guards [][]guard
+}
+
+// planner analyses the compiled per-user rules.
+type planner struct {
+	c *ast.Compiler
+	// parsed are the modules as written, by file: report heads keep their
+	// shape there (the compiler moves calls in heads into the body).
+	parsed map[string]*ast.Module
+	// reportCopies says whether data.recoverscan.lib.report's functions
+	// are the built-in ones, which copy their arguments into the entry.
+	reportCopies bool
+	// copying caches, by function, which of its arguments it only copies
+	// into its value.
+	copying map[string][]bool
+}
+
+func newPlanner(c *ast.Compiler, srcs []*source) *planner {
+	p := &planner{c: c, parsed: map[string]*ast.Module{}, reportCopies: true, copying: map[string][]bool{}}
+	for _, s := range srcs {
+		if s.isTest {
+			continue
+		}
+		p.parsed[s.name] = s.module
+		if s.custom && s.pkgPath == "recoverscan.lib.report" {
+			p.reportCopies = false
+		}
+	}
+	return p
+}
+
+var (
+	reportFail          = ast.MustParseRef("data.recoverscan.lib.report.fail")
+	reportIndeterminate = ast.MustParseRef("data.recoverscan.lib.report.indeterminate")
+	concatRef           = ast.Concat.Ref()
+	inputUser           = ast.MustParseRef("input.user")
+)
+
+// rule analyses the rule whose report is data.<pkg>.report.
+func (p *planner) rule(pkg string) ruleFacts {
+	var rf ruleFacts
+	path := ast.MustParseRef("data." + pkg)
+	var roots []*ast.Rule
+	for _, m := range p.c.Modules {
+		if m.Package.Path.Equal(path) {
+			ast.WalkRules(m, func(r *ast.Rule) bool {
+				roots = append(roots, r)
+				return false
+			})
+		}
+	}
+	// Report definitions are read as written, where the head still shows
+	// what is copied; everything else reachable is read as compiled.
+	m := p.moduleOf(path)
+	var reports []*ast.Rule
+	if m != nil {
+		for _, r := range m.Rules {
+			if isReport(r) {
+				reports = append(reports, r)
+			}
+		}
+		rf.guards = guards(m, reports)
+	}
+	seen := map[util.T]bool{}
+	var visit func(r *ast.Rule)
+	visit = func(r *ast.Rule) {
+		if seen[r] {
+			return
+		}
+		seen[r] = true
+		if !(r.Module != nil && r.Module.Package.Path.Equal(path) && isReport(r)) {
+			rf.tested |= testedIn(r, nil)
+		}
+		for d := range p.c.Graph.Dependencies(r) {
+			visit(d.(*ast.Rule))
+		}
+	}
+	for _, r := range roots {
+		visit(r)
+	}
+	w := &factWalker{aliases: inputAliases(m), resolve: importResolver(m), copies: p.copies}
+	for _, r := range reports {
+		w.copyTerm(reportTerm(r))
+		w.tested(r.Body)
+	}
+	rf.tested |= w.testedFacts
+	rf.copied = w.copiedFacts &^ rf.tested
+	return rf
+}
+
+// ref analyses a rule or function reached by a query, such as the chosen
+// channel: every fact it reads counts as tested.
+func (p *planner) ref(ref ast.Ref) factSet {
+	var s factSet
+	seen := map[util.T]bool{}
+	var visit func(r *ast.Rule)
+	visit = func(r *ast.Rule) {
+		if seen[r] {
+			return
+		}
+		seen[r] = true
+		s |= testedIn(r, nil)
+		for d := range p.c.Graph.Dependencies(r) {
+			visit(d.(*ast.Rule))
+		}
+	}
+	for _, r := range p.c.GetRules(ref) {
+		for ; r != nil; r = r.Else {
+			visit(r)
+		}
+	}
+	return s
+}
+
+func (p *planner) moduleOf(path ast.Ref) *ast.Module {
+	for _, m := range p.parsed {
+		if m.Package.Path.Equal(path) {
+			return m
+		}
+	}
+	return nil
+}
+
+func isReport(r *ast.Rule) bool {
+	ref := r.Head.Ref()
+	return len(ref) == 1 && ref[0].Value.Compare(ast.Var("report")) == 0
+}
+
+// reportTerm is what a report definition adds: the element of a
+// `report contains x` rule, else its value.
+func reportTerm(r *ast.Rule) *ast.Term {
+	if r.Head.Key != nil {
+		return r.Head.Key
+	}
+	return r.Head.Value
+}
+
+// guards collects, per report definition, the equality conditions on a
+// fact its body holds at top level. When some definition has none, the
+// rule can report for any user, and guards is nil.
+func guards(m *ast.Module, reports []*ast.Rule) [][]guard {
+	aliases := inputAliases(m)
+	var out [][]guard
+	for _, r := range reports {
+		if !r.Default && r.Head.Key == nil {
+			return nil // a complete report value: no guard analysis
+		}
+		var gs []guard
+		for _, e := range r.Body {
+			if g, ok := guardOf(e, aliases); ok {
+				gs = append(gs, g)
+			}
+		}
+		if len(gs) == 0 {
+			return nil
+		}
+		out = append(out, gs)
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+// guardOf recognises `input.user.<fact> == <string or boolean>`.
+func guardOf(e *ast.Expr, aliases map[ast.Var]ast.Ref) (guard, bool) {
+	if e.Negated || len(e.With) > 0 || !e.IsCall() || len(e.Operands()) != 2 {
+		return guard{}, false
+	}
+	op := e.Operator()
+	if !op.Equal(ast.Equal.Ref()) && !op.Equal(ast.Equality.Ref()) {
+		return guard{}, false
+	}
+	a, b := e.Operand(0), e.Operand(1)
+	if _, ok := a.Value.(ast.Ref); !ok {
+		a, b = b, a
+	}
+	ref, ok := a.Value.(ast.Ref)
+	if !ok {
+		return guard{}, false
+	}
+	path, ok := userPath(ref, aliases)
+	if !ok {
+		return guard{}, false
+	}
+	f, ok := factFor(path)
+	if !ok {
+		return guard{}, false
+	}
+	switch b.Value.(type) {
+	case ast.String, ast.Boolean:
+		return guard{fact: f, val: b.Value}, true
+	}
+	return guard{}, false
+}
+
+// userPath returns the constant path under input.user a reference
+// selects, up to its first computed part; ok is false for references
+// that do not start at input.user.
+func userPath(ref ast.Ref, aliases map[ast.Var]ast.Ref) ([]string, bool) {
+	if v, isVar := ref[0].Value.(ast.Var); isVar {
+		if full, found := aliases[v]; found {
+			ref = full.Concat(ref[1:])
+		}
+	}
+	if !ref.HasPrefix(inputUser) {
+		return nil, false
+	}
+	var path []string
+	for _, t := range ref[len(inputUser):] {
+		s, isString := t.Value.(ast.String)
+		if !isString {
+			break
+		}
+		path = append(path, string(s))
+	}
+	return path, true
+}
+
+// inputAliases maps the names that import parts of input to what they
+// import (import input.user as u).
+func inputAliases(m *ast.Module) map[ast.Var]ast.Ref {
+	out := map[ast.Var]ast.Ref{}
+	if m == nil {
+		return out
+	}
+	for _, imp := range m.Imports {
+		ref, ok := imp.Path.Value.(ast.Ref)
+		if !ok || !ref.HasPrefix(ast.InputRootRef) {
+			continue
+		}
+		name := imp.Alias
+		if name == "" {
+			name = imp.Name()
+		}
+		out[name] = ref
+	}
+	return out
+}
+
+// importResolver turns a function name as written (report.fail) into the
+// reference it names (data.recoverscan.lib.report.fail).
+func importResolver(m *ast.Module) func(ast.Ref) ast.Ref {
+	names := map[ast.Var]ast.Ref{}
+	if m != nil {
+		for _, imp := range m.Imports {
+			if ref, ok := imp.Path.Value.(ast.Ref); ok {
+				name := imp.Alias
+				if name == "" {
+					name = imp.Name()
+				}
+				names[name] = ref
+			}
+		}
+	}
+	return func(r ast.Ref) ast.Ref {
+		if v, ok := r[0].Value.(ast.Var); ok {
+			if full, found := names[v]; found {
+				return full.Concat(r[1:])
+			}
+		}
+		return r
+	}
+}
+
+// testedIn returns the facts x reads anywhere, all counted as tested.
+func testedIn(x any, aliases map[ast.Var]ast.Ref) factSet {
+	w := &factWalker{aliases: aliases}
+	w.tested(x)
+	return w.testedFacts
+}
+
+// factWalker collects the facts a piece of Rego reads.
+type factWalker struct {
+	aliases map[ast.Var]ast.Ref
+	resolve func(ast.Ref) ast.Ref
+	// copies says which arguments of a function it only copies.
+	copies func(fn ast.Ref) []bool
+
+	testedFacts, copiedFacts factSet
+}
+
+// tested records every fact x reads as tested.
+func (w *factWalker) tested(x any) {
+	vis := ast.NewGenericVisitor(func(x any) bool {
+		switch v := x.(type) {
+		case ast.Var:
+			// A bare name for input, or for a part of it.
+			if v.Equal(ast.InputRootDocument.Value) {
+				w.testedFacts |= allFacts
+			} else if full, aliased := w.aliases[v]; aliased {
+				w.testedFacts |= w.refFacts(full)
+			}
+		case ast.Ref:
+			if full := w.expand(v); full.HasPrefix(ast.InputRootRef) {
+				w.testedFacts |= w.refFacts(full)
+				for _, t := range v[1:] {
+					w.tested(t)
+				}
+				return true
+			}
+		}
+		return false
+	})
+	vis.Walk(x)
+}
+
+// expand replaces an input alias at the head of ref by what it imports.
+func (w *factWalker) expand(ref ast.Ref) ast.Ref {
+	if v, isVar := ref[0].Value.(ast.Var); isVar {
+		if full, found := w.aliases[v]; found {
+			return full.Concat(ref[1:])
+		}
+	}
+	return ref
+}
+
+// refFacts returns the facts a reference into input can see: none for
+// other parts of input (the pool's), all for input itself or a computed
+// key at its top.
+func (w *factWalker) refFacts(ref ast.Ref) factSet {
+	if path, ok := userPath(ref, nil); ok {
+		return factsUnder(path)
+	}
+	if len(ref) == 1 || !isStringTerm(ref[1]) {
+		return allFacts
+	}
+	return 0
+}
+
+func isStringTerm(t *ast.Term) bool {
+	_, ok := t.Value.(ast.String)
+	return ok
+}
+
+// copyTerm records the facts a report entry copies: references to a fact
+// that sit only in object values, array elements, and the arguments a
+// function only copies (see copies). Anything else in t counts as tested:
+// set elements too, since a set orders and merges its elements by value.
+func (w *factWalker) copyTerm(t *ast.Term) {
+	switch v := t.Value.(type) {
+	case ast.Ref:
+		if path, ok := userPath(v, w.aliases); ok {
+			if f, exact := factFor(path); exact && distinct.has(f) {
+				w.copiedFacts.add(f)
+				return
+			}
+		}
+		w.tested(t)
+	case *ast.Array:
+		v.Foreach(w.copyTerm)
+	case ast.Object:
+		v.Foreach(func(k, e *ast.Term) {
+			w.tested(k)
+			w.copyTerm(e)
+		})
+	case ast.Call:
+		op, ok := v[0].Value.(ast.Ref)
+		if !ok {
+			w.tested(t)
+			return
+		}
+		if w.resolve != nil {
+			op = w.resolve(op)
+		}
+		copied := w.copies(op)
+		if copied == nil || len(copied) != len(v)-1 {
+			w.tested(t)
+			return
+		}
+		for i, a := range v[1:] {
+			if copied[i] {
+				w.copyTerm(a)
+			} else {
+				w.tested(a)
+			}
+		}
+	default:
+		w.tested(t)
+	}
+}
+
+// copies says, for a function called as fn, which arguments it only copies
+// into its value: for concat the joined parts, for the report library's
+// entry functions all, and for a Rego function the parameters that every
+// definition uses only in copying positions of its value. nil means none
+// (or an unknown function).
+func (p *planner) copies(fn ast.Ref) []bool {
+	if fn.Equal(concatRef) {
+		// concat(sep, [parts...]): the array literal's elements.
+		return []bool{false, true}
+	}
+	if fn.Equal(reportFail) || fn.Equal(reportIndeterminate) {
+		if !p.reportCopies {
+			return nil
+		}
+		return []bool{true, true}
+	}
+	key := fn.String()
+	if c, done := p.copying[key]; done {
+		return c
+	}
+	p.copying[key] = nil // a recursive function copies nothing
+	defs := p.functionDefs(fn)
+	if len(defs) == 0 {
+		return nil
+	}
+	n := len(defs[0].rule.Head.Args)
+	out := make([]bool, n)
+	for i := range out {
+		out[i] = true
+	}
+	for _, d := range defs {
+		if len(d.rule.Head.Args) != n {
+			return nil
+		}
+		resolve := importResolver(d.module)
+		for i, a := range d.rule.Head.Args {
+			v, isVar := a.Value.(ast.Var)
+			switch {
+			case !isVar:
+				out[i] = false
+			case v.IsWildcard():
+			default:
+				for r := d.rule; r != nil && out[i]; r = r.Else {
+					out[i] = !mentions(r.Body, v) && p.onlyCopied(r.Head.Value, v, resolve)
+				}
+			}
+		}
+	}
+	p.copying[key] = out
+	return out
+}
+
+// functionDef is a function definition with the module it is written in.
+type functionDef struct {
+	rule   *ast.Rule
+	module *ast.Module
+}
+
+// functionDefs finds the definitions of the function fn as written.
+func (p *planner) functionDefs(fn ast.Ref) []functionDef {
+	var out []functionDef
+	for _, m := range p.parsed {
+		if !fn.HasPrefix(m.Package.Path) {
+			continue
+		}
+		rest := fn[len(m.Package.Path):]
+		first, ok := rest[0].Value.(ast.String)
+		if len(rest) == 0 || !ok {
+			continue
+		}
+		// A rule's head reference starts with its name as a variable.
+		name := ast.Ref{ast.VarTerm(string(first))}.Concat(rest[1:])
+		for _, r := range m.Rules {
+			if len(r.Head.Args) > 0 && r.Head.Ref().Equal(name) {
+				out = append(out, functionDef{rule: r, module: m})
+			}
+		}
+	}
+	return out
+}
+
+// onlyCopied reports whether every mention of v in t sits in a copying
+// position.
+func (p *planner) onlyCopied(t *ast.Term, v ast.Var, resolve func(ast.Ref) ast.Ref) bool {
+	if t == nil {
+		return true
+	}
+	switch x := t.Value.(type) {
+	case ast.Var:
+		return true
+	case *ast.Array:
+		ok := true
+		x.Foreach(func(e *ast.Term) { ok = ok && p.onlyCopied(e, v, resolve) })
+		return ok
+	case ast.Object:
+		ok := true
+		x.Foreach(func(k, e *ast.Term) { ok = ok && !mentions(k, v) && p.onlyCopied(e, v, resolve) })
+		return ok
+	case ast.Call:
+		op, isRef := x[0].Value.(ast.Ref)
+		if !isRef {
+			return !mentions(t, v)
+		}
+		copied := p.copies(resolve(op))
+		if len(copied) != len(x)-1 {
+			return !mentions(t, v)
+		}
+		for i, a := range x[1:] {
+			if copied[i] {
+				if !p.onlyCopied(a, v, resolve) {
+					return false
+				}
+			} else if mentions(a, v) {
+				return false
+			}
+		}
+		return true
+	}
+	return !mentions(t, v)
+}
+
+// mentions reports whether v occurs anywhere in x.
+func mentions(x any, v ast.Var) bool {
+	found := false
+	ast.WalkVars(x, func(o ast.Var) bool {
+		found = found || o.Equal(v)
+		return found
+	})
+	return found
+}

@@ -1,0 +1,245 @@
+package policies
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/recoverscan/recoverscan/collector/demo"
+	"github.com/recoverscan/recoverscan/collector/snapshot"
+	"github.com/recoverscan/recoverscan/collector/synth"
+)
+
+// planRules are custom rules that read users in every way the plan tells
+// apart.
+const planRules = "testdata/plan/custom"
+
+func factNames(s factSet) []string {
+	var out []string
+	s.each(func(f fact) { out = append(out, strings.Join(factPaths[f], ".")) })
+	return out
+}
+
+// groupOf returns the plan group evaluating rule id.
+func groupOf(t *testing.T, e *Engine, id string) *userGroup {
+	t.Helper()
+	for _, g := range e.plan.groups {
+		for _, r := range g.pk.rules {
+			if r.ID == id {
+				return g
+			}
+		}
+	}
+	t.Fatalf("no group evaluates %s:\n%s", id, e.plan.describe())
+	return nil
+}
+
+// TestPlanGroups pins how the plan reads the rules: which facts each tests
+// (and so keys its results by), which it only copies, and its guards.
+func TestPlanGroups(t *testing.T) {
+	e, err := New(context.Background(), Options{PolicyDirs: []string{planRules}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Log("\n" + e.plan.describe())
+	builtin, err := New(context.Background(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := factNames(builtin.plan.groups[0].ph.set), sortedFacts([]string{"email.masked", "phone.masked"}); !slices.Equal(got, want) {
+		t.Errorf("built-in rules copy %v, want %v", got, want)
+	}
+	if n := len(builtin.plan.groups); n != 3 {
+		t.Errorf("built-in rules make %d groups, want 3 (shared, RC-USER-005, RC-USER-019):\n%s", n, builtin.plan.describe())
+	}
+	shared := e.plan.groups[0]
+	if !shared.shared || !shared.channel {
+		t.Fatalf("the first group must be the shared one, with the channel:\n%s", e.plan.describe())
+	}
+	if got := factNames(shared.key & distinct); len(got) > 0 {
+		t.Errorf("the shared group tests distinct facts %v", got)
+	}
+
+	tests := []struct {
+		id     string
+		shared bool
+		// tested and copied list distinct facts only.
+		tested, copied []string
+		guards         int
+	}{
+		// Built-in: masked contacts go to evidence, timestamps decide. A
+		// shared group's placeholders are those of all its rules.
+		{id: "RC-USER-011", shared: true, copied: []string{"username", "sub", "email.masked", "phone.masked"}},
+		{id: "RC-USER-001", shared: true, copied: []string{"username", "sub", "email.masked", "phone.masked"}},
+		{id: "RC-USER-005", tested: []string{"last_modified_at"}, guards: 1},
+		{id: "RC-USER-019", tested: []string{"last_modified_at"}, guards: 2},
+
+		{id: "ACME-USER-001", shared: true, copied: []string{"username", "sub", "email.masked", "phone.masked"}},
+		{id: "ACME-USER-002", tested: []string{"username"}},
+		{id: "ACME-USER-003", tested: []string{"username", "sub"}, guards: 1},
+		{id: "ACME-USER-004", shared: true, copied: []string{"username", "sub", "email.masked", "phone.masked"}},
+		{id: "ACME-USER-005", tested: []string{"username"}, copied: []string{"sub"}, guards: 2},
+		{id: "ACME-USER-006", tested: []string{"username", "sub", "created_at", "last_modified_at", "email.masked", "phone.masked"}, guards: 1},
+		{id: "ACME-USER-007", shared: true, copied: []string{"username", "sub", "email.masked", "phone.masked"}},
+		{id: "ACME-USER-008", tested: []string{"created_at"}},
+	}
+	for _, tt := range tests {
+		g := groupOf(t, e, tt.id)
+		if g.shared != tt.shared {
+			t.Errorf("%s: shared = %v, want %v", tt.id, g.shared, tt.shared)
+			continue
+		}
+		if !g.shared {
+			if got := factNames(g.key & distinct); !slices.Equal(got, sortedFacts(tt.tested)) {
+				t.Errorf("%s: tests distinct facts %v, want %v", tt.id, got, sortedFacts(tt.tested))
+			}
+			if len(g.guards) != tt.guards {
+				t.Errorf("%s: %d guarded definitions, want %d", tt.id, len(g.guards), tt.guards)
+			}
+		}
+		if got := factNames(g.ph.set); !slices.Equal(got, sortedFacts(tt.copied)) {
+			t.Errorf("%s: copies %v, want %v", tt.id, got, sortedFacts(tt.copied))
+		}
+	}
+}
+
+// sortedFacts orders fact paths as factNames does.
+func sortedFacts(paths []string) []string {
+	var s factSet
+	for _, p := range paths {
+		f, ok := factFor(strings.Split(p, "."))
+		if !ok {
+			panic("no fact " + p)
+		}
+		s.add(f)
+	}
+	return factNames(s)
+}
+
+// planSnapshot is a synthetic snapshot with the demo's odd users added:
+// every status, a username equal to its sub, and users sharing facts but
+// for their names.
+func planSnapshot(t *testing.T, users int) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := synth.Write(&buf, synth.Options{Users: users, Seed: 7}); err != nil {
+		t.Fatal(err)
+	}
+	s, err := snapshot.Read(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := demo.Snapshot()
+	p := &s.Accounts[0].Regions[0].Pools[0]
+	for _, r := range d.Accounts[0].Regions {
+		for _, dp := range r.Pools {
+			p.Users = append(p.Users, dp.Users...)
+		}
+	}
+	twin := p.Users[0]
+	twin.Username, twin.Status = twin.Sub, "ARCHIVED"
+	twin.CreatedAt = time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)
+	p.Users = append(p.Users, twin)
+	p.UsersListed = int64(len(p.Users))
+	b, err := snapshot.Marshal(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestPlanEqualsFullEvaluation proves the plan exact: sharing results,
+// placeholders and guards give the very findings and counts of evaluating
+// every rule for every user, for the built-in rules and for custom rules
+// that read users in every way the plan tells apart.
+func TestPlanEqualsFullEvaluation(t *testing.T) {
+	snap := planSnapshot(t, 8000)
+	for _, dirs := range [][]string{nil, {planRules}} {
+		e, err := New(context.Background(), Options{PolicyDirs: dirs})
+		if err != nil {
+			t.Fatal(err)
+		}
+		planned, err := e.Evaluate(context.Background(), bytes.NewReader(snap))
+		if err != nil {
+			t.Fatal(err)
+		}
+		plan := e.plan
+		e.plan = nil
+		full, err := e.Evaluate(context.Background(), bytes.NewReader(snap))
+		e.plan = plan
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(full.Findings) < 1000 {
+			t.Fatalf("only %d findings: the snapshot does not exercise the rules", len(full.Findings))
+		}
+		got, want := findingLines(t, planned), findingLines(t, full)
+		if !slices.Equal(got, want) {
+			for i := range min(len(got), len(want)) {
+				if got[i] != want[i] {
+					t.Fatalf("rules %v: %d findings planned, %d in full; first difference:\n got %s\nwant %s", dirs, len(got), len(want), got[i], want[i])
+				}
+			}
+			t.Fatalf("rules %v: %d findings planned, %d in full", dirs, len(got), len(want))
+		}
+		gs, _ := json.Marshal(planned.Scopes)
+		ws, _ := json.Marshal(full.Scopes)
+		if !bytes.Equal(gs, ws) {
+			t.Errorf("rules %v: scopes differ:\n got %s\nwant %s", dirs, gs, ws)
+		}
+		t.Logf("rules %v: %d findings, identical", dirs, len(got))
+	}
+}
+
+// findingLines renders findings one JSON line each, sorted, so that the
+// order of entries of one rule for one user does not matter.
+func findingLines(t *testing.T, r *Report) []string {
+	t.Helper()
+	out := make([]string, len(r.Findings))
+	for i := range r.Findings {
+		b, err := json.Marshal(&r.Findings[i])
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[i] = string(b)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// TestPlanCustomRulesFire makes sure the custom rules above report, so
+// that the equality test compares something for each of them.
+func TestPlanCustomRulesFire(t *testing.T) {
+	e, err := New(context.Background(), Options{PolicyDirs: []string{planRules}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := e.Evaluate(context.Background(), bytes.NewReader(planSnapshot(t, 5000)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]int{}
+	for _, f := range r.Findings {
+		seen[f.RuleID]++
+	}
+	for i := 1; i <= 8; i++ {
+		id := "ACME-USER-00" + string(rune('0'+i))
+		if seen[id] == 0 {
+			t.Errorf("%s reported nothing", id)
+		}
+	}
+	// The twin's two entries are one once filled in.
+	twins := 0
+	for _, f := range r.Findings {
+		if f.RuleID == "ACME-USER-007" && f.Resource.Username == f.Resource.Sub {
+			twins++
+		}
+	}
+	if twins != 1 {
+		t.Errorf("the user whose username is the sub has %d ACME-USER-007 findings, want 1", twins)
+	}
+}

@@ -1,0 +1,291 @@
+package policies
+
+import (
+	"encoding/binary"
+	"math/bits"
+	"strings"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+
+	"github.com/recoverscan/recoverscan/collector/snapshot"
+)
+
+// fact is one leaf of the user input: the smallest piece of a user a rule
+// can read. The per-user rules' results depend on a user only through the
+// facts they read, so users that agree on those facts share one
+// evaluation.
+type fact uint8
+
+const (
+	factUsername fact = iota
+	factSub
+	factStatus
+	factEnabled
+	factCreatedAt
+	factLastModifiedAt
+	factEmailPresent
+	factEmailVerified
+	factEmailMasked
+	factEmailSuppressed
+	factEmailSuppressionReason
+	factPhonePresent
+	factPhoneVerified
+	factPhoneMasked
+	factPhoneCallingCode
+	factPhoneCountry
+	factPhoneOptedOut
+	factPhoneSandboxVerified
+	factMFAReadStatus
+	factMFAReadAction
+	factMFAReadError
+	factMFAMethods
+	factMFAPreferred
+	numFacts
+)
+
+// factPaths are the facts' paths under input.user, in fact order. Keep in
+// step with userTerm (a test checks both against snapshot.User's JSON).
+var factPaths = [numFacts][]string{
+	{"username"}, {"sub"}, {"status"}, {"enabled"}, {"created_at"}, {"last_modified_at"},
+	{"email", "present"}, {"email", "verified"}, {"email", "masked"}, {"email", "suppressed"}, {"email", "suppression_reason"},
+	{"phone", "present"}, {"phone", "verified"}, {"phone", "masked"}, {"phone", "calling_code"}, {"phone", "country"},
+	{"phone", "opted_out"}, {"phone", "sandbox_verified"},
+	{"mfa", "read", "status"}, {"mfa", "read", "action"}, {"mfa", "read", "error"}, {"mfa", "methods"}, {"mfa", "preferred"},
+}
+
+// factSet is a set of facts.
+type factSet uint32
+
+const allFacts factSet = 1<<numFacts - 1
+
+func (s factSet) has(f fact) bool { return s&(1<<f) != 0 }
+
+func (s *factSet) add(f fact) { *s |= 1 << f }
+
+// each calls fn for every fact in s, in fact order.
+func (s factSet) each(fn func(f fact)) {
+	for s != 0 {
+		f := fact(bits.TrailingZeros32(uint32(s)))
+		fn(f)
+		s &^= 1 << f
+	}
+}
+
+// distinct are the facts that take a different value for almost every
+// user. A rule that only copies one of them into its result (a masked
+// address in evidence, the username in a message) is evaluated once with a
+// placeholder in its place, which is then replaced per user; a rule that
+// tests one is evaluated per user.
+const distinct factSet = 1<<factUsername | 1<<factSub | 1<<factCreatedAt | 1<<factLastModifiedAt |
+	1<<factEmailMasked | 1<<factPhoneMasked
+
+// factsUnder returns the facts a reference to input.user.<path> can see:
+// those under path, or the one fact path lies within.
+func factsUnder(path []string) factSet {
+	var s factSet
+	for f, fp := range factPaths {
+		n := min(len(path), len(fp))
+		if equalStrings(path[:n], fp[:n]) {
+			s.add(fact(f))
+		}
+	}
+	return s
+}
+
+func equalStrings(a, b []string) bool {
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return len(a) == len(b)
+}
+
+// factFor returns the fact a path names exactly, if it names one.
+func factFor(path []string) (fact, bool) {
+	for f, fp := range factPaths {
+		if equalStrings(path, fp) {
+			return fact(f), true
+		}
+	}
+	return 0, false
+}
+
+// str returns a string fact's value.
+func str(u *snapshot.User, f fact) string {
+	switch f {
+	case factUsername:
+		return u.Username
+	case factSub:
+		return u.Sub
+	case factStatus:
+		return u.Status
+	case factCreatedAt:
+		return timeString(u.CreatedAt)
+	case factLastModifiedAt:
+		return timeString(u.LastModifiedAt)
+	case factEmailMasked:
+		return u.Email.Masked
+	case factEmailSuppressionReason:
+		return u.Email.SuppressionReason
+	case factPhoneMasked:
+		return u.Phone.Masked
+	case factPhoneCallingCode:
+		return u.Phone.CallingCode
+	case factPhoneCountry:
+		return u.Phone.Country
+	case factMFAReadStatus:
+		return string(u.MFA.Read.Status)
+	case factMFAReadAction:
+		return u.MFA.Read.Action
+	case factMFAReadError:
+		return u.MFA.Read.Error
+	case factMFAPreferred:
+		return u.MFA.Preferred
+	}
+	return ""
+}
+
+// boolean returns a boolean fact's value, and whether f is one.
+func boolean(u *snapshot.User, f fact) (v, ok bool) {
+	switch f {
+	case factEnabled:
+		return u.Enabled, true
+	case factEmailPresent:
+		return u.Email.Present, true
+	case factEmailVerified:
+		return u.Email.Verified, true
+	case factEmailSuppressed:
+		return u.Email.Suppressed, true
+	case factPhonePresent:
+		return u.Phone.Present, true
+	case factPhoneVerified:
+		return u.Phone.Verified, true
+	case factPhoneOptedOut:
+		return u.Phone.OptedOut, true
+	case factPhoneSandboxVerified:
+		return u.Phone.SandboxVerified, true
+	}
+	return false, false
+}
+
+// appendKey appends an unambiguous encoding of u's facts in s to b.
+func appendKey(b []byte, u *snapshot.User, s factSet) []byte {
+	s.each(func(f fact) {
+		if v, ok := boolean(u, f); ok {
+			if v {
+				b = append(b, 1)
+			} else {
+				b = append(b, 0)
+			}
+			return
+		}
+		if f == factMFAMethods {
+			b = binary.AppendUvarint(b, uint64(len(u.MFA.Methods)))
+			for _, m := range u.MFA.Methods {
+				b = binary.AppendUvarint(b, uint64(len(m)))
+				b = append(b, m...)
+			}
+			return
+		}
+		v := str(u, f)
+		b = binary.AppendUvarint(b, uint64(len(v)))
+		b = append(b, v...)
+	})
+	return b
+}
+
+// guard is a condition of the form input.user.<fact> == <constant> that a
+// rule's body requires: when it does not hold, the rule reports nothing.
+type guard struct {
+	fact fact
+	val  ast.Value // a String or Boolean
+}
+
+// holds reports whether u satisfies g.
+func (g guard) holds(u *snapshot.User) bool {
+	if v, ok := boolean(u, g.fact); ok {
+		b, isBool := g.val.(ast.Boolean)
+		return isBool && bool(b) == v
+	}
+	if g.fact == factMFAMethods {
+		return false // never a guard: constants are scalars
+	}
+	s, isString := g.val.(ast.String)
+	return isString && string(s) == str(u, g.fact)
+}
+
+// placeholders stand in for distinct facts a rule only copies into its
+// results. They hold a NUL byte, which no Cognito attribute does, and the
+// fact's path.
+type placeholders struct {
+	set factSet
+	// values are the placeholder strings, by fact.
+	values [numFacts]string
+}
+
+func newPlaceholders(set factSet) *placeholders {
+	p := &placeholders{set: set}
+	set.each(func(f fact) {
+		p.values[f] = "\x00recoverscan:" + strings.Join(factPaths[f], ".") + "\x00"
+	})
+	return p
+}
+
+// fill replaces the placeholders in s with u's values.
+func (p *placeholders) fill(s string, u *snapshot.User) string {
+	if p.set == 0 || !strings.Contains(s, "\x00recoverscan:") {
+		return s
+	}
+	p.set.each(func(f fact) {
+		s = strings.ReplaceAll(s, p.values[f], str(u, f))
+	})
+	return s
+}
+
+// fillValue replaces placeholders anywhere in a decoded JSON value. It
+// returns v itself, and false, when there is none to replace, so that
+// results without placeholders are shared, not copied.
+func (p *placeholders) fillValue(v any, u *snapshot.User) (any, bool) {
+	switch x := v.(type) {
+	case string:
+		s := p.fill(x, u)
+		return s, s != x
+	case map[string]any:
+		var out map[string]any
+		for k, e := range x {
+			ne, changed := p.fillValue(e, u)
+			if !changed {
+				continue
+			}
+			if out == nil {
+				out = make(map[string]any, len(x))
+				for k2, e2 := range x {
+					out[k2] = e2
+				}
+			}
+			out[k] = ne
+		}
+		if out == nil {
+			return x, false
+		}
+		return out, true
+	case []any:
+		var out []any
+		for i, e := range x {
+			ne, changed := p.fillValue(e, u)
+			if !changed {
+				continue
+			}
+			if out == nil {
+				out = append([]any(nil), x...)
+			}
+			out[i] = ne
+		}
+		if out == nil {
+			return x, false
+		}
+		return out, true
+	}
+	return v, false
+}
