@@ -4,6 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
+	"os"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -30,6 +34,62 @@ var DefaultRateLimits = RateLimits{ListUsers: 10, PoolRead: 5, ClientRead: 5, Us
 
 func (l RateLimits) withDefaults() RateLimits {
 	d := DefaultRateLimits
+	if env, err := RateLimitsFromEnv(); err == nil {
+		// A malformed value keeps the defaults, the slower choice; a
+		// caller that wants to reject it calls RateLimitsFromEnv first.
+		d = env.over(d)
+	}
+	return l.over(d)
+}
+
+// RateLimitsEnv names the environment variable that replaces the default
+// rate limits: comma-separated CATEGORY=RPS pairs, the categories named as
+// the fields of RateLimits, e.g. "ListUsers=20,PoolRead=8" (for an account
+// whose quotas were raised, or to go gentler than the defaults). Fields set
+// in Options.Limits take precedence over it.
+const RateLimitsEnv = "RECOVERSCAN_RATE_LIMITS"
+
+// RateLimitsFromEnv parses $RECOVERSCAN_RATE_LIMITS (see RateLimitsEnv);
+// unset or empty gives zero limits (the defaults).
+func RateLimitsFromEnv() (RateLimits, error) {
+	s := strings.TrimSpace(os.Getenv(RateLimitsEnv))
+	if s == "" {
+		return RateLimits{}, nil
+	}
+	l, err := ParseRateLimits(s)
+	if err != nil {
+		return RateLimits{}, fmt.Errorf("$%s: %w", RateLimitsEnv, err)
+	}
+	return l, nil
+}
+
+// ParseRateLimits parses comma-separated CATEGORY=RPS pairs, the
+// categories named as the fields of RateLimits (case does not matter) and
+// each rate a positive number of requests per second. Categories not
+// named are zero.
+func ParseRateLimits(s string) (RateLimits, error) {
+	var l RateLimits
+	fields := map[string]*float64{
+		"listusers": &l.ListUsers, "poolread": &l.PoolRead, "clientread": &l.ClientRead,
+		"userread": &l.UserRead, "messaging": &l.Messaging,
+	}
+	for pair := range strings.SplitSeq(s, ",") {
+		name, value, found := strings.Cut(strings.TrimSpace(pair), "=")
+		f, known := fields[strings.ToLower(strings.TrimSpace(name))]
+		if !found || !known {
+			return RateLimits{}, fmt.Errorf("%q: want CATEGORY=RPS with CATEGORY one of ListUsers, PoolRead, ClientRead, UserRead, Messaging", pair)
+		}
+		v, err := strconv.ParseFloat(strings.TrimSpace(value), 64)
+		if err != nil || !(v > 0) || math.IsInf(v, 1) {
+			return RateLimits{}, fmt.Errorf("%q: the rate must be a positive number of requests per second", pair)
+		}
+		*f = v
+	}
+	return l, nil
+}
+
+// over returns l with its zero fields taken from d.
+func (l RateLimits) over(d RateLimits) RateLimits {
 	pick := func(v, def float64) float64 {
 		if v > 0 {
 			return v
