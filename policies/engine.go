@@ -33,6 +33,20 @@ type Options struct {
 	Config *Config
 	// Workers is how many goroutines evaluate users; 0 means one per CPU.
 	Workers int
+	// Progress, when set, is told how far evaluation got through each pool:
+	// after every few hundred users, and once when the pool is done. It
+	// is called on the goroutine that reads the snapshot.
+	Progress func(Progress)
+}
+
+// Progress is how far an evaluation got through one pool.
+type Progress struct {
+	Account, Region, PoolID string
+	// UsersDone counts the users evaluated so far; EstimatedUsers is the
+	// pool's estimate from when it was collected (0 if unknown).
+	UsersDone, EstimatedUsers int64
+	// Done is set once, when the pool is finished.
+	Done bool
 }
 
 // Engine evaluates snapshots. It is safe for concurrent use.
@@ -42,6 +56,7 @@ type Engine struct {
 	compiler *ast.Compiler
 	store    storage.Store
 	workers  int
+	progress func(Progress)
 
 	user, pool, client *preparedKind
 	// plan evaluates the per-user rules by groups sharing results; user
@@ -67,7 +82,7 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{compiler: c, byKind: map[Kind][]int{}, workers: opts.Workers}
+	e := &Engine{compiler: c, byKind: map[Kind][]int{}, workers: opts.Workers, progress: opts.Progress}
 	if e.workers <= 0 {
 		e.workers = runtime.GOMAXPROCS(0)
 	}

@@ -97,7 +97,8 @@ type evaluation struct {
 	// Per pool.
 	poolSettings *snapshot.PoolSettings
 	base         map[string]*ast.Term // snapshot, account, pool, sms, email terms
-	cache        *resultCache
+	// caches hold each cached group's results by key.
+	caches []*resultCache
 	// remediation is each rule's remediation with the pool filled in.
 	remediation map[*Rule]string
 	chunk       []snapshot.User
@@ -225,7 +226,10 @@ func (ev *evaluation) onPool(p *snapshot.PoolSettings) error {
 		return err
 	}
 	ev.tally = newTally()
-	ev.cache = &resultCache{m: map[string]*sharedResult{}}
+	ev.caches = make([]*resultCache, len(ev.e.plan.groupsOrNone()))
+	for i := range ev.caches {
+		ev.caches[i] = &resultCache{m: map[string]*sharedResult{}}
+	}
 	ev.remediation = make(map[*Rule]string, len(ev.e.rules))
 	for i := range ev.e.rules {
 		r := &ev.e.rules[i]
@@ -358,6 +362,7 @@ func (ev *evaluation) drain(wait bool) error {
 			}
 		}
 		ev.tally.add(&b.tally)
+		ev.tellProgress(false)
 		ev.pending[0] = nil
 		ev.pending = ev.pending[1:]
 		wait = wait && len(ev.pending) > maxPending*ev.e.workers
@@ -427,7 +432,7 @@ func (ev *evaluation) onPoolEnd(p *snapshot.PoolSettings, usersRead snapshot.Sou
 	if err := ev.drain(true); err != nil {
 		return err
 	}
-	ev.cache = nil
+	ev.caches = nil
 	ev.problem("pool "+p.ID+" users", usersRead)
 	t := &ev.tally
 	users := map[string]any{
@@ -454,11 +459,25 @@ func (ev *evaluation) onPoolEnd(p *snapshot.PoolSettings, usersRead snapshot.Sou
 			return err
 		}
 	}
+	ev.tellProgress(true)
 	ev.scope.Pools = append(ev.scope.Pools, PoolSummary{
 		ID: p.ID, Name: p.Name, Users: t.counts,
 		Complete: p.Read.OK() && usersRead.OK(),
 	})
 	return nil
+}
+
+// tellProgress tells the engine's Progress callback, if any, how far the pool
+// got.
+func (ev *evaluation) tellProgress(done bool) {
+	if ev.e.progress == nil {
+		return
+	}
+	p := ev.poolSettings
+	ev.e.progress(Progress{
+		Account: ev.account.ID, Region: ev.region.Name, PoolID: p.ID,
+		UsersDone: ev.tally.counts.Total, EstimatedUsers: p.EstimatedUsers, Done: done,
+	})
 }
 
 // finding turns a rule result into a finding about the current pool.

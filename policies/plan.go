@@ -1,6 +1,8 @@
 package policies
 
 import (
+	"sort"
+
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/util"
 )
@@ -33,6 +35,11 @@ type ruleFacts struct {
 	// guards holds, per definition of the rule's report, the conditions
 	// the definition's body requires; nil when some definition has none.
 	guards [][]guard
+	// cut, for a rule that tests distinct facts, are the rules through
+	// which alone it does (see planner.cut), and outside the facts it
+	// tests elsewhere; nil when there is no such cut.
+	cut     []ast.Ref
+	outside factSet
 }
 
 // planner analyses the compiled per-user rules.
@@ -74,52 +81,128 @@ var (
 func (p *planner) rule(pkg string) ruleFacts {
 	var rf ruleFacts
 	path := ast.MustParseRef("data." + pkg)
+	// The report definitions as compiled, for their dependencies.
 	var roots []*ast.Rule
 	for _, m := range p.c.Modules {
 		if m.Package.Path.Equal(path) {
-			ast.WalkRules(m, func(r *ast.Rule) bool {
-				roots = append(roots, r)
-				return false
-			})
+			for _, r := range m.Rules {
+				if isReport(r) {
+					roots = append(roots, r)
+				}
+			}
 		}
 	}
 	// Report definitions are read as written, where the head still shows
 	// what is copied; everything else reachable is read as compiled.
 	m := p.moduleOf(path)
-	var reports []*ast.Rule
+	w := &factWalker{aliases: inputAliases(m), resolve: importResolver(m), copies: p.copies}
 	if m != nil {
+		var reports []*ast.Rule
 		for _, r := range m.Rules {
 			if isReport(r) {
 				reports = append(reports, r)
 			}
 		}
 		rf.guards = guards(m, reports)
+		for _, r := range reports {
+			w.copyTerm(reportTerm(r))
+			w.tested(r.Body)
+		}
 	}
+	children := p.dependencies(roots)
+	rf.tested = w.testedFacts | p.closure(children, nil)
+	rf.copied = w.copiedFacts &^ rf.tested
+	if rf.tested&distinct != 0 {
+		rf.cut, rf.outside = p.cut(children, w.testedFacts, w.copiedFacts)
+	}
+	return rf
+}
+
+// dependencies are the rules and functions rules depend on directly,
+// without rules themselves.
+func (p *planner) dependencies(rules []*ast.Rule) []*ast.Rule {
+	self := map[util.T]bool{}
+	for _, r := range rules {
+		self[r] = true
+	}
+	var out []*ast.Rule
+	seen := map[util.T]bool{}
+	for _, r := range rules {
+		for d := range p.c.Graph.Dependencies(r) {
+			if !self[d] && !seen[d] {
+				seen[d] = true
+				out = append(out, d.(*ast.Rule))
+			}
+		}
+	}
+	// Map order would make the plan vary from run to run.
+	sort.Slice(out, func(i, j int) bool { return ruleOrder(out[i], out[j]) })
+	return out
+}
+
+func ruleOrder(a, b *ast.Rule) bool {
+	if c := a.Location.Compare(b.Location); c != 0 {
+		return c < 0
+	}
+	return a.Path().String() < b.Path().String()
+}
+
+// closure returns the facts rules and everything they depend on read,
+// all counted as tested, not descending into rules whose path is in stop.
+func (p *planner) closure(rules []*ast.Rule, stop map[string]bool) factSet {
+	var s factSet
 	seen := map[util.T]bool{}
 	var visit func(r *ast.Rule)
 	visit = func(r *ast.Rule) {
-		if seen[r] {
+		if seen[r] || stop[r.Path().String()] {
 			return
 		}
 		seen[r] = true
-		if !(r.Module != nil && r.Module.Package.Path.Equal(path) && isReport(r)) {
-			rf.tested |= testedIn(r, nil)
-		}
+		s |= testedIn(r, nil)
 		for d := range p.c.Graph.Dependencies(r) {
 			visit(d.(*ast.Rule))
 		}
 	}
-	for _, r := range roots {
+	for _, r := range rules {
 		visit(r)
 	}
-	w := &factWalker{aliases: inputAliases(m), resolve: importResolver(m), copies: p.copies}
-	for _, r := range reports {
-		w.copyTerm(reportTerm(r))
-		w.tested(r.Body)
+	return s
+}
+
+// cut finds, for a rule that tests distinct facts, the rules it depends on
+// directly through which alone it does: values such as "the temporary
+// password has expired" or "days since the last change", computed from a
+// timestamp but taking few values. Their values then stand in for the
+// distinct facts in the key results are shared under. There is no cut
+// (nil) when the report definitions test a distinct fact themselves, when
+// one of those rules is a function or has a computed path, when a distinct
+// fact is also tested elsewhere, or when one the rule copies is read inside
+// the cut (a placeholder there would change the cut's values).
+func (p *planner) cut(children []*ast.Rule, rootTested, rootCopied factSet) (cut []ast.Ref, outside factSet) {
+	if rootTested&distinct != 0 {
+		return nil, 0
 	}
-	rf.tested |= w.testedFacts
-	rf.copied = w.copiedFacts &^ rf.tested
-	return rf
+	stop := map[string]bool{}
+	var inside []*ast.Rule
+	for _, c := range children {
+		if p.closure([]*ast.Rule{c}, nil)&distinct == 0 {
+			continue
+		}
+		ref := c.Path()
+		if len(c.Head.Args) > 0 || !ref.IsGround() {
+			return nil, 0
+		}
+		inside = append(inside, c)
+		if !stop[ref.String()] {
+			stop[ref.String()] = true
+			cut = append(cut, ref)
+		}
+	}
+	outside = rootTested | p.closure(children, stop)
+	if len(cut) == 0 || outside&distinct != 0 || rootCopied&p.closure(inside, nil) != 0 {
+		return nil, 0
+	}
+	return cut, outside
 }
 
 // ref analyses a rule or function reached by a query, such as the chosen

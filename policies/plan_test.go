@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -53,6 +54,11 @@ func TestPlanGroups(t *testing.T) {
 	if got, want := factNames(builtin.plan.groups[0].ph.set), sortedFacts([]string{"email.masked", "phone.masked"}); !slices.Equal(got, want) {
 		t.Errorf("built-in rules copy %v, want %v", got, want)
 	}
+	for _, g := range builtin.plan.groups {
+		if !g.cached() {
+			t.Errorf("a built-in group is evaluated per user:\n%s", builtin.plan.describe())
+		}
+	}
 	if n := len(builtin.plan.groups); n != 3 {
 		t.Errorf("built-in rules make %d groups, want 3 (shared, RC-USER-005, RC-USER-019):\n%s", n, builtin.plan.describe())
 	}
@@ -67,6 +73,7 @@ func TestPlanGroups(t *testing.T) {
 	tests := []struct {
 		id     string
 		shared bool
+		cut    bool
 		// tested and copied list distinct facts only.
 		tested, copied []string
 		guards         int
@@ -75,8 +82,10 @@ func TestPlanGroups(t *testing.T) {
 		// shared group's placeholders are those of all its rules.
 		{id: "RC-USER-011", shared: true, copied: []string{"username", "sub", "email.masked", "phone.masked"}},
 		{id: "RC-USER-001", shared: true, copied: []string{"username", "sub", "email.masked", "phone.masked"}},
-		{id: "RC-USER-005", tested: []string{"last_modified_at"}, guards: 1},
-		{id: "RC-USER-019", tested: []string{"last_modified_at"}, guards: 2},
+		// Through recovery.temporary_password_expired and the days since
+		// the last change: a cut, and users share by its values.
+		{id: "RC-USER-005", cut: true, guards: 1},
+		{id: "RC-USER-019", cut: true, guards: 2},
 
 		{id: "ACME-USER-001", shared: true, copied: []string{"username", "sub", "email.masked", "phone.masked"}},
 		{id: "ACME-USER-002", tested: []string{"username"}},
@@ -86,11 +95,13 @@ func TestPlanGroups(t *testing.T) {
 		{id: "ACME-USER-006", tested: []string{"username", "sub", "created_at", "last_modified_at", "email.masked", "phone.masked"}, guards: 1},
 		{id: "ACME-USER-007", shared: true, copied: []string{"username", "sub", "email.masked", "phone.masked"}},
 		{id: "ACME-USER-008", tested: []string{"created_at"}},
+		{id: "ACME-USER-009", cut: true, copied: []string{"username"}},
+		{id: "ACME-USER-010", tested: []string{"username"}},
 	}
 	for _, tt := range tests {
 		g := groupOf(t, e, tt.id)
-		if g.shared != tt.shared {
-			t.Errorf("%s: shared = %v, want %v", tt.id, g.shared, tt.shared)
+		if g.shared != tt.shared || (g.cut != nil) != tt.cut {
+			t.Errorf("%s: shared = %v, cut = %v, want %v, %v", tt.id, g.shared, g.cut != nil, tt.shared, tt.cut)
 			continue
 		}
 		if !g.shared {
@@ -226,8 +237,8 @@ func TestPlanCustomRulesFire(t *testing.T) {
 	for _, f := range r.Findings {
 		seen[f.RuleID]++
 	}
-	for i := 1; i <= 8; i++ {
-		id := "ACME-USER-00" + string(rune('0'+i))
+	for i := 1; i <= 10; i++ {
+		id := fmt.Sprintf("ACME-USER-%03d", i)
 		if seen[id] == 0 {
 			t.Errorf("%s reported nothing", id)
 		}
@@ -241,5 +252,44 @@ func TestPlanCustomRulesFire(t *testing.T) {
 	}
 	if twins != 1 {
 		t.Errorf("the user whose username is the sub has %d ACME-USER-007 findings, want 1", twins)
+	}
+}
+
+// TestProgress: the Progress callback follows every pool, users counted up
+// to the pool's total, and says once when each pool is done.
+func TestProgress(t *testing.T) {
+	var events []Progress
+	e, err := New(context.Background(), Options{Progress: func(p Progress) { events = append(events, p) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := synth.Write(&buf, synth.Options{Users: 3000, Seed: 3}); err != nil {
+		t.Fatal(err)
+	}
+	r, err := e.Evaluate(context.Background(), &buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := map[string]Progress{}
+	done := map[string]int{}
+	for _, p := range events {
+		if prev, ok := last[p.PoolID]; ok && (p.UsersDone < prev.UsersDone || prev.Done) {
+			t.Fatalf("pool %s: %+v after %+v", p.PoolID, p, prev)
+		}
+		last[p.PoolID] = p
+		if p.Done {
+			done[p.PoolID]++
+		}
+	}
+	for _, s := range r.Scopes {
+		for _, p := range s.Pools {
+			if done[p.ID] != 1 || last[p.ID].UsersDone != p.Users.Total || last[p.ID].EstimatedUsers != p.Users.Total {
+				t.Errorf("pool %s: done %d times, last %+v, want %d users", p.ID, done[p.ID], last[p.ID], p.Users.Total)
+			}
+		}
+	}
+	if len(events) <= len(done) {
+		t.Errorf("only %d events for %d pools: no progress within a pool", len(events), len(done))
 	}
 }

@@ -213,8 +213,23 @@ func (r *Report) Totals() UserCounts {
 	return t
 }
 
-// Incomplete reports whether any source could not be read.
+// Incomplete reports whether any source could not be read, or any
+// verdict is indeterminate.
 func (r *Report) Incomplete() bool {
+	if r.ScopesIncomplete() || r.indeterminate {
+		return true
+	}
+	for _, f := range r.Findings {
+		if f.Verdict == Indeterminate {
+			return true
+		}
+	}
+	return false
+}
+
+// ScopesIncomplete reports whether a scope has a source that could not be
+// read, or a pool whose users could not all be listed.
+func (r *Report) ScopesIncomplete() bool {
 	for _, s := range r.Scopes {
 		if len(s.Problems) > 0 {
 			return true
@@ -223,14 +238,6 @@ func (r *Report) Incomplete() bool {
 			if !p.Complete {
 				return true
 			}
-		}
-	}
-	if r.indeterminate {
-		return true
-	}
-	for _, f := range r.Findings {
-		if f.Verdict == Indeterminate {
-			return true
 		}
 	}
 	return false

@@ -170,31 +170,57 @@ func match(pattern, value string) bool {
 // --fail-on and is left out of SARIF and the table. The per-pool user
 // counts are facts and do not change.
 func (r *Report) Suppress(file string, entries []Suppression, now time.Time) {
-	rep := &SuppressionReport{File: file}
-	used := make([]bool, len(entries))
+	s := NewSuppressor(file, entries, now)
+	for i := range r.Findings {
+		s.Apply(&r.Findings[i])
+	}
+	r.Suppressions = s.Report()
+}
+
+// Suppressor applies suppressions to findings one at a time, as a
+// streamed evaluation makes them.
+type Suppressor struct {
+	file    string
+	entries []Suppression
+	active  []bool
+	used    []bool
+	count   int
+}
+
+// NewSuppressor prepares entries of file as of now.
+func NewSuppressor(file string, entries []Suppression, now time.Time) *Suppressor {
+	s := &Suppressor{file: file, entries: entries, active: make([]bool, len(entries)), used: make([]bool, len(entries))}
 	for i := range entries {
-		if !entries[i].active(now) {
-			rep.Expired = append(rep.Expired, entries[i])
-			used[i] = true // reported as expired, not as unused
+		s.active[i] = entries[i].active(now)
+	}
+	return s
+}
+
+// Apply marks f suppressed by the first active entry that matches it.
+func (s *Suppressor) Apply(f *Finding) {
+	for i := range s.entries {
+		e := &s.entries[i]
+		if !s.active[i] || !e.matches(f) {
+			continue
+		}
+		s.used[i] = true
+		f.Suppressed = &SuppressedBy{Reason: e.Reason, Expires: e.Expires.Format(time.DateOnly), Where: e.Where}
+		s.count++
+		return
+	}
+}
+
+// Report says how the suppressions were applied so far: what they
+// suppressed, which expired and which matched nothing.
+func (s *Suppressor) Report() *SuppressionReport {
+	rep := &SuppressionReport{File: s.file, Suppressed: s.count}
+	for i := range s.entries {
+		switch {
+		case !s.active[i]:
+			rep.Expired = append(rep.Expired, s.entries[i])
+		case !s.used[i]:
+			rep.Unused = append(rep.Unused, s.entries[i])
 		}
 	}
-	for fi := range r.Findings {
-		f := &r.Findings[fi]
-		for i := range entries {
-			s := &entries[i]
-			if !s.active(now) || !s.matches(f) {
-				continue
-			}
-			used[i] = true
-			f.Suppressed = &SuppressedBy{Reason: s.Reason, Expires: s.Expires.Format(time.DateOnly), Where: s.Where}
-			rep.Suppressed++
-			break
-		}
-	}
-	for i := range entries {
-		if !used[i] {
-			rep.Unused = append(rep.Unused, entries[i])
-		}
-	}
-	r.Suppressions = rep
+	return rep
 }

@@ -2,6 +2,8 @@ package policies
 
 import (
 	"context"
+	"encoding/binary"
+	"encoding/json"
 	"fmt"
 	"reflect"
 	"sort"
@@ -9,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
 
 	"github.com/recoverscan/recoverscan/collector/snapshot"
 )
@@ -30,14 +33,32 @@ type userGroup struct {
 	// guards, for per-user groups of one rule, are the conditions at least
 	// one of which must all hold for the rule to report anything.
 	guards [][]guard
+	// cut, for per-user groups of one rule, are the rules through which
+	// alone the rule tests distinct facts, as indexes into the plan's cut
+	// values; users with equal keys and equal values share one evaluation.
+	cut []int
 	// channel says the query also yields the chosen channel.
 	channel bool
+}
+
+// cached says whether the group's results are shared through a cache.
+func (g *userGroup) cached() bool { return g.shared || g.cut != nil }
+
+// cutValues are the values of the plan's cut rules for one user, read
+// once and only when a group needs them.
+type cutValues struct {
+	done bool
+	vals [][]byte
 }
 
 // userPlan is how an evaluation judges a user: by the shared group, looked
 // up by key, then by every per-user group whose guards the user passes.
 type userPlan struct {
 	groups []*userGroup
+	// cut reads the values of every group's cut rules at once (cutRefs,
+	// in order).
+	cut     *rego.PreparedEvalQuery
+	cutRefs []ast.Ref
 }
 
 // planUsers analyses the enabled per-user rules and prepares their groups.
@@ -47,6 +68,7 @@ func (e *Engine) planUsers(ctx context.Context, srcs []*source) (*userPlan, erro
 	var sharedRules []*Rule
 	var own []*userGroup
 	var ownRules [][]*Rule
+	var cutRefs []ast.Ref
 	for _, i := range e.byKind[KindUser] {
 		r := &e.rules[i]
 		rf := p.rule(r.Package)
@@ -56,7 +78,14 @@ func (e *Engine) planUsers(ctx context.Context, srcs []*source) (*userPlan, erro
 			shared.ph.set |= rf.copied
 			continue
 		}
-		own = append(own, &userGroup{key: rf.tested, ph: newPlaceholders(rf.copied), guards: rf.guards})
+		g := &userGroup{key: rf.tested, ph: newPlaceholders(rf.copied), guards: rf.guards}
+		if rf.cut != nil {
+			g.key = rf.outside
+			for _, ref := range rf.cut {
+				g.cut = append(g.cut, cutIndex(&cutRefs, ref))
+			}
+		}
+		own = append(own, g)
 		ownRules = append(ownRules, []*Rule{r})
 	}
 	shared.ph = newPlaceholders(shared.ph.set)
@@ -74,7 +103,14 @@ func (e *Engine) planUsers(ctx context.Context, srcs []*source) (*userPlan, erro
 		ownRules = append(ownRules, nil)
 	}
 
-	plan := &userPlan{}
+	plan := &userPlan{cutRefs: cutRefs}
+	if len(cutRefs) > 0 {
+		q, err := e.prepareCut(ctx, cutRefs)
+		if err != nil {
+			return nil, err
+		}
+		plan.cut = q
+	}
 	prep := func(g *userGroup, rules []*Rule) error {
 		extra := ""
 		if g.channel {
@@ -99,6 +135,37 @@ func (e *Engine) planUsers(ctx context.Context, srcs []*source) (*userPlan, erro
 		}
 	}
 	return plan, nil
+}
+
+// cutIndex returns the index of ref in refs, adding it if new.
+func cutIndex(refs *[]ast.Ref, ref ast.Ref) int {
+	for i, r := range *refs {
+		if r.Equal(ref) {
+			return i
+		}
+	}
+	*refs = append(*refs, ref)
+	return len(*refs) - 1
+}
+
+// prepareCut prepares the query of a cut's values: one array per rule,
+// empty when the rule is undefined, so that undefined is a value too.
+func (e *Engine) prepareCut(ctx context.Context, refs []ast.Ref) (*rego.PreparedEvalQuery, error) {
+	parts := make([]string, len(refs))
+	for i, r := range refs {
+		parts[i] = fmt.Sprintf("[v | v := %s]", r)
+	}
+	q, err := rego.New(
+		rego.Query("c := ["+strings.Join(parts, ", ")+"]"),
+		rego.Compiler(e.compiler),
+		rego.Store(e.store),
+		rego.Capabilities(capabilities()),
+		rego.StrictBuiltinErrors(true),
+	).PrepareForEval(ctx)
+	if err != nil {
+		return nil, newLoadError(fmt.Errorf("prepare the values %v: %w", refs, err))
+	}
+	return &q, nil
 }
 
 // cacheLimit bounds the shared results kept per pool: beyond it, users with
@@ -142,16 +209,27 @@ func (ev *evaluation) judge(u *snapshot.User, buf *[]byte) ([]result, string, er
 	var (
 		out     []result
 		channel string
+		cut     cutValues
 	)
-	for _, g := range ev.e.plan.groups {
+	for i, g := range ev.e.plan.groups {
 		var (
 			res []result
 			ch  string
 		)
 		switch {
-		case g.shared:
+		case g.cached() && (g.shared || g.mayReport(u)):
 			*buf = appendKey((*buf)[:0], u, g.key)
-			hit := ev.cache.get(*buf)
+			if g.cut != nil {
+				if err := ev.readCut(u, &cut); err != nil {
+					return nil, "", g.pk.evalError(ev.ctx, err)
+				}
+				for _, i := range g.cut {
+					*buf = binary.AppendUvarint(*buf, uint64(len(cut.vals[i])))
+					*buf = append(*buf, cut.vals[i]...)
+				}
+			}
+			cache := ev.caches[i]
+			hit := cache.get(*buf)
 			if hit == nil {
 				r, x, err := g.pk.eval(ev.ctx, ev.userInputWith(u, g.ph))
 				if err != nil {
@@ -159,10 +237,10 @@ func (ev *evaluation) judge(u *snapshot.User, buf *[]byte) ([]result, string, er
 				}
 				ch, _ = x.(string)
 				hit = &sharedResult{res: r, channel: ch}
-				ev.cache.put(*buf, hit)
+				cache.put(*buf, hit)
 			}
 			res, ch = hit.res, hit.channel
-		case g.mayReport(u):
+		case !g.cached() && g.mayReport(u):
 			r, x, err := g.pk.eval(ev.ctx, ev.userInputWith(u, g.ph))
 			if err != nil {
 				return nil, "", err
@@ -180,6 +258,32 @@ func (ev *evaluation) judge(u *snapshot.User, buf *[]byte) ([]result, string, er
 		sort.SliceStable(out, func(i, j int) bool { return out[i].rule.ID < out[j].rule.ID })
 	}
 	return out, channel, nil
+}
+
+// readCut reads the plan's cut values for u into c, once.
+func (ev *evaluation) readCut(u *snapshot.User, c *cutValues) error {
+	if c.done {
+		return nil
+	}
+	rs, err := ev.e.plan.cut.Eval(ev.ctx, rego.EvalParsedInput(ev.userInput(u)))
+	if err != nil {
+		return err
+	}
+	vals, ok := []any(nil), len(rs) == 1
+	if ok {
+		vals, ok = rs[0].Bindings["c"].([]any)
+	}
+	if !ok || len(vals) != len(ev.e.plan.cutRefs) {
+		return fmt.Errorf("the values %v are not readable", ev.e.plan.cutRefs)
+	}
+	c.vals = make([][]byte, len(vals))
+	for i, v := range vals {
+		if c.vals[i], err = json.Marshal(v); err != nil {
+			return err
+		}
+	}
+	c.done = true
+	return nil
 }
 
 func stringOr(x any) string {
@@ -264,6 +368,14 @@ func (ev *evaluation) userInputWith(u *snapshot.User, ph *placeholders) ast.Valu
 	return ev.input(map[string]*ast.Term{"user": userTerm(u, ph)}, "snapshot", "account", "pool", "sms", "email")
 }
 
+// groupsOrNone returns the plan's groups; none when there is no plan.
+func (p *userPlan) groupsOrNone() []*userGroup {
+	if p == nil {
+		return nil
+	}
+	return p.groups
+}
+
 // describe lists the groups of a plan, for diagnostics.
 func (p *userPlan) describe() string {
 	var b strings.Builder
@@ -275,7 +387,7 @@ func (p *userPlan) describe() string {
 		var key, ph []string
 		g.key.each(func(f fact) { key = append(key, strings.Join(factPaths[f], ".")) })
 		g.ph.set.each(func(f fact) { ph = append(ph, strings.Join(factPaths[f], ".")) })
-		fmt.Fprintf(&b, "group %d shared=%v channel=%v guards=%d rules=%v key=%v placeholders=%v\n", i, g.shared, g.channel, len(g.guards), ids, key, ph)
+		fmt.Fprintf(&b, "group %d shared=%v cut=%v channel=%v guards=%d rules=%v key=%v placeholders=%v\n", i, g.shared, g.cut != nil, g.channel, len(g.guards), ids, key, ph)
 	}
 	return b.String()
 }

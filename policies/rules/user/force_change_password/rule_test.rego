@@ -43,3 +43,15 @@ test_not_misled_by_unread_pool if {
 	finding.verdict == "fail"
 	finding.evidence.recovery_channel_after_status_fixed == "unknown"
 }
+
+test_evidence_counts_days_since_change if {
+	r := rule.report with input as fcp({"user": {"last_modified_at": "2026-10-29T09:00:00Z"}})
+	some f in r
+	f.evidence.days_since_last_change == 3
+}
+
+test_evidence_days_null_when_date_unknown if {
+	r := rule.report with input as fcp({"user": {"last_modified_at": "0001-01-01T00:00:00Z"}})
+	some f in r
+	f.evidence.days_since_last_change == null
+}

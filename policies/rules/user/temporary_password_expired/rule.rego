@@ -45,7 +45,6 @@ report contains report.fail(
 	),
 	{
 		"status": input.user.status,
-		"last_modified_at": input.user.last_modified_at,
 		"temporary_password_validity_days": input.pool.temporary_password_validity_days,
 		"days_since_last_change": recovery.days_since_change,
 		"recovery_channel_after_status_fixed": recovery.chosen,

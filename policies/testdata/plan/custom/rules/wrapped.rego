@@ -7,6 +7,6 @@ package custom.rules.user.wrapped
 
 import data.custom.lib.wrap
 
-report contains wrap.wrap("wrapped", {"id": input.user.sub}) if input.user.status == "RESET_REQUIRED"
+report contains wrap.fail_with("wrapped", {"id": input.user.sub}) if input.user.status == "RESET_REQUIRED"
 
 report contains wrap.sized("sized", {"id": input.user.username}) if input.user.status == "COMPROMISED"
