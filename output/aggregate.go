@@ -25,8 +25,9 @@ type userGroup struct {
 	Title          string
 	Severity       policies.Severity
 	BlocksRecovery bool
-	// Users counts distinct users (consecutive duplicates collapse; the
-	// engine sorts findings by user within a rule).
+	// Users counts distinct users (consecutive duplicates collapse: the
+	// engine makes a user's findings together, or sorts them by user
+	// within a rule).
 	Users int64
 	// Samples are the smallest usernames, sorted, at most sampleCap.
 	Samples []string
@@ -38,25 +39,91 @@ type userGroup struct {
 	last      string
 }
 
-// aggregateUsers groups the per-user findings of fs by pool, rule and
-// verdict in one pass, keeping sampleCap sample usernames per group.
-func aggregateUsers(fs []policies.Finding, sampleCap int) map[groupKey]*userGroup {
-	groups := map[groupKey]*userGroup{}
-	for i := range fs {
-		f := &fs[i]
-		if !isUserFinding(f) {
-			continue
-		}
-		k := groupKey{Pool: poolOf(f), RuleID: f.RuleID, Verdict: f.Verdict}
-		g := groups[k]
-		if g == nil {
-			g = &userGroup{Key: k, PoolName: f.Resource.PoolName, Title: f.Title, Severity: f.Severity,
-				BlocksRecovery: f.BlocksRecovery, sampleCap: sampleCap, last: "\x00"}
-			groups[k] = g
-		}
-		g.add(f)
+// digest is what the renderers need of a report's findings, built one
+// finding at a time so that findings need not be kept: per-user findings
+// aggregated by pool, rule and verdict; the few others as they are; and
+// the counts of the summary. Its size depends on the pools and rules, not
+// on the users.
+type digest struct {
+	groups map[groupKey]*userGroup
+	others []policies.Finding
+	// sampleCap is how many sample usernames a group keeps; countsOnly
+	// digests keep no groups or findings at all.
+	sampleCap  int
+	countsOnly bool
+
+	findings   int
+	bySeverity SeverityCounts
+	byVerdict  VerdictCounts
+	// permissions are the denied actions of indeterminate findings.
+	permissions map[string]bool
+	// scopes are the accounts and regions findings are about.
+	scopes map[[2]string]bool
+	// rules are stubs of the rules findings name, by id.
+	rules map[string]policies.Rule
+}
+
+func newDigest(sampleCap int) *digest {
+	return &digest{
+		groups:      map[groupKey]*userGroup{},
+		sampleCap:   sampleCap,
+		permissions: map[string]bool{},
+		scopes:      map[[2]string]bool{},
+		rules:       map[string]policies.Rule{},
 	}
-	return groups
+}
+
+// digestOf digests a report's findings.
+func digestOf(fs []policies.Finding, sampleCap int) *digest {
+	d := newDigest(sampleCap)
+	for i := range fs {
+		d.add(&fs[i])
+	}
+	return d
+}
+
+// add takes one finding into the digest.
+func (d *digest) add(f *policies.Finding) {
+	d.findings++
+	switch f.Severity {
+	case policies.Critical:
+		d.bySeverity.Critical++
+	case policies.High:
+		d.bySeverity.High++
+	case policies.Medium:
+		d.bySeverity.Medium++
+	case policies.Low:
+		d.bySeverity.Low++
+	}
+	if f.Verdict == policies.Indeterminate {
+		d.byVerdict.Indeterminate++
+		for _, s := range findingSources(f.Evidence) {
+			if s.Action != "" && deniedStatus(s.Status) {
+				d.permissions[s.Action] = true
+			}
+		}
+	} else {
+		d.byVerdict.Fail++
+	}
+	d.scopes[[2]string{f.Resource.Account, f.Resource.Region}] = true
+	if _, seen := d.rules[f.RuleID]; !seen {
+		d.rules[f.RuleID] = policies.Rule{ID: f.RuleID, Title: f.Title, Severity: f.Severity, Kind: f.Kind, BlocksRecovery: f.BlocksRecovery}
+	}
+	if d.countsOnly {
+		return
+	}
+	if !isUserFinding(f) {
+		d.others = append(d.others, *f)
+		return
+	}
+	k := groupKey{Pool: poolOf(f), RuleID: f.RuleID, Verdict: f.Verdict}
+	g := d.groups[k]
+	if g == nil {
+		g = &userGroup{Key: k, PoolName: f.Resource.PoolName, Title: f.Title, Severity: f.Severity,
+			BlocksRecovery: f.BlocksRecovery, sampleCap: d.sampleCap, last: "\x00"}
+		d.groups[k] = g
+	}
+	g.add(f)
 }
 
 func (g *userGroup) add(f *policies.Finding) {

@@ -54,11 +54,13 @@ func Write(w io.Writer, format string, r *policies.Report, opts Options) error {
 	// table leave them out.
 	switch format {
 	case FormatTable:
-		return writeTable(w, r.Unsuppressed(), opts)
+		u := r.Unsuppressed()
+		return writeTable(w, u, digestOf(u.Findings, tableSamples), opts)
 	case FormatJSON:
-		return writeJSON(w, r)
+		return writeJSON(w, r, Summarize(r))
 	case FormatSARIF:
-		return writeSARIF(w, r.Unsuppressed(), maxResultsPerRun)
+		u := r.Unsuppressed()
+		return writeSARIF(w, u, digestOf(u.Findings, 0), maxResultsPerRun)
 	}
 	return &UnknownFormatError{Format: format}
 }
@@ -127,28 +129,19 @@ func toSource(v any) (sourceInfo, bool) {
 	return s, s.Action != "" || s.Status != ""
 }
 
+// deniedStatus says whether a source's status is settled by a permission;
+// throttled, skipped or unavailable sources need something else (see
+// settleText).
+func deniedStatus(status string) bool { return status == "denied" || status == "" }
+
 // missingPermissions lists, sorted and de-duplicated, the IAM actions that
 // would let an incomplete scan read what it missed.
-func missingPermissions(r *policies.Report) []string {
-	set := map[string]bool{}
-	// Only a denied read is settled by a permission; throttled, skipped or
-	// unavailable sources need something else (see settleText).
-	denied := func(status string) bool { return status == "denied" || status == "" }
+func missingPermissions(r *policies.Report, d *digest) []string {
+	set := maps.Clone(d.permissions)
 	for _, s := range r.Scopes {
 		for _, p := range s.Problems {
-			if p.Action != "" && denied(p.Status) {
+			if p.Action != "" && deniedStatus(p.Status) {
 				set[p.Action] = true
-			}
-		}
-	}
-	for i := range r.Findings {
-		f := &r.Findings[i]
-		if f.Verdict != policies.Indeterminate {
-			continue
-		}
-		for _, s := range findingSources(f.Evidence) {
-			if s.Action != "" && denied(s.Status) {
-				set[s.Action] = true
 			}
 		}
 	}
@@ -194,30 +187,26 @@ type VerdictCounts struct {
 
 // Summarize computes r's Summary.
 func Summarize(r *policies.Report) Summary {
-	s := Summary{Users: r.Totals(), Findings: len(r.Findings), Incomplete: r.Incomplete(), Scopes: len(r.Scopes)}
+	d := newDigest(0)
+	d.countsOnly = true
 	for i := range r.Findings {
-		f := &r.Findings[i]
-		switch f.Severity {
-		case policies.Critical:
-			s.BySeverity.Critical++
-		case policies.High:
-			s.BySeverity.High++
-		case policies.Medium:
-			s.BySeverity.Medium++
-		case policies.Low:
-			s.BySeverity.Low++
-		}
-		if f.Verdict == policies.Indeterminate {
-			s.ByVerdict.Indeterminate++
-		} else {
-			s.ByVerdict.Fail++
-		}
+		d.add(&r.Findings[i])
+	}
+	return summarize(r, d)
+}
+
+// summarize computes the Summary of r with the findings digested in d.
+func summarize(r *policies.Report, d *digest) Summary {
+	s := Summary{
+		Users: r.Totals(), Findings: d.findings, Scopes: len(r.Scopes),
+		BySeverity: d.bySeverity, ByVerdict: d.byVerdict,
+		Incomplete: r.ScopesIncomplete() || d.byVerdict.Indeterminate > 0,
 	}
 	for _, sc := range r.Scopes {
 		s.Problems += len(sc.Problems)
 		s.Pools += len(sc.Pools)
 	}
-	s.MissingPermissions = missingPermissions(r)
+	s.MissingPermissions = missingPermissions(r, d)
 	return s
 }
 

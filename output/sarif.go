@@ -59,8 +59,8 @@ func (e *TooManyRunsError) Error() string {
 
 // writeSARIF renders r as SARIF 2.1.0 for GitHub code scanning, keeping at
 // most maxResults results per run.
-func writeSARIF(w io.Writer, r *policies.Report, maxResults int) error {
-	log, err := buildSARIF(r, maxResults)
+func writeSARIF(w io.Writer, r *policies.Report, d *digest, maxResults int) error {
+	log, err := buildSARIF(r, d, maxResults)
 	if err != nil {
 		return err
 	}
@@ -96,8 +96,8 @@ type candidate struct {
 // buildSARIF builds the SARIF log: one run per account and region, every
 // rule in every run, per-user findings aggregated per rule, pool and
 // verdict with a count and never a user's identity.
-func buildSARIF(r *policies.Report, maxResults int) (*sarif.Report, error) {
-	rules, index := ruleCatalogue(r)
+func buildSARIF(r *policies.Report, d *digest, maxResults int) (*sarif.Report, error) {
+	rules, index := ruleCatalogue(r, d)
 	if len(rules) > maxRulesPerRun {
 		return nil, fmt.Errorf("sarif: %d rules exceed GitHub's limit of %d per run", len(rules), maxRulesPerRun)
 	}
@@ -106,26 +106,17 @@ func buildSARIF(r *policies.Report, maxResults int) (*sarif.Report, error) {
 		descriptors[i] = ruleDescriptor(&rules[i])
 	}
 
-	scopes, scopeOf := sarifScopes(r)
+	scopes, scopeOf := sarifScopes(r, d)
 	if len(scopes) > maxRunsPerFile {
 		return nil, &TooManyRunsError{Runs: len(scopes)}
 	}
 
-	groups := aggregateUsers(r.Findings, 0)
-	keys := make([]groupKey, 0, len(groups))
-	for k := range groups {
-		keys = append(keys, k)
-	}
-	for _, k := range keys {
-		g := groups[k]
+	for k, g := range d.groups {
 		s := scopeOf(k.Pool.Account, k.Pool.Region)
 		s.candidates = append(s.candidates, userCandidate(g, index[k.RuleID]))
 	}
-	for i := range r.Findings {
-		f := &r.Findings[i]
-		if isUserFinding(f) {
-			continue
-		}
+	for i := range d.others {
+		f := &d.others[i]
 		s := scopeOf(f.Resource.Account, f.Resource.Region)
 		s.candidates = append(s.candidates, findingCandidate(f, index[f.RuleID]))
 	}
@@ -145,7 +136,7 @@ func buildSARIF(r *policies.Report, maxResults int) (*sarif.Report, error) {
 // sarifScopes lists the runs to write: the report's scopes in order (an
 // account and region listed twice becomes one run), then any known only
 // from findings, sorted. scopeOf finds or adds one.
-func sarifScopes(r *policies.Report) ([]*sarifScope, func(account, region string) *sarifScope) {
+func sarifScopes(r *policies.Report, d *digest) ([]*sarifScope, func(account, region string) *sarifScope) {
 	var scopes []*sarifScope
 	byKey := map[[2]string]*sarifScope{}
 	get := func(account, region string) *sarifScope {
@@ -172,9 +163,8 @@ func sarifScopes(r *policies.Report) ([]*sarifScope, func(account, region string
 		}
 	}
 	known := len(scopes)
-	for i := range r.Findings {
-		f := &r.Findings[i]
-		get(f.Resource.Account, f.Resource.Region)
+	for k := range d.scopes {
+		get(k[0], k[1])
 	}
 	extra := scopes[known:]
 	sort.Slice(extra, func(i, j int) bool {
@@ -469,7 +459,7 @@ func ruleLevel(sev policies.Severity) string {
 // ruleCatalogue is every rule of the report, de-duplicated, plus a stub
 // for any rule a finding names that the catalogue lacks, so every result
 // has a rule to point at.
-func ruleCatalogue(r *policies.Report) ([]policies.Rule, map[string]int) {
+func ruleCatalogue(r *policies.Report, d *digest) ([]policies.Rule, map[string]int) {
 	index := map[string]int{}
 	var rules []policies.Rule
 	for _, rule := range r.Rules {
@@ -480,14 +470,10 @@ func ruleCatalogue(r *policies.Report) ([]policies.Rule, map[string]int) {
 		rules = append(rules, rule)
 	}
 	var missing []policies.Rule
-	seen := map[string]bool{}
-	for i := range r.Findings {
-		f := &r.Findings[i]
-		if _, ok := index[f.RuleID]; ok || seen[f.RuleID] {
-			continue
+	for id, stub := range d.rules {
+		if _, ok := index[id]; !ok {
+			missing = append(missing, stub)
 		}
-		seen[f.RuleID] = true
-		missing = append(missing, policies.Rule{ID: f.RuleID, Title: f.Title, Severity: f.Severity, Kind: f.Kind, BlocksRecovery: f.BlocksRecovery})
 	}
 	sort.Slice(missing, func(i, j int) bool { return missing[i].ID < missing[j].ID })
 	for _, rule := range missing {

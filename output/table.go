@@ -49,8 +49,8 @@ type tableScope struct {
 
 // writeTable renders the human report: grouped by account and region, then
 // pool; per-user findings folded into one row per rule and verdict.
-func writeTable(w io.Writer, r *policies.Report, opts Options) error {
-	scopes := tableLayout(r)
+func writeTable(w io.Writer, r *policies.Report, d *digest, opts Options) error {
+	scopes := tableLayout(r, d)
 
 	// Pad columns to the widest cell of the whole report, measured before
 	// colouring so escape codes do not skew alignment.
@@ -91,13 +91,13 @@ func writeTable(w io.Writer, r *policies.Report, opts Options) error {
 		}
 	}
 	b.WriteString("\n")
-	b.WriteString(summaryText(r))
+	b.WriteString(summaryText(r, d))
 	_, err := io.WriteString(w, b.String())
 	return err
 }
 
 // tableLayout groups the report into scopes, pools and sorted rows.
-func tableLayout(r *policies.Report) []*tableScope {
+func tableLayout(r *policies.Report, d *digest) []*tableScope {
 	var scopes []*tableScope
 	byScope := map[[2]string]*tableScope{}
 	byPool := map[poolKey]*tablePool{}
@@ -139,16 +139,12 @@ func tableLayout(r *policies.Report) []*tableScope {
 		nPools[s] = len(s.pools)
 	}
 
-	groups := aggregateUsers(r.Findings, tableSamples)
-	for _, g := range groups {
+	for _, g := range d.groups {
 		p := poolFor(g.Key.Pool, g.PoolName)
 		p.rows = append(p.rows, userRow(g))
 	}
-	for i := range r.Findings {
-		f := &r.Findings[i]
-		if isUserFinding(f) {
-			continue
-		}
+	for i := range d.others {
+		f := &d.others[i]
 		p := poolFor(poolOf(f), f.Resource.PoolName)
 		p.rows = append(p.rows, findingRow(f))
 	}
@@ -318,8 +314,8 @@ func problemText(p policies.SourceProblem) string {
 
 // summaryText is the closing summary: who can receive a code, findings by
 // severity, and what was missing when the data was incomplete.
-func summaryText(r *policies.Report) string {
-	sum := Summarize(r)
+func summaryText(r *policies.Report, d *digest) string {
+	sum := summarize(r, d)
 	u := sum.Users
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s %s: %s can receive a recovery code, %s cannot, %s may not (an unsettled verdict or a risk)\n",

@@ -43,11 +43,16 @@ starting point for writing and testing rules.`,
 			if err != nil {
 				return err
 			}
-			report, err := evaluate(cmd.Context(), engine, bytes.NewReader(data), f.evalTimeout)
+			sink, err := newReportSink(f)
+			if err != nil {
+				return err
+			}
+			defer sink.Close()
+			report, err := evaluate(cmd.Context(), engine, bytes.NewReader(data), f.evalTimeout, sink.add)
 			if err != nil {
 				return evalError("demo snapshot", err)
 			}
-			err = writeReport(cmd, g, f, report)
+			err = sink.finish(cmd, g, report)
 			// The demo is meant to show problems; only --fail-on makes
 			// them an exit status.
 			var ee *exitError

@@ -17,14 +17,15 @@ const defaultEvalTimeout = 10 * time.Minute
 // errEvalTimeout is the cause of an evaluation stopped by --eval-timeout.
 var errEvalTimeout = errors.New("--eval-timeout reached")
 
-// evaluate evaluates the snapshot r within limit (none if limit <= 0).
+// evaluate evaluates the snapshot r within limit (none if limit <= 0),
+// handing each finding to emit.
 // The limit counts the time the rules take, not the time spent waiting for
 // the snapshot: in a live scan, users arrive as fast as AWS lists them.
 // A rule that runs too long stops the evaluation with an error that says
 // so; a live scan's collection then stops too.
-func evaluate(ctx context.Context, e *policies.Engine, r io.Reader, limit time.Duration) (*policies.Report, error) {
+func evaluate(ctx context.Context, e *policies.Engine, r io.Reader, limit time.Duration, emit func(*policies.Finding) error) (*policies.Report, error) {
 	if limit <= 0 {
-		return e.Evaluate(ctx, r)
+		return e.Stream(ctx, r, emit)
 	}
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
@@ -48,7 +49,7 @@ func evaluate(ctx context.Context, e *policies.Engine, r io.Reader, limit time.D
 			}
 		}
 	}()
-	report, err := e.Evaluate(ctx, b)
+	report, err := e.Stream(ctx, b, emit)
 	if err != nil && errors.Is(context.Cause(ctx), errEvalTimeout) {
 		return nil, fmt.Errorf("rule evaluation took longer than --eval-timeout %s, a custom rule may be too slow (or raise --eval-timeout for a very large snapshot): %w", limit, err)
 	}

@@ -61,11 +61,17 @@ func (c *configFlags) load() (*policies.Config, error) {
 // newEngine loads the rules with the configuration; a broken custom rule
 // or configuration is bad input.
 func newEngine(ctx context.Context, dirs []string, cf *configFlags) (*policies.Engine, error) {
+	return newEngineWith(ctx, dirs, cf, policies.Options{})
+}
+
+// newEngineWith is newEngine with further options (progress).
+func newEngineWith(ctx context.Context, dirs []string, cf *configFlags, opts policies.Options) (*policies.Engine, error) {
 	cfg, err := cf.load()
 	if err != nil {
 		return nil, err
 	}
-	e, err := policies.New(ctx, policies.Options{PolicyDirs: dirs, Config: cfg})
+	opts.PolicyDirs, opts.Config = dirs, cfg
+	e, err := policies.New(ctx, opts)
 	if err != nil {
 		return nil, &exitError{code: exitUsage, err: err}
 	}

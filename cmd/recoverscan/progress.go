@@ -10,6 +10,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/recoverscan/recoverscan/collector"
+	"github.com/recoverscan/recoverscan/policies"
 )
 
 // newProgress returns a progress callback that keeps one status line on w
@@ -22,6 +23,21 @@ func newProgress(w io.Writer) func(collector.ProgressEvent) {
 	}
 	p := &progress{w: w}
 	return p.update
+}
+
+// evalProgress is newProgress for evaluating a saved snapshot: the same
+// status line, counting users evaluated.
+func evalProgress(w io.Writer) func(policies.Progress) {
+	show := newProgress(w)
+	if show == nil {
+		return nil
+	}
+	return func(p policies.Progress) {
+		show(collector.ProgressEvent{
+			Account: p.Account, Region: p.Region, PoolID: p.PoolID,
+			UsersDone: p.UsersDone, EstimatedTotal: p.EstimatedUsers, Done: p.Done,
+		})
+	}
 }
 
 type progress struct {

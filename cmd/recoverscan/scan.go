@@ -5,9 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -110,20 +108,30 @@ the others are still scanned.`,
 					}
 				}
 			}
-			engine, err := newEngine(cmd.Context(), f.policies, &f.config)
+			var opts policies.Options
+			if f.snapshot != "" {
+				// A live scan shows the collection's progress instead.
+				opts.Progress = evalProgress(os.Stderr)
+			}
+			engine, err := newEngineWith(cmd.Context(), f.policies, &f.config, opts)
 			if err != nil {
 				return err
 			}
+			sink, err := newReportSink(&f.reportFlags)
+			if err != nil {
+				return err
+			}
+			defer sink.Close()
 			var report *policies.Report
 			if f.snapshot != "" {
-				report, err = evaluateFile(cmd.Context(), engine, f.snapshot, f.evalTimeout)
+				report, err = evaluateFile(cmd.Context(), engine, f.snapshot, f.evalTimeout, sink.add)
 			} else {
-				report, err = scanLive(cmd.Context(), engine, &f.awsFlags, f.saveSnapshot, f.evalTimeout)
+				report, err = scanLive(cmd.Context(), engine, &f.awsFlags, f.saveSnapshot, f.evalTimeout, sink.add)
 			}
 			if err != nil {
 				return err
 			}
-			return writeReport(cmd, g, &f.reportFlags, report)
+			return sink.finish(cmd, g, report)
 		},
 	}
 	f.reportFlags.register(cmd)
@@ -134,13 +142,13 @@ the others are still scanned.`,
 }
 
 // evaluateFile evaluates a saved snapshot within evalTimeout.
-func evaluateFile(ctx context.Context, e *policies.Engine, path string, evalTimeout time.Duration) (*policies.Report, error) {
+func evaluateFile(ctx context.Context, e *policies.Engine, path string, evalTimeout time.Duration, emit func(*policies.Finding) error) (*policies.Report, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, &exitError{code: exitUsage, err: fmt.Errorf("snapshot: %w", err)}
 	}
 	defer f.Close()
-	r, err := evaluate(ctx, e, f, evalTimeout)
+	r, err := evaluate(ctx, e, f, evalTimeout, emit)
 	if err != nil {
 		return nil, evalError(path, err)
 	}
@@ -162,7 +170,7 @@ var errEvaluationStopped = errors.New("evaluation stopped")
 
 // scanLive collects and evaluates at once: the collector writes the snapshot
 // into a pipe the engine reads, so users stream from AWS to findings.
-func scanLive(ctx context.Context, e *policies.Engine, af *awsFlags, savePath string, evalTimeout time.Duration) (*policies.Report, error) {
+func scanLive(ctx context.Context, e *policies.Engine, af *awsFlags, savePath string, evalTimeout time.Duration, emit func(*policies.Finding) error) (*policies.Report, error) {
 	ctx, cancel := af.deadline(ctx)
 	defer cancel()
 	collect, err := af.collector(ctx)
@@ -188,7 +196,7 @@ func scanLive(ctx context.Context, e *policies.Engine, af *awsFlags, savePath st
 		pw.CloseWithError(err)
 		collected <- err
 	}()
-	report, evalErr := evaluate(ctx, e, pr, evalTimeout)
+	report, evalErr := evaluate(ctx, e, pr, evalTimeout, emit)
 	_ = pr.CloseWithError(errEvaluationStopped)
 	collectErr := <-collected
 	switch {
@@ -203,101 +211,4 @@ func scanLive(ctx context.Context, e *policies.Engine, af *awsFlags, savePath st
 		}
 	}
 	return report, nil
-}
-
-// writeReport renders the report and decides the exit code.
-func writeReport(cmd *cobra.Command, g *globalFlags, f *reportFlags, r *policies.Report) error {
-	r.Version = version()
-	if f.suppressions != "" {
-		entries, err := policies.LoadSuppressions(f.suppressions)
-		if err != nil {
-			return &exitError{code: exitUsage, err: err}
-		}
-		// Expiry is about today, not about when the snapshot was taken.
-		r.Suppress(f.suppressions, entries, time.Now())
-		for _, e := range r.Suppressions.Expired {
-			slog.Warn("suppression expired; its findings are reported again", "where", e.Where, "rule", e.Rule, "expired", e.Expires.Format(time.DateOnly))
-		}
-		for _, e := range r.Suppressions.Unused {
-			slog.Warn("suppression matched no finding", "where", e.Where, "rule", e.Rule)
-		}
-	}
-	opts := output.Options{}
-	if f.format == "sarif" && len(r.Scopes) > output.MaxRunsPerFile {
-		if err := writeSplitSARIF(f.out, r); err != nil {
-			return err
-		}
-		return exitFor(r, f.failOn)
-	}
-	if f.out != "" {
-		file, err := atomicfile.Create(f.out)
-		if err != nil {
-			return &exitError{code: exitUsage, err: err}
-		}
-		defer file.Abort()
-		if err := output.Write(file, f.format, r, opts); err != nil {
-			return &exitError{code: exitIncomplete, err: fmt.Errorf("write report: %w", err)}
-		}
-		if err := file.Commit(); err != nil {
-			return &exitError{code: exitIncomplete, err: err}
-		}
-	} else {
-		opts.Color = useColor(cmd.OutOrStdout(), g.noColor)
-		if err := output.Write(cmd.OutOrStdout(), f.format, r, opts); err != nil {
-			return &exitError{code: exitIncomplete, err: fmt.Errorf("write report: %w", err)}
-		}
-	}
-	return exitFor(r, f.failOn)
-}
-
-// exitFor maps a report to the exit code: findings at or above the
-// threshold win, then an incomplete scan.
-func exitFor(r *policies.Report, failOn string) error {
-	if failOn != "none" {
-		threshold, _ := policies.ParseSeverity(failOn)
-		n := 0
-		for _, f := range r.Findings {
-			if f.Suppressed == nil && f.Verdict == policies.Fail && f.Severity.Rank() >= threshold.Rank() {
-				n++
-			}
-		}
-		if n > 0 {
-			return &exitError{code: exitFindings, err: fmt.Errorf("%d findings at or above %s", n, threshold)}
-		}
-	}
-	if r.Incomplete() {
-		return &exitError{code: exitIncomplete, err: errors.New("the scan is incomplete: some facts could not be read (see the report); grant the permissions it names")}
-	}
-	return nil
-}
-
-// writeSplitSARIF writes a report of more account/region scopes than GitHub
-// takes in one SARIF file as several files: OUT, then OUT-2, OUT-3, ...
-// (before the extension), each with at most MaxRunsPerFile runs. Upload the
-// directory with upload-sarif.
-func writeSplitSARIF(out string, r *policies.Report) error {
-	if out == "" {
-		return &exitError{code: exitUsage, err: fmt.Errorf("the report covers %d account/region scopes, more than the %d runs GitHub takes in one SARIF file: give -o FILE and recoverscan writes FILE, FILE-2, ... (upload their directory)", len(r.Scopes), output.MaxRunsPerFile)}
-	}
-	ext := filepath.Ext(out)
-	base := strings.TrimSuffix(out, ext)
-	for i, part := range output.SplitScopes(r, output.MaxRunsPerFile) {
-		name := out
-		if i > 0 {
-			name = fmt.Sprintf("%s-%d%s", base, i+1, ext)
-		}
-		file, err := atomicfile.Create(name)
-		if err != nil {
-			return &exitError{code: exitUsage, err: err}
-		}
-		if err := output.Write(file, "sarif", part, output.Options{}); err != nil {
-			file.Abort()
-			return &exitError{code: exitIncomplete, err: fmt.Errorf("write report: %w", err)}
-		}
-		if err := file.Commit(); err != nil {
-			return &exitError{code: exitIncomplete, err: err}
-		}
-		slog.Info("wrote SARIF", "file", name, "runs", len(part.Scopes))
-	}
-	return nil
 }

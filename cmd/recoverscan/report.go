@@ -1,0 +1,143 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/recoverscan/recoverscan/collector/atomicfile"
+	"github.com/recoverscan/recoverscan/output"
+	"github.com/recoverscan/recoverscan/policies"
+)
+
+// reportSink takes findings as the engine makes them: it applies the
+// suppressions, counts what --fail-on counts and feeds the output stream,
+// so that no finding is kept.
+type reportSink struct {
+	flags      *reportFlags
+	suppressor *policies.Suppressor
+	stream     *output.Stream
+	threshold  policies.Severity
+	failing    int
+}
+
+// newReportSink reads the suppression file, if any, and starts the output.
+// Close it when done.
+func newReportSink(f *reportFlags) (*reportSink, error) {
+	s := &reportSink{flags: f}
+	if f.failOn != "none" {
+		s.threshold, _ = policies.ParseSeverity(f.failOn)
+	}
+	if f.suppressions != "" {
+		entries, err := policies.LoadSuppressions(f.suppressions)
+		if err != nil {
+			return nil, &exitError{code: exitUsage, err: err}
+		}
+		// Expiry is about today, not about when the snapshot was taken.
+		s.suppressor = policies.NewSuppressor(f.suppressions, entries, time.Now())
+	}
+	stream, err := output.NewStream(f.format)
+	if err != nil {
+		return nil, &exitError{code: exitIncomplete, err: err}
+	}
+	s.stream = stream
+	return s, nil
+}
+
+// add takes one finding.
+func (s *reportSink) add(f *policies.Finding) error {
+	if s.suppressor != nil {
+		s.suppressor.Apply(f)
+	}
+	if s.threshold != "" && f.Suppressed == nil && f.Verdict == policies.Fail && f.Severity.Rank() >= s.threshold.Rank() {
+		s.failing++
+	}
+	return s.stream.Add(f)
+}
+
+// Close removes what the output stream kept on disk.
+func (s *reportSink) Close() error { return s.stream.Close() }
+
+// finish renders the report whose findings went through add, and decides
+// the exit code.
+func (s *reportSink) finish(cmd *cobra.Command, g *globalFlags, r *policies.Report) error {
+	r.Version = version()
+	if s.suppressor != nil {
+		r.Suppressions = s.suppressor.Report()
+		for _, e := range r.Suppressions.Expired {
+			slog.Warn("suppression expired; its findings are reported again", "where", e.Where, "rule", e.Rule, "expired", e.Expires.Format(time.DateOnly))
+		}
+		for _, e := range r.Suppressions.Unused {
+			slog.Warn("suppression matched no finding", "where", e.Where, "rule", e.Rule)
+		}
+	}
+	f := s.flags
+	switch {
+	case f.format == output.FormatSARIF && len(r.Scopes) > output.MaxRunsPerFile:
+		if err := s.writeSplitSARIF(r); err != nil {
+			return err
+		}
+	case f.out != "":
+		file, err := atomicfile.Create(f.out)
+		if err != nil {
+			return &exitError{code: exitUsage, err: err}
+		}
+		defer file.Abort()
+		if err := s.stream.Render(file, r, output.Options{}); err != nil {
+			return &exitError{code: exitIncomplete, err: fmt.Errorf("write report: %w", err)}
+		}
+		if err := file.Commit(); err != nil {
+			return &exitError{code: exitIncomplete, err: err}
+		}
+	default:
+		opts := output.Options{Color: useColor(cmd.OutOrStdout(), g.noColor)}
+		if err := s.stream.Render(cmd.OutOrStdout(), r, opts); err != nil {
+			return &exitError{code: exitIncomplete, err: fmt.Errorf("write report: %w", err)}
+		}
+	}
+	if s.failing > 0 {
+		return &exitError{code: exitFindings, err: fmt.Errorf("%d findings at or above %s", s.failing, s.threshold)}
+	}
+	if r.Incomplete() {
+		return &exitError{code: exitIncomplete, err: errors.New("the scan is incomplete: some facts could not be read (see the report); grant the permissions it names")}
+	}
+	return nil
+}
+
+// writeSplitSARIF writes a report of more account/region scopes than GitHub
+// takes in one SARIF file as several files: OUT, then OUT-2, OUT-3, ...
+// (before the extension), each with at most MaxRunsPerFile runs. Upload the
+// directory with upload-sarif.
+func (s *reportSink) writeSplitSARIF(r *policies.Report) error {
+	out := s.flags.out
+	if out == "" {
+		return &exitError{code: exitUsage, err: fmt.Errorf("the report covers %d account/region scopes, more than the %d runs GitHub takes in one SARIF file: give -o FILE and recoverscan writes FILE, FILE-2, ... (upload their directory)", len(r.Scopes), output.MaxRunsPerFile)}
+	}
+	ext := filepath.Ext(out)
+	base := strings.TrimSuffix(out, ext)
+	parts, streams := s.stream.SplitScopes(r, output.MaxRunsPerFile)
+	for i, part := range parts {
+		name := out
+		if i > 0 {
+			name = fmt.Sprintf("%s-%d%s", base, i+1, ext)
+		}
+		file, err := atomicfile.Create(name)
+		if err != nil {
+			return &exitError{code: exitUsage, err: err}
+		}
+		if err := streams[i].Render(file, part, output.Options{}); err != nil {
+			file.Abort()
+			return &exitError{code: exitIncomplete, err: fmt.Errorf("write report: %w", err)}
+		}
+		if err := file.Commit(); err != nil {
+			return &exitError{code: exitIncomplete, err: err}
+		}
+		slog.Info("wrote SARIF", "file", name, "runs", len(part.Scopes))
+	}
+	return nil
+}
