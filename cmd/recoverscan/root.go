@@ -75,6 +75,7 @@ It only reads: it never calls ForgotPassword or anything that sends a message.`,
 		newExplainCommand(g),
 		newDiffCommand(g),
 		newPolicyCommand(g),
+		newValidateCommand(),
 		newVersionCommand(),
 	)
 	root.CompletionOptions.DisableDefaultCmd = true
