@@ -31,7 +31,8 @@ import (
 
 // ruleFacts is what one per-user rule reads of input.user.
 type ruleFacts struct {
-	tested, copied factSet
+	tested reads
+	copied factSet
 	// guards holds, per definition of the rule's report, the conditions
 	// the definition's body requires; nil when some definition has none.
 	guards [][]guard
@@ -39,7 +40,60 @@ type ruleFacts struct {
 	// which alone it does (see planner.cut), and outside the facts it
 	// tests elsewhere; nil when there is no such cut.
 	cut     []ast.Ref
-	outside factSet
+	outside reads
+}
+
+// reads is what a piece of Rego reads of input.user.
+type reads struct {
+	// full are the facts whose values matter as such.
+	full factSet
+	// eq holds, for each fact read only by comparing it with constants
+	// (input.user.phone.country == "US"), those constants: the fact's
+	// value matters only as which of them it equals, if any.
+	eq [numFacts][]ast.Value
+}
+
+// facts are all the facts read.
+func (r *reads) facts() factSet {
+	s := r.full
+	for f, cs := range r.eq {
+		if len(cs) > 0 {
+			s.add(fact(f))
+		}
+	}
+	return s
+}
+
+// compared records a comparison of f with c.
+func (r *reads) compared(f fact, c ast.Value) {
+	for _, have := range r.eq[f] {
+		if have.Compare(c) == 0 {
+			return
+		}
+	}
+	r.eq[f] = append(r.eq[f], c)
+}
+
+// merge adds what o reads.
+func (r *reads) merge(o *reads) {
+	r.full |= o.full
+	for f, cs := range o.eq {
+		for _, c := range cs {
+			r.compared(fact(f), c)
+		}
+	}
+}
+
+// abstract returns, for the facts of r read only by comparison, the
+// constants they are compared with; nil for the others.
+func (r *reads) abstract() [numFacts][]ast.Value {
+	var out [numFacts][]ast.Value
+	for f, cs := range r.eq {
+		if !r.full.has(fact(f)) {
+			out[f] = cs
+		}
+	}
+	return out
 }
 
 // planner analyses the compiled per-user rules.
@@ -110,10 +164,12 @@ func (p *planner) rule(pkg string) ruleFacts {
 		}
 	}
 	children := p.dependencies(roots)
-	rf.tested = w.testedFacts | p.closure(children, nil)
-	rf.copied = w.copiedFacts &^ rf.tested
-	if rf.tested&distinct != 0 {
-		rf.cut, rf.outside = p.cut(children, w.testedFacts, w.copiedFacts)
+	rf.tested = w.read
+	closure := p.closure(children, nil)
+	rf.tested.merge(&closure)
+	rf.copied = w.copiedFacts &^ rf.tested.facts()
+	if rf.tested.full&distinct != 0 {
+		rf.cut, rf.outside = p.cut(children, w.read, w.copiedFacts)
 	}
 	return rf
 }
@@ -149,8 +205,8 @@ func ruleOrder(a, b *ast.Rule) bool {
 
 // closure returns the facts rules and everything they depend on read,
 // all counted as tested, not descending into rules whose path is in stop.
-func (p *planner) closure(rules []*ast.Rule, stop map[string]bool) factSet {
-	var s factSet
+func (p *planner) closure(rules []*ast.Rule, stop map[string]bool) reads {
+	var s reads
 	seen := map[util.T]bool{}
 	var visit func(r *ast.Rule)
 	visit = func(r *ast.Rule) {
@@ -158,7 +214,8 @@ func (p *planner) closure(rules []*ast.Rule, stop map[string]bool) factSet {
 			return
 		}
 		seen[r] = true
-		s |= testedIn(r, nil)
+		in := testedIn(r, nil)
+		s.merge(&in)
 		for d := range p.c.Graph.Dependencies(r) {
 			visit(d.(*ast.Rule))
 		}
@@ -178,19 +235,19 @@ func (p *planner) closure(rules []*ast.Rule, stop map[string]bool) factSet {
 // one of those rules is a function or has a computed path, when a distinct
 // fact is also tested elsewhere, or when one the rule copies is read inside
 // the cut (a placeholder there would change the cut's values).
-func (p *planner) cut(children []*ast.Rule, rootTested, rootCopied factSet) (cut []ast.Ref, outside factSet) {
-	if rootTested&distinct != 0 {
-		return nil, 0
+func (p *planner) cut(children []*ast.Rule, rootTested reads, rootCopied factSet) (cut []ast.Ref, outside reads) {
+	if rootTested.full&distinct != 0 {
+		return nil, reads{}
 	}
 	stop := map[string]bool{}
 	var inside []*ast.Rule
 	for _, c := range children {
-		if p.closure([]*ast.Rule{c}, nil)&distinct == 0 {
+		if r := p.closure([]*ast.Rule{c}, nil); r.full&distinct == 0 {
 			continue
 		}
 		ref := c.Path()
 		if len(c.Head.Args) > 0 || !ref.IsGround() {
-			return nil, 0
+			return nil, reads{}
 		}
 		inside = append(inside, c)
 		if !stop[ref.String()] {
@@ -198,17 +255,20 @@ func (p *planner) cut(children []*ast.Rule, rootTested, rootCopied factSet) (cut
 			cut = append(cut, ref)
 		}
 	}
-	outside = rootTested | p.closure(children, stop)
-	if len(cut) == 0 || outside&distinct != 0 || rootCopied&p.closure(inside, nil) != 0 {
-		return nil, 0
+	outside = rootTested
+	rest := p.closure(children, stop)
+	outside.merge(&rest)
+	within := p.closure(inside, nil)
+	if len(cut) == 0 || outside.full&distinct != 0 || rootCopied&within.facts() != 0 {
+		return nil, reads{}
 	}
 	return cut, outside
 }
 
 // ref analyses a rule or function reached by a query, such as the chosen
 // channel: every fact it reads counts as tested.
-func (p *planner) ref(ref ast.Ref) factSet {
-	var s factSet
+func (p *planner) ref(ref ast.Ref) reads {
+	var s reads
 	seen := map[util.T]bool{}
 	var visit func(r *ast.Rule)
 	visit = func(r *ast.Rule) {
@@ -216,7 +276,8 @@ func (p *planner) ref(ref ast.Ref) factSet {
 			return
 		}
 		seen[r] = true
-		s |= testedIn(r, nil)
+		in := testedIn(r, nil)
+		s.merge(&in)
 		for d := range p.c.Graph.Dependencies(r) {
 			visit(d.(*ast.Rule))
 		}
@@ -380,11 +441,11 @@ func importResolver(m *ast.Module) func(ast.Ref) ast.Ref {
 	}
 }
 
-// testedIn returns the facts x reads anywhere, all counted as tested.
-func testedIn(x any, aliases map[ast.Var]ast.Ref) factSet {
+// testedIn returns what x reads anywhere, all counted as tested.
+func testedIn(x any, aliases map[ast.Var]ast.Ref) reads {
 	w := &factWalker{aliases: aliases}
 	w.tested(x)
-	return w.testedFacts
+	return w.read
 }
 
 // factWalker collects the facts a piece of Rego reads.
@@ -394,23 +455,29 @@ type factWalker struct {
 	// copies says which arguments of a function it only copies.
 	copies func(fn ast.Ref) []bool
 
-	testedFacts, copiedFacts factSet
+	read        reads
+	copiedFacts factSet
 }
 
 // tested records every fact x reads as tested.
 func (w *factWalker) tested(x any) {
 	vis := ast.NewGenericVisitor(func(x any) bool {
 		switch v := x.(type) {
+		case *ast.Expr:
+			if f, c, ok := w.comparison(v); ok {
+				w.read.compared(f, c)
+				return true
+			}
 		case ast.Var:
 			// A bare name for input, or for a part of it.
 			if v.Equal(ast.InputRootDocument.Value) {
-				w.testedFacts |= allFacts
+				w.read.full |= allFacts
 			} else if full, aliased := w.aliases[v]; aliased {
-				w.testedFacts |= w.refFacts(full)
+				w.read.full |= w.refFacts(full)
 			}
 		case ast.Ref:
 			if full := w.expand(v); full.HasPrefix(ast.InputRootRef) {
-				w.testedFacts |= w.refFacts(full)
+				w.read.full |= w.refFacts(full)
 				for _, t := range v[1:] {
 					w.tested(t)
 				}
@@ -420,6 +487,36 @@ func (w *factWalker) tested(x any) {
 		return false
 	})
 	vis.Walk(x)
+}
+
+// comparison recognises `input.user.<fact> == <constant>` (or =, !=, either
+// way round, negated or not): an expression that depends on the fact only
+// through whether it equals the constant.
+func (w *factWalker) comparison(e *ast.Expr) (fact, ast.Value, bool) {
+	if len(e.With) > 0 || !e.IsCall() || len(e.Operands()) != 2 {
+		return 0, nil, false
+	}
+	op := e.Operator()
+	if !op.Equal(ast.Equal.Ref()) && !op.Equal(ast.Equality.Ref()) && !op.Equal(ast.NotEqual.Ref()) {
+		return 0, nil, false
+	}
+	a, b := e.Operand(0), e.Operand(1)
+	if _, isRef := a.Value.(ast.Ref); !isRef {
+		a, b = b, a
+	}
+	ref, isRef := a.Value.(ast.Ref)
+	if !isRef || !ast.IsScalar(b.Value) {
+		return 0, nil, false
+	}
+	path, ok := userPath(w.expand(ref), nil)
+	if !ok {
+		return 0, nil, false
+	}
+	f, exact := factFor(path)
+	if !exact || f == factMFAMethods {
+		return 0, nil, false
+	}
+	return f, b.Value, true
 }
 
 // expand replaces an input alias at the head of ref by what it imports.

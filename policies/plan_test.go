@@ -63,6 +63,14 @@ func TestPlanGroups(t *testing.T) {
 		t.Errorf("built-in rules make %d groups, want 3 (shared, RC-USER-005, RC-USER-019):\n%s", n, builtin.plan.describe())
 	}
 	shared := e.plan.groups[0]
+	// Country is only compared, with "US" (built-in) and "DE" (custom);
+	// the suppression reason is compared by one rule but copied by another.
+	if got := fmt.Sprint(shared.abs[factPhoneCountry]); got != `["US" "DE"]` && got != `["DE" "US"]` {
+		t.Errorf("phone.country is keyed by %s, want the constants US and DE", got)
+	}
+	if cs := shared.abs[factEmailSuppressionReason]; cs != nil {
+		t.Errorf("email.suppression_reason is copied, yet keyed by constants %v", cs)
+	}
 	if !shared.shared || !shared.channel {
 		t.Fatalf("the first group must be the shared one, with the channel:\n%s", e.plan.describe())
 	}
@@ -97,6 +105,7 @@ func TestPlanGroups(t *testing.T) {
 		{id: "ACME-USER-008", tested: []string{"created_at"}},
 		{id: "ACME-USER-009", cut: true, copied: []string{"username"}},
 		{id: "ACME-USER-010", tested: []string{"username"}},
+		{id: "ACME-USER-011", shared: true, copied: []string{"username", "sub", "email.masked", "phone.masked"}},
 	}
 	for _, tt := range tests {
 		g := groupOf(t, e, tt.id)
@@ -237,7 +246,7 @@ func TestPlanCustomRulesFire(t *testing.T) {
 	for _, f := range r.Findings {
 		seen[f.RuleID]++
 	}
-	for i := 1; i <= 10; i++ {
+	for i := 1; i <= 11; i++ {
 		id := fmt.Sprintf("ACME-USER-%03d", i)
 		if seen[id] == 0 {
 			t.Errorf("%s reported nothing", id)

@@ -169,9 +169,14 @@ func boolean(u *snapshot.User, f fact) (v, ok bool) {
 	return false, false
 }
 
-// appendKey appends an unambiguous encoding of u's facts in s to b.
-func appendKey(b []byte, u *snapshot.User, s factSet) []byte {
+// appendKey appends an unambiguous encoding of u's facts in s to b. A fact
+// with constants in abs (may be nil) is encoded as which of them it equals.
+func appendKey(b []byte, u *snapshot.User, s factSet, abs *[numFacts][]ast.Value) []byte {
 	s.each(func(f fact) {
+		if abs != nil && len(abs[f]) > 0 {
+			b = binary.AppendUvarint(b, uint64(matching(u, f, abs[f])))
+			return
+		}
 		if v, ok := boolean(u, f); ok {
 			if v {
 				b = append(b, 1)
@@ -193,6 +198,17 @@ func appendKey(b []byte, u *snapshot.User, s factSet) []byte {
 		b = append(b, v...)
 	})
 	return b
+}
+
+// matching returns the index of the constant in cs that u's fact f equals,
+// or len(cs) when none does.
+func matching(u *snapshot.User, f fact, cs []ast.Value) int {
+	for i, c := range cs {
+		if (guard{fact: f, val: c}).holds(u) {
+			return i
+		}
+	}
+	return len(cs)
 }
 
 // guard is a condition of the form input.user.<fact> == <constant> that a

@@ -101,17 +101,39 @@ func TestAppendKeyDistinguishes(t *testing.T) {
 	set := factSet(0)
 	set.add(factStatus)
 	set.add(factMFAMethods)
-	if string(appendKey(nil, &a, set)) != string(appendKey(nil, &b, set)) {
+	if string(appendKey(nil, &a, set, nil)) != string(appendKey(nil, &b, set, nil)) {
 		t.Error("users differing only outside the set got different keys")
 	}
 	set.add(factUsername)
-	if string(appendKey(nil, &a, set)) == string(appendKey(nil, &b, set)) {
+	if string(appendKey(nil, &a, set, nil)) == string(appendKey(nil, &b, set, nil)) {
 		t.Error("users differing in a fact of the set got the same key")
 	}
 	// Lengths are encoded: ["ab"] and ["a","b"] differ.
 	c, d := a, a
 	c.MFA.Methods, d.MFA.Methods = []string{"ab"}, []string{"a", "b"}
-	if string(appendKey(nil, &c, set)) == string(appendKey(nil, &d, set)) {
+	if string(appendKey(nil, &c, set, nil)) == string(appendKey(nil, &d, set, nil)) {
 		t.Error("method lists [ab] and [a b] got the same key")
+	}
+}
+
+// TestAppendKeyAbstracts: a fact compared only with constants is keyed by
+// which of them it equals.
+func TestAppendKeyAbstracts(t *testing.T) {
+	u := demoUsers(t)[0]
+	de, fr, us := u, u, u
+	de.Phone.Country, fr.Phone.Country, us.Phone.Country = "DE", "FR", "US"
+	set := factSet(0)
+	set.add(factPhoneCountry)
+	var abs [numFacts][]ast.Value
+	abs[factPhoneCountry] = []ast.Value{ast.String("US")}
+	key := func(u snapshot.User) string { return string(appendKey(nil, &u, set, &abs)) }
+	if key(de) != key(fr) {
+		t.Error("DE and FR differ though only == \"US\" is asked")
+	}
+	if key(de) == key(us) {
+		t.Error("DE and US share a key")
+	}
+	if string(appendKey(nil, &de, set, nil)) == string(appendKey(nil, &fr, set, nil)) {
+		t.Error("without abstraction DE and FR must differ")
 	}
 }

@@ -23,8 +23,10 @@ const channelQuery = "data.recoverscan.lib.recovery.chosen"
 // userGroup is a set of per-user rules evaluated by one query.
 type userGroup struct {
 	pk *preparedKind
-	// key are the facts the group's results depend on.
+	// key are the facts the group's results depend on; abs, for those
+	// that matter only as which constant they equal, the constants.
 	key factSet
+	abs [numFacts][]ast.Value
 	// ph stand in for the distinct facts the group only copies.
 	ph *placeholders
 	// shared groups test no distinct fact: users with equal keys share
@@ -39,6 +41,11 @@ type userGroup struct {
 	cut []int
 	// channel says the query also yields the chosen channel.
 	channel bool
+}
+
+// keyBy keys the group's results by what r reads.
+func (g *userGroup) keyBy(r reads) {
+	g.key, g.abs = r.facts(), r.abstract()
 }
 
 // cached says whether the group's results are shared through a cache.
@@ -65,6 +72,7 @@ type userPlan struct {
 func (e *Engine) planUsers(ctx context.Context, srcs []*source) (*userPlan, error) {
 	p := newPlanner(e.compiler, srcs)
 	shared := &userGroup{shared: true, ph: newPlaceholders(0)}
+	var sharedReads reads
 	var sharedRules []*Rule
 	var own []*userGroup
 	var ownRules [][]*Rule
@@ -72,15 +80,16 @@ func (e *Engine) planUsers(ctx context.Context, srcs []*source) (*userPlan, erro
 	for _, i := range e.byKind[KindUser] {
 		r := &e.rules[i]
 		rf := p.rule(r.Package)
-		if rf.tested&distinct == 0 {
+		if rf.tested.full&distinct == 0 {
 			sharedRules = append(sharedRules, r)
-			shared.key |= rf.tested
+			sharedReads.merge(&rf.tested)
 			shared.ph.set |= rf.copied
 			continue
 		}
-		g := &userGroup{key: rf.tested, ph: newPlaceholders(rf.copied), guards: rf.guards}
+		g := &userGroup{ph: newPlaceholders(rf.copied), guards: rf.guards}
+		g.keyBy(rf.tested)
 		if rf.cut != nil {
-			g.key = rf.outside
+			g.keyBy(rf.outside)
 			for _, ref := range rf.cut {
 				g.cut = append(g.cut, cutIndex(&cutRefs, ref))
 			}
@@ -88,20 +97,21 @@ func (e *Engine) planUsers(ctx context.Context, srcs []*source) (*userPlan, erro
 		own = append(own, g)
 		ownRules = append(ownRules, []*Rule{r})
 	}
-	shared.ph = newPlaceholders(shared.ph.set)
 
 	chRef := ast.MustParseRef(channelQuery)
-	chFacts := p.ref(chRef)
-	var chGroup *userGroup
-	if chFacts&distinct == 0 {
-		shared.key |= chFacts
+	chReads := p.ref(chRef)
+	if chReads.full&distinct == 0 {
+		sharedReads.merge(&chReads)
 		shared.channel = true
-		chGroup = shared
 	} else {
-		chGroup = &userGroup{key: chFacts, ph: newPlaceholders(0), channel: true}
-		own = append(own, chGroup)
+		g := &userGroup{ph: newPlaceholders(0), channel: true}
+		g.keyBy(chReads)
+		own = append(own, g)
 		ownRules = append(ownRules, nil)
 	}
+	shared.keyBy(sharedReads)
+	// A placeholder must not stand in for a fact the group compares.
+	shared.ph = newPlaceholders(shared.ph.set &^ shared.key)
 
 	plan := &userPlan{cutRefs: cutRefs}
 	if len(cutRefs) > 0 {
@@ -218,7 +228,7 @@ func (ev *evaluation) judge(u *snapshot.User, buf *[]byte) ([]result, string, er
 		)
 		switch {
 		case g.cached() && (g.shared || g.mayReport(u)):
-			*buf = appendKey((*buf)[:0], u, g.key)
+			*buf = appendKey((*buf)[:0], u, g.key, &g.abs)
 			if g.cut != nil {
 				if err := ev.readCut(u, &cut); err != nil {
 					return nil, "", g.pk.evalError(ev.ctx, err)
@@ -385,7 +395,13 @@ func (p *userPlan) describe() string {
 			ids = append(ids, r.ID)
 		}
 		var key, ph []string
-		g.key.each(func(f fact) { key = append(key, strings.Join(factPaths[f], ".")) })
+		g.key.each(func(f fact) {
+			name := strings.Join(factPaths[f], ".")
+			if cs := g.abs[f]; len(cs) > 0 {
+				name += fmt.Sprint(cs)
+			}
+			key = append(key, name)
+		})
 		g.ph.set.each(func(f fact) { ph = append(ph, strings.Join(factPaths[f], ".")) })
 		fmt.Fprintf(&b, "group %d shared=%v cut=%v channel=%v guards=%d rules=%v key=%v placeholders=%v\n", i, g.shared, g.cut != nil, g.channel, len(g.guards), ids, key, ph)
 	}

@@ -41,7 +41,6 @@ report contains report.fail(
 	]),
 	{
 		"status": input.user.status,
-		"days_since_last_change": days_since_change,
 		"temporary_password_validity_days": input.pool.temporary_password_validity_days,
 		"recovery_channel_after_status_fixed": recovery.chosen,
 	},
@@ -49,10 +48,3 @@ report contains report.fail(
 	input.user.status == "FORCE_CHANGE_PASSWORD"
 	not recovery.temporary_password_expired
 }
-
-# Whole days since the user was last modified; null when the date is not
-# known. Evidence shows days, not the date, so that users changed on the
-# same day share one evaluation.
-default days_since_change := null
-
-days_since_change := recovery.days_since_change

