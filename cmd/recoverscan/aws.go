@@ -30,6 +30,8 @@ type awsFlags struct {
 	key          []byte // the pseudonym key, once load checked it
 	callTimeout  time.Duration
 	timeout      time.Duration
+	rateLimits   string // --rate-limits
+	limits       collector.RateLimits
 	// scope, when set, is the configuration file's scan section, used
 	// because no --region or --pool was given.
 	scope *policies.ScanConfig
@@ -47,6 +49,7 @@ func (f *awsFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.keyFile, "pseudonym-key-file", "", "file holding the --pseudonymize key (when $"+pseudonymKeyEnv+" is unset)")
 	cmd.Flags().DurationVar(&f.callTimeout, "call-timeout", collector.DefaultCallTimeout, "give up on one AWS call attempt after this long (the source is recorded as unread)")
 	cmd.Flags().DurationVar(&f.timeout, "timeout", 0, "give up on the whole collection after this long (0: no limit); nothing partial is written")
+	cmd.Flags().StringVar(&f.rateLimits, "rate-limits", "", "request rates per Cognito quota category, shared by every pool of an account and region,\nas CATEGORY=RPS pairs: ListUsers, PoolRead, ClientRead, UserRead, Messaging\n(e.g. ListUsers=20; default ListUsers=10,PoolRead=5,ClientRead=5,UserRead=20,Messaging=5, or $"+collector.RateLimitsEnv+")")
 	cmd.Flags().BoolVar(&f.withMFA, "with-mfa", false, "read each user's MFA settings with AdminGetUser where a verdict depends on them\n(counts towards monthly active users; without it such verdicts are indeterminate)")
 }
 
@@ -153,6 +156,9 @@ func (f *awsFlags) load(ctx context.Context) (aws.Config, error) {
 		return aws.Config{}, err
 	}
 	f.key = key
+	if f.limits, err = f.parseRateLimits(); err != nil {
+		return aws.Config{}, err
+	}
 	opts := []func(*config.LoadOptions) error{config.WithRegion(f.regions[0])}
 	if f.profile != "" {
 		opts = append(opts, config.WithSharedConfigProfile(f.profile))
@@ -188,8 +194,25 @@ func (f *awsFlags) pseudonymKey() ([]byte, error) {
 	return []byte(key), nil
 }
 
+// parseRateLimits reads --rate-limits, and checks $RECOVERSCAN_RATE_LIMITS
+// so that a typo there is an error rather than the defaults.
+func (f *awsFlags) parseRateLimits() (collector.RateLimits, error) {
+	if _, err := collector.RateLimitsFromEnv(); err != nil {
+		return collector.RateLimits{}, &flagError{err}
+	}
+	if f.rateLimits == "" {
+		return collector.RateLimits{}, nil
+	}
+	l, err := collector.ParseRateLimits(f.rateLimits)
+	if err != nil {
+		return collector.RateLimits{}, &flagError{fmt.Errorf("--rate-limits: %w", err)}
+	}
+	return l, nil
+}
+
 func (f *awsFlags) options() collector.Options {
 	return collector.Options{
+		Limits:       f.limits,
 		Regions:      f.regions,
 		PoolIDs:      f.pools,
 		WithMFA:      f.withMFA,

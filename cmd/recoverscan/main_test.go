@@ -42,6 +42,9 @@ func TestUsageErrors(t *testing.T) {
 		{"pseudonymize without a key", []string{"collect", "--region", "us-east-1", "-o", "x.json", "--pseudonymize"}, "RECOVERSCAN_PSEUDONYM_KEY"},
 		{"explain without a user", []string{"explain", "--pool", "us-east-1_x"}, "--user"},
 		{"missing key file", []string{"collect", "--region", "us-east-1", "-o", "x.json", "--pseudonymize", "--pseudonym-key-file", "/nonexistent/key"}, "--pseudonym-key-file"},
+		{"bad rate limits", []string{"collect", "--region", "us-east-1", "-o", "x.json", "--rate-limits", "ListUser=5"}, "--rate-limits"},
+		{"zero rate limit", []string{"scan", "--region", "us-east-1", "--rate-limits", "ListUsers=0"}, "positive number"},
+		{"validate without a file", []string{"validate"}, "accepts 1 arg"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -56,6 +59,42 @@ func TestUsageErrors(t *testing.T) {
 				t.Errorf("usage errors should be short, got:\n%s", stderr)
 			}
 		})
+	}
+}
+
+// TestBadRateLimitsEnv: a malformed $RECOVERSCAN_RATE_LIMITS is a usage
+// error, not a silent fall back to the defaults.
+func TestBadRateLimitsEnv(t *testing.T) {
+	t.Setenv("RECOVERSCAN_RATE_LIMITS", "ListUsers=fast")
+	code, _, stderr := runCLI(t, "collect", "--region", "us-east-1", "-o", filepath.Join(t.TempDir(), "x.json"))
+	if code != exitUsage || !strings.Contains(stderr, "RECOVERSCAN_RATE_LIMITS") {
+		t.Errorf("exit %d, stderr %q; want a usage error naming the variable", code, stderr)
+	}
+}
+
+// TestValidate: validate counts a good snapshot and rejects a truncated
+// one with the position.
+func TestValidate(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "demo.json")
+	if code, _, stderr := runCLI(t, "demo", "--write-snapshot", good); code != exitOK {
+		t.Fatalf("demo: exit %d: %s", code, stderr)
+	}
+	code, out, stderr := runCLI(t, "validate", good)
+	if code != exitOK || !strings.Contains(out, "valid snapshot: accounts 1, regions 3, pools 9 (not completely listed: 0), users 24") {
+		t.Fatalf("validate: exit %d, out %q, stderr %q", code, out, stderr)
+	}
+	b, err := os.ReadFile(good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut := filepath.Join(dir, "cut.json")
+	if err := os.WriteFile(cut, b[:len(b)/2], 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr = runCLI(t, "validate", cut)
+	if code != exitUsage || !strings.Contains(stderr, "truncated") || !strings.Contains(stderr, "at byte") {
+		t.Errorf("truncated: exit %d, stderr %q", code, stderr)
 	}
 }
 
