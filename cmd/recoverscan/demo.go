@@ -1,45 +1,58 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
+	"os"
 
 	"github.com/spf13/cobra"
 
 	"github.com/recoverscan/recoverscan/collector/atomicfile"
 	"github.com/recoverscan/recoverscan/collector/demo"
 	"github.com/recoverscan/recoverscan/collector/snapshot"
+	"github.com/recoverscan/recoverscan/collector/synth"
+	"github.com/recoverscan/recoverscan/policies"
 )
 
 func newDemoCommand(g *globalFlags) *cobra.Command {
 	f := &reportFlags{}
-	var writeSnapshot string
+	var (
+		writeSnapshot string
+		users         int
+	)
 	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "Scan the built-in example world (no AWS account needed)",
 		Long: `Demo evaluates a built-in snapshot of an invented account whose pools and
 users show the recovery problems recoverscan finds, and prints the report
 exactly as 'scan' would. --write-snapshot saves that snapshot, a handy
-starting point for writing and testing rules.`,
+starting point for writing and testing rules. --users N fills the same pools
+with N synthetic users of every status and channel instead, to see how
+recoverscan handles a large account.`,
 		Example: `  recoverscan demo
   recoverscan demo --format sarif -o demo.sarif
-  recoverscan demo --write-snapshot demo.json && recoverscan scan --snapshot demo.json`,
+  recoverscan demo --write-snapshot demo.json && recoverscan scan --snapshot demo.json
+  recoverscan demo --users 1000000`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := f.validate(); err != nil {
 				return err
 			}
-			data, err := snapshot.Marshal(demo.Snapshot())
+			if users < 0 {
+				return &flagError{fmt.Errorf("--users must not be negative, got %d", users)}
+			}
+			data, err := demoSnapshot(users, writeSnapshot)
 			if err != nil {
-				return fmt.Errorf("build the demo snapshot: %w", err)
+				return err
 			}
-			if writeSnapshot != "" {
-				if err := atomicfile.WriteFile(writeSnapshot, data); err != nil {
-					return &exitError{code: exitUsage, err: err}
-				}
+			var opts policies.Options
+			if users > 0 {
+				opts.Progress = evalProgress(os.Stderr)
 			}
-			engine, err := newEngine(cmd.Context(), f.policies, &f.config)
+			engine, err := newEngineWith(cmd.Context(), f.policies, &f.config, opts)
 			if err != nil {
 				return err
 			}
@@ -48,7 +61,8 @@ starting point for writing and testing rules.`,
 				return err
 			}
 			defer sink.Close()
-			report, err := evaluate(cmd.Context(), engine, bytes.NewReader(data), f.evalTimeout, sink.add)
+			defer data.Close()
+			report, err := evaluate(cmd.Context(), engine, data, f.evalTimeout, sink.add)
 			if err != nil {
 				return evalError("demo snapshot", err)
 			}
@@ -64,5 +78,53 @@ starting point for writing and testing rules.`,
 	}
 	f.register(cmd)
 	cmd.Flags().StringVar(&writeSnapshot, "write-snapshot", "", "also write the demo snapshot to this file")
+	cmd.Flags().IntVar(&users, "users", 0, "fill the demo pools with this many synthetic users instead of the hand-made ones")
 	return cmd
+}
+
+// demoSnapshot returns a reader of the demo snapshot, written to path too
+// when path is set: the hand-made world, or with users > 0 the same pools
+// with that many synthetic users, generated as they are read.
+func demoSnapshot(users int, path string) (io.ReadCloser, error) {
+	if users == 0 {
+		data, err := snapshot.Marshal(demo.Snapshot())
+		if err != nil {
+			return nil, fmt.Errorf("build the demo snapshot: %w", err)
+		}
+		if path != "" {
+			if err := atomicfile.WriteFile(path, data); err != nil {
+				return nil, &exitError{code: exitUsage, err: err}
+			}
+		}
+		return io.NopCloser(bytes.NewReader(data)), nil
+	}
+	if path != "" {
+		f, err := atomicfile.Create(path)
+		if err != nil {
+			return nil, &exitError{code: exitUsage, err: err}
+		}
+		bw := bufio.NewWriterSize(f, 1<<20)
+		if err := synth.Write(bw, synth.Options{Users: users, Seed: 1}); err != nil {
+			f.Abort()
+			return nil, fmt.Errorf("build the demo snapshot: %w", err)
+		}
+		if err := bw.Flush(); err != nil {
+			f.Abort()
+			return nil, &exitError{code: exitUsage, err: err}
+		}
+		if err := f.Commit(); err != nil {
+			return nil, &exitError{code: exitUsage, err: err}
+		}
+		return os.Open(path)
+	}
+	pr, pw := io.Pipe()
+	go func() {
+		bw := bufio.NewWriterSize(pw, 1<<20)
+		err := synth.Write(bw, synth.Options{Users: users, Seed: 1})
+		if err == nil {
+			err = bw.Flush()
+		}
+		pw.CloseWithError(err)
+	}()
+	return pr, nil
 }

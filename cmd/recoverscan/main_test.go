@@ -260,3 +260,24 @@ func TestSuppressions(t *testing.T) {
 		t.Errorf("a missing suppression file: exit %d, %s", code, stderr)
 	}
 }
+
+// TestDemoUsers: --users fills the demo pools with that many synthetic
+// users, the same with and without --write-snapshot.
+func TestDemoUsers(t *testing.T) {
+	dir := t.TempDir()
+	snap := filepath.Join(dir, "big.json")
+	code, direct, stderr := runCLI(t, "demo", "--users", "5000")
+	if code != exitOK || !strings.Contains(direct, "5,000 users:") {
+		t.Fatalf("demo --users: exit %d, stderr %s, output ends %q", code, stderr, direct[max(0, len(direct)-300):])
+	}
+	code, saved, stderr := runCLI(t, "demo", "--users", "5000", "--write-snapshot", snap)
+	if code != exitOK || saved != direct {
+		t.Fatalf("demo --users --write-snapshot: exit %d (%s), same report: %v", code, stderr, saved == direct)
+	}
+	if code, out, _ := runCLI(t, "validate", snap); code != exitOK || !strings.Contains(out, "users 5000") {
+		t.Errorf("validate: exit %d, %q", code, out)
+	}
+	if code, _, stderr := runCLI(t, "demo", "--users", "-1"); code != exitUsage || !strings.Contains(stderr, "--users") {
+		t.Errorf("negative --users: exit %d, %q", code, stderr)
+	}
+}
