@@ -256,18 +256,24 @@ func (e *Engine) prepareRules(ctx context.Context, rules []*Rule, extra string) 
 	if len(exprs) == 0 {
 		exprs = []string{"true"}
 	}
-	q, err := rego.New(
-		rego.Query(strings.Join(exprs, "; ")),
-		rego.Compiler(e.compiler),
-		rego.Store(e.store),
-		rego.Capabilities(capabilities()),
-		rego.StrictBuiltinErrors(true),
-	).PrepareForEval(ctx)
+	q, err := e.prepareQuery(ctx, strings.Join(exprs, "; "))
 	if err != nil {
 		return nil, err
 	}
 	pk.query = q
 	return pk, nil
+}
+
+// prepareQuery prepares a query against the engine's rules, parameters and
+// sandbox.
+func (e *Engine) prepareQuery(ctx context.Context, query string) (rego.PreparedEvalQuery, error) {
+	return rego.New(
+		rego.Query(query),
+		rego.Compiler(e.compiler),
+		rego.Store(e.store),
+		rego.Capabilities(capabilities()),
+		rego.StrictBuiltinErrors(true),
+	).PrepareForEval(ctx)
 }
 
 // Rules returns the catalogue of loaded rules in id order, disabled ones

@@ -107,13 +107,8 @@ func (e *Engine) Explain(ctx context.Context, r io.Reader, poolID, user string) 
 // explainQuery reads the library's channel decision for one user.
 func (e *Engine) explainQuery(ctx context.Context) (rego.PreparedEvalQuery, error) {
 	e.explainOnce.Do(func() {
-		e.explainQ, e.explainErr = rego.New(
-			rego.Query(`x := {"chosen": data.recoverscan.lib.recovery.chosen, "why": data.recoverscan.lib.recovery.why, "order": data.recoverscan.lib.recovery.order}`),
-			rego.Compiler(e.compiler),
-			rego.Store(e.store),
-			rego.Capabilities(capabilities()),
-			rego.StrictBuiltinErrors(true),
-		).PrepareForEval(ctx)
+		e.explainQ, e.explainErr = e.prepareQuery(ctx,
+			`x := {"chosen": data.recoverscan.lib.recovery.chosen, "why": data.recoverscan.lib.recovery.why, "order": data.recoverscan.lib.recovery.order}`)
 	})
 	return e.explainQ, e.explainErr
 }

@@ -268,26 +268,13 @@ func (p *planner) cut(children []*ast.Rule, rootTested reads, rootCopied factSet
 // ref analyses a rule or function reached by a query, such as the chosen
 // channel: every fact it reads counts as tested.
 func (p *planner) ref(ref ast.Ref) reads {
-	var s reads
-	seen := map[util.T]bool{}
-	var visit func(r *ast.Rule)
-	visit = func(r *ast.Rule) {
-		if seen[r] {
-			return
-		}
-		seen[r] = true
-		in := testedIn(r, nil)
-		s.merge(&in)
-		for d := range p.c.Graph.Dependencies(r) {
-			visit(d.(*ast.Rule))
-		}
-	}
+	var rules []*ast.Rule
 	for _, r := range p.c.GetRules(ref) {
 		for ; r != nil; r = r.Else {
-			visit(r)
+			rules = append(rules, r)
 		}
 	}
-	return s
+	return p.closure(rules, nil)
 }
 
 func (p *planner) moduleOf(path ast.Ref) *ast.Module {

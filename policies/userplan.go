@@ -165,13 +165,7 @@ func (e *Engine) prepareCut(ctx context.Context, refs []ast.Ref) (*rego.Prepared
 	for i, r := range refs {
 		parts[i] = fmt.Sprintf("[v | v := %s]", r)
 	}
-	q, err := rego.New(
-		rego.Query("c := ["+strings.Join(parts, ", ")+"]"),
-		rego.Compiler(e.compiler),
-		rego.Store(e.store),
-		rego.Capabilities(capabilities()),
-		rego.StrictBuiltinErrors(true),
-	).PrepareForEval(ctx)
+	q, err := e.prepareQuery(ctx, "c := ["+strings.Join(parts, ", ")+"]")
 	if err != nil {
 		return nil, newLoadError(fmt.Errorf("prepare the values %v: %w", refs, err))
 	}
