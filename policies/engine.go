@@ -89,6 +89,9 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	if e.rules, err = catalogue(srcs); err != nil {
 		return nil, err
 	}
+	if err := checkRulePaths(c, srcs, e.rules); err != nil {
+		return nil, err
+	}
 	if opts.Config != nil {
 		if err := opts.Config.apply(e.rules); err != nil {
 			return nil, err
@@ -157,6 +160,46 @@ func catalogue(srcs []*source) ([]Rule, error) {
 	}
 	sort.Slice(rules, func(i, j int) bool { return rules[i].ID < rules[j].ID })
 	return rules, nil
+}
+
+// libraryRoot is the built-in library's package root.
+var libraryRoot = ast.MustParseRef("data.recoverscan.lib")
+
+// checkRulePaths refuses rules defined where the engine would not look for
+// them: a rule package's rules in another file (package custom.rules.user
+// with split.report contains ...), and custom definitions inside the
+// built-in library. The engine reads each rule package's file to know what
+// its rules read, and relies on the library's own definitions.
+func checkRulePaths(c *ast.Compiler, srcs []*source, rules []Rule) error {
+	custom := map[string]bool{}
+	for _, s := range srcs {
+		custom[s.name] = s.custom
+	}
+	pkgs := make([]ast.Ref, len(rules))
+	for i, r := range rules {
+		pkgs[i] = ast.MustParseRef("data." + r.Package)
+	}
+	var problems []string
+	for name, m := range c.Modules {
+		for _, r := range m.Rules {
+			path := r.Path()
+			where := fmt.Sprintf("%s:%d", name, r.Location.Row)
+			if custom[name] && path.HasPrefix(libraryRoot) {
+				problems = append(problems, fmt.Sprintf("%s: %s is inside the built-in library (data.recoverscan.lib): put custom helpers under custom.lib.<name>", where, path))
+				continue
+			}
+			for i, pkg := range pkgs {
+				if path.HasPrefix(pkg) && !m.Package.Path.Equal(pkg) {
+					problems = append(problems, fmt.Sprintf("%s: %s belongs to rule %s (package %s): define a rule's rules in its own file", where, path, rules[i].ID, rules[i].Package))
+				}
+			}
+		}
+	}
+	if len(problems) > 0 {
+		sort.Strings(problems)
+		return &LoadError{Problems: problems, Err: errors.New(strings.Join(problems, "\n"))}
+	}
+	return nil
 }
 
 // paramsStore holds the rules' effective parameters where
@@ -293,6 +336,8 @@ func (e *Engine) enabledRules() []Rule {
 
 // result is one rule's report entry.
 type result struct {
+	// raw is the entry as the rule made it.
+	raw      any
 	rule     *Rule
 	verdict  Verdict
 	message  string
@@ -332,7 +377,7 @@ func toResult(r *Rule, it any) (result, error) {
 	if !ok {
 		return result{}, fmt.Errorf("%s (%s): report entries must be objects made with data.recoverscan.lib.report", r.ID, r.Package)
 	}
-	res := result{rule: r}
+	res := result{rule: r, raw: it}
 	switch v, _ := obj["verdict"].(string); Verdict(v) {
 	case Fail:
 		res.verdict = Fail

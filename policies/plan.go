@@ -151,15 +151,15 @@ func (p *planner) rule(pkg string) ruleFacts {
 	m := p.moduleOf(path)
 	w := &factWalker{aliases: inputAliases(m), resolve: importResolver(m), copies: p.copies}
 	if m != nil {
-		var reports []*ast.Rule
-		for _, r := range m.Rules {
-			if isReport(r) {
-				reports = append(reports, r)
-			}
-		}
-		rf.guards = guards(m, reports)
+		reports := reportsOf(m)
+		rf.guards = guards(reports)
 		for _, r := range reports {
-			w.copyTerm(reportTerm(r))
+			if !isPlainReport(r) {
+				// report[k] := v and other forms: nothing counts as copied.
+				w.tested(r)
+				continue
+			}
+			w.copyTerm(r.Head.Key)
 			w.tested(r.Body)
 		}
 	}
@@ -167,11 +167,42 @@ func (p *planner) rule(pkg string) ruleFacts {
 	rf.tested = w.read
 	closure := p.closure(children, nil)
 	rf.tested.merge(&closure)
+	// A fact the rule both copies and compares must be keyed by its value:
+	// a placeholder would change the comparison.
+	rf.tested.full |= w.copiedFacts & rf.tested.facts()
 	rf.copied = w.copiedFacts &^ rf.tested.facts()
-	if rf.tested.full&distinct != 0 {
+	if rf.tested.full&distinct != 0 && !hasWith(roots) && !hasWith(reportsOf(m)) {
 		rf.cut, rf.outside = p.cut(children, w.read, w.copiedFacts)
 	}
 	return rf
+}
+
+// reportsOf returns the report definitions of a module as written.
+func reportsOf(m *ast.Module) []*ast.Rule {
+	if m == nil {
+		return nil
+	}
+	var out []*ast.Rule
+	for _, r := range m.Rules {
+		if isReport(r) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// hasWith reports whether a with modifier occurs in any of the rules. A
+// cut's values are read without the modifiers a rule evaluates them under,
+// so a rule using one gets no cut.
+func hasWith(rules []*ast.Rule) bool {
+	found := false
+	for _, r := range rules {
+		ast.WalkExprs(r, func(e *ast.Expr) bool {
+			found = found || len(e.With) > 0
+			return found
+		})
+	}
+	return found
 }
 
 // dependencies are the rules and functions rules depend on directly,
@@ -288,31 +319,28 @@ func (p *planner) moduleOf(path ast.Ref) *ast.Module {
 
 func isReport(r *ast.Rule) bool {
 	ref := r.Head.Ref()
-	return len(ref) == 1 && ref[0].Value.Compare(ast.Var("report")) == 0
+	return ref[0].Value.Compare(ast.Var("report")) == 0
 }
 
-// reportTerm is what a report definition adds: the element of a
-// `report contains x` rule, else its value.
-func reportTerm(r *ast.Rule) *ast.Term {
-	if r.Head.Key != nil {
-		return r.Head.Key
-	}
-	return r.Head.Value
+// isPlainReport reports whether r is `report contains x if ...`, the form
+// the copy analysis understands.
+func isPlainReport(r *ast.Rule) bool {
+	return len(r.Head.Ref()) == 1 && r.Head.Key != nil && r.Head.Value == nil && len(r.Head.Args) == 0
 }
 
 // guards collects, per report definition, the equality conditions on a
 // fact its body holds at top level. When some definition has none, the
-// rule can report for any user, and guards is nil.
-func guards(m *ast.Module, reports []*ast.Rule) [][]guard {
-	aliases := inputAliases(m)
+// rule can report for any user, and guards is nil. Only references that
+// start at input count: an import alias could be shadowed by a local.
+func guards(reports []*ast.Rule) [][]guard {
 	var out [][]guard
 	for _, r := range reports {
-		if !r.Default && r.Head.Key == nil {
-			return nil // a complete report value: no guard analysis
+		if !isPlainReport(r) {
+			return nil
 		}
 		var gs []guard
 		for _, e := range r.Body {
-			if g, ok := guardOf(e, aliases); ok {
+			if g, ok := guardOf(e); ok {
 				gs = append(gs, g)
 			}
 		}
@@ -328,7 +356,7 @@ func guards(m *ast.Module, reports []*ast.Rule) [][]guard {
 }
 
 // guardOf recognises `input.user.<fact> == <string or boolean>`.
-func guardOf(e *ast.Expr, aliases map[ast.Var]ast.Ref) (guard, bool) {
+func guardOf(e *ast.Expr) (guard, bool) {
 	if e.Negated || len(e.With) > 0 || !e.IsCall() || len(e.Operands()) != 2 {
 		return guard{}, false
 	}
@@ -344,7 +372,7 @@ func guardOf(e *ast.Expr, aliases map[ast.Var]ast.Ref) (guard, bool) {
 	if !ok {
 		return guard{}, false
 	}
-	path, ok := userPath(ref, aliases)
+	path, ok := userPath(ref, nil)
 	if !ok {
 		return guard{}, false
 	}
@@ -404,10 +432,16 @@ func inputAliases(m *ast.Module) map[ast.Var]ast.Ref {
 }
 
 // importResolver turns a function name as written (report.fail) into the
-// reference it names (data.recoverscan.lib.report.fail).
+// reference it names (data.recoverscan.lib.report.fail): an import, else a
+// rule of the module (which hides a built-in function of the same name),
+// else the name itself.
 func importResolver(m *ast.Module) func(ast.Ref) ast.Ref {
 	names := map[ast.Var]ast.Ref{}
 	if m != nil {
+		for _, r := range m.Rules {
+			name := r.Head.Ref()[0].Value.(ast.Var)
+			names[name] = m.Package.Path.Append(ast.StringTerm(string(name)))
+		}
 		for _, imp := range m.Imports {
 			if ref, ok := imp.Path.Value.(ast.Ref); ok {
 				name := imp.Alias
@@ -622,6 +656,9 @@ func (p *planner) copies(fn ast.Ref) []bool {
 			case !isVar:
 				out[i] = false
 			case v.IsWildcard():
+			case mentionedElsewhere(d.rule.Head.Args, i, v):
+				// f(x, x) unifies its arguments: it compares them.
+				out[i] = false
 			default:
 				for r := d.rule; r != nil && out[i]; r = r.Else {
 					out[i] = !mentions(r.Body, v) && p.onlyCopied(r.Head.Value, v, resolve)
@@ -631,6 +668,17 @@ func (p *planner) copies(fn ast.Ref) []bool {
 	}
 	p.copying[key] = out
 	return out
+}
+
+// mentionedElsewhere reports whether v occurs in an argument other than
+// the i-th.
+func mentionedElsewhere(args ast.Args, i int, v ast.Var) bool {
+	for j, a := range args {
+		if j != i && mentions(a, v) {
+			return true
+		}
+	}
+	return false
 }
 
 // functionDef is a function definition with the module it is written in.

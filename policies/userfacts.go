@@ -1,7 +1,9 @@
 package policies
 
 import (
+	"crypto/rand"
 	"encoding/binary"
+	"encoding/hex"
 	"math/bits"
 	"strings"
 
@@ -174,7 +176,12 @@ func boolean(u *snapshot.User, f fact) (v, ok bool) {
 func appendKey(b []byte, u *snapshot.User, s factSet, abs *[numFacts][]ast.Value) []byte {
 	s.each(func(f fact) {
 		if abs != nil && len(abs[f]) > 0 {
-			b = binary.AppendUvarint(b, uint64(matching(u, f, abs[f])))
+			class := matching(u, f, abs[f])
+			if f == factMFAReadError && u.MFA.Read.Error == "" {
+				// Absent, not merely different: comparing it is undefined.
+				class = len(abs[f]) + 1
+			}
+			b = binary.AppendUvarint(b, uint64(class))
 			return
 		}
 		if v, ok := boolean(u, f); ok {
@@ -232,25 +239,36 @@ func (g guard) holds(u *snapshot.User) bool {
 }
 
 // placeholders stand in for distinct facts a rule only copies into its
-// results. They hold a NUL byte, which no Cognito attribute does, and the
-// fact's path.
+// results: a NUL byte, which no Cognito attribute holds, a random marker
+// drawn for each engine, and the fact's path, so that no text a rule or a
+// snapshot holds can pass for one.
 type placeholders struct {
-	set factSet
+	set    factSet
+	marker string
 	// values are the placeholder strings, by fact.
 	values [numFacts]string
 }
 
-func newPlaceholders(set factSet) *placeholders {
-	p := &placeholders{set: set}
+func newPlaceholders(set factSet, marker string) *placeholders {
+	p := &placeholders{set: set, marker: "\x00" + marker + ":"}
 	set.each(func(f fact) {
-		p.values[f] = "\x00recoverscan:" + strings.Join(factPaths[f], ".") + "\x00"
+		p.values[f] = p.marker + strings.Join(factPaths[f], ".") + "\x00"
 	})
 	return p
 }
 
+// newMarker draws the random part of an engine's placeholders.
+func newMarker() string {
+	var b [12]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(err) // crypto/rand does not fail on supported platforms
+	}
+	return hex.EncodeToString(b[:])
+}
+
 // fill replaces the placeholders in s with u's values.
 func (p *placeholders) fill(s string, u *snapshot.User) string {
-	if p.set == 0 || !strings.Contains(s, "\x00recoverscan:") {
+	if p.set == 0 || !strings.Contains(s, p.marker) {
 		return s
 	}
 	p.set.each(func(f fact) {

@@ -1,12 +1,13 @@
 package policies
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"reflect"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 
@@ -68,25 +69,68 @@ type userPlan struct {
 	cutRefs []ast.Ref
 }
 
-// planUsers analyses the enabled per-user rules and prepares their groups.
+// sharing is a shared group being assembled.
+type sharing struct {
+	rules   []*Rule
+	reads   reads
+	copied  factSet
+	channel bool
+}
+
+// fits reports whether a rule reading r and copying copied can join the
+// group: neither may copy a fact the other compares, since within one
+// evaluation a fact is either a placeholder or its value.
+func (s *sharing) fits(r reads, copied factSet) bool {
+	return copied&s.reads.facts() == 0 && r.facts()&s.copied == 0
+}
+
+func (s *sharing) add(r reads, copied factSet) {
+	s.reads.merge(&r)
+	s.copied |= copied
+}
+
+// planUsers analyses the enabled per-user rules and prepares their groups:
+// shared groups first (the first one also yields the channel), then the
+// groups evaluated per user or through a cut.
 func (e *Engine) planUsers(ctx context.Context, srcs []*source) (*userPlan, error) {
 	p := newPlanner(e.compiler, srcs)
-	shared := &userGroup{shared: true, ph: newPlaceholders(0)}
-	var sharedReads reads
-	var sharedRules []*Rule
-	var own []*userGroup
-	var ownRules [][]*Rule
-	var cutRefs []ast.Ref
+	marker := newMarker()
+	var (
+		shares   []*sharing
+		own      []*userGroup
+		ownRules [][]*Rule
+		cutRefs  []ast.Ref
+	)
+	share := func(r reads, copied factSet) *sharing {
+		for _, s := range shares {
+			if s.fits(r, copied) {
+				s.add(r, copied)
+				return s
+			}
+		}
+		s := &sharing{}
+		s.add(r, copied)
+		shares = append(shares, s)
+		return s
+	}
+	chReads := p.ref(ast.MustParseRef(channelQuery))
+	if chReads.full&distinct == 0 {
+		share(chReads, 0).channel = true
+	} else {
+		g := &userGroup{ph: newPlaceholders(0, marker), channel: true}
+		g.keyBy(chReads)
+		own = append(own, g)
+		ownRules = append(ownRules, nil)
+	}
 	for _, i := range e.byKind[KindUser] {
 		r := &e.rules[i]
 		rf := p.rule(r.Package)
 		if rf.tested.full&distinct == 0 {
-			sharedRules = append(sharedRules, r)
-			sharedReads.merge(&rf.tested)
-			shared.ph.set |= rf.copied
+			s := share(rf.tested, rf.copied)
+			s.rules = append(s.rules, r)
 			continue
 		}
-		g := &userGroup{ph: newPlaceholders(rf.copied), guards: rf.guards}
+		g := &userGroup{ph: newPlaceholders(rf.copied, marker), guards: rf.guards}
 		g.keyBy(rf.tested)
 		if rf.cut != nil {
 			g.keyBy(rf.outside)
@@ -97,21 +141,6 @@ func (e *Engine) planUsers(ctx context.Context, srcs []*source) (*userPlan, erro
 		own = append(own, g)
 		ownRules = append(ownRules, []*Rule{r})
 	}
-
-	chRef := ast.MustParseRef(channelQuery)
-	chReads := p.ref(chRef)
-	if chReads.full&distinct == 0 {
-		sharedReads.merge(&chReads)
-		shared.channel = true
-	} else {
-		g := &userGroup{ph: newPlaceholders(0), channel: true}
-		g.keyBy(chReads)
-		own = append(own, g)
-		ownRules = append(ownRules, nil)
-	}
-	shared.keyBy(sharedReads)
-	// A placeholder must not stand in for a fact the group compares.
-	shared.ph = newPlaceholders(shared.ph.set &^ shared.key)
 
 	plan := &userPlan{cutRefs: cutRefs}
 	if len(cutRefs) > 0 {
@@ -134,8 +163,10 @@ func (e *Engine) planUsers(ctx context.Context, srcs []*source) (*userPlan, erro
 		plan.groups = append(plan.groups, g)
 		return nil
 	}
-	if len(sharedRules) > 0 || shared.channel {
-		if err := prep(shared, sharedRules); err != nil {
+	for _, s := range shares {
+		g := &userGroup{shared: true, channel: s.channel, ph: newPlaceholders(s.copied, marker)}
+		g.keyBy(s.reads)
+		if err := prep(g, s.rules); err != nil {
 			return nil, err
 		}
 	}
@@ -208,6 +239,7 @@ func (ev *evaluation) judge(u *snapshot.User, buf *[]byte) ([]result, string, er
 	if ev.e.plan == nil {
 		// Every rule, for every user: the reference the plan must equal.
 		res, x, err := ev.e.user.eval(ev.ctx, ev.userInput(u))
+		sortResults(res)
 		return res, stringOr(x), err
 	}
 	var (
@@ -256,11 +288,13 @@ func (ev *evaluation) judge(u *snapshot.User, buf *[]byte) ([]result, string, er
 		if g.channel {
 			channel = ch
 		}
-		out = append(out, g.ph.fillResults(res, u)...)
+		filled, err := g.ph.fillResults(res, u)
+		if err != nil {
+			return nil, "", err
+		}
+		out = append(out, filled...)
 	}
-	if len(ev.e.plan.groups) > 1 {
-		sort.SliceStable(out, func(i, j int) bool { return out[i].rule.ID < out[j].rule.ID })
-	}
+	sortResults(out)
 	return out, channel, nil
 }
 
@@ -318,19 +352,19 @@ func (g *userGroup) mayReport(u *snapshot.User) bool {
 }
 
 // fillResults puts u's values in place of the placeholders in res. The
-// shared slice is returned as is when nothing changes; entries that become
-// equal once filled (two facts with the same value) are reported once, as
-// the rule's set would hold them.
-func (p *placeholders) fillResults(res []result, u *snapshot.User) []result {
+// shared slice is returned as is when nothing changes. Entries are made
+// anew from the filled entry, as the rule would have made them, and
+// entries that become equal (two facts with the same value) are reported
+// once, as the rule's set would hold them.
+func (p *placeholders) fillResults(res []result, u *snapshot.User) ([]result, error) {
 	if p.set == 0 || len(res) == 0 {
-		return res
+		return res, nil
 	}
 	var out []result
 	for i, r := range res {
-		msg := p.fill(r.message, u)
-		ev, changed := p.fillValue(anyMap(r.evidence), u)
-		if msg == r.message && !changed {
-			if out != nil && !containsResult(out, r) {
+		raw, changed := p.fillValue(r.raw, u)
+		if !changed {
+			if out != nil {
 				out = append(out, r)
 			}
 			continue
@@ -338,32 +372,52 @@ func (p *placeholders) fillResults(res []result, u *snapshot.User) []result {
 		if out == nil {
 			out = append(make([]result, 0, len(res)), res[:i]...)
 		}
-		r.message = msg
-		r.evidence, _ = ev.(map[string]any)
-		if !containsResult(out, r) {
-			out = append(out, r)
+		nr, err := toResult(r.rule, raw)
+		if err != nil {
+			return nil, err
 		}
+		out = append(out, nr)
 	}
 	if out == nil {
-		return res
+		return res, nil
 	}
-	return out
+	// A set holds each entry once; only entries of one rule can be equal.
+	kept := out[:0]
+	for i, r := range out {
+		if i == 0 || !containsEntry(kept, r) {
+			kept = append(kept, r)
+		}
+	}
+	return kept, nil
 }
 
-func anyMap(m map[string]any) any {
-	if m == nil {
-		return nil
-	}
-	return m
-}
-
-func containsResult(rs []result, r result) bool {
+func containsEntry(rs []result, r result) bool {
 	for _, o := range rs {
-		if o.rule == r.rule && o.verdict == r.verdict && o.message == r.message && reflect.DeepEqual(o.evidence, r.evidence) {
+		if o.rule == r.rule && o.message == r.message && reflect.DeepEqual(o.raw, r.raw) {
 			return true
 		}
 	}
 	return false
+}
+
+// sortResults orders one user's results by rule, then by the entries
+// themselves, so that the order does not depend on how they were made.
+func sortResults(rs []result) {
+	sorted := true
+	for i := 1; i < len(rs) && sorted; i++ {
+		sorted = rs[i-1].rule.ID < rs[i].rule.ID
+	}
+	if sorted {
+		return
+	}
+	slices.SortStableFunc(rs, func(a, b result) int {
+		if c := strings.Compare(a.rule.ID, b.rule.ID); c != 0 {
+			return c
+		}
+		ja, _ := json.Marshal(a.raw)
+		jb, _ := json.Marshal(b.raw)
+		return bytes.Compare(ja, jb)
+	})
 }
 
 // userInputWith is the input of the per-user rules for u, with the
