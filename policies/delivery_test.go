@@ -18,7 +18,9 @@ import (
 // pool whose users recover by phone (or email) only, so the verdict depends
 // on that one path.
 
-func okSrc(action string) snapshot.Source { return snapshot.Source{Status: snapshot.SourceOK, Action: action} }
+func okSrc(action string) snapshot.Source {
+	return snapshot.Source{Status: snapshot.SourceOK, Action: action}
+}
 
 func deniedSrc(action string) snapshot.Source {
 	return snapshot.Source{Status: snapshot.SourceDenied, Action: action, Error: "AccessDenied"}

@@ -492,4 +492,3 @@ func isAdminOnly(p *snapshot.PoolSettings) bool {
 	}
 	return false
 }
-
