@@ -94,6 +94,14 @@ func loadSources(dirs []string, tests testsOf) ([]*source, error) {
 	}
 	seen := map[string]bool{}
 	for _, dir := range dirs {
+		if isBundle(dir) {
+			bs, err := bundleSources(dir, tests)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, bs...)
+			continue
+		}
 		files, err := regoFiles(dir)
 		if err != nil {
 			return nil, err
@@ -129,7 +137,7 @@ func regoFiles(dir string) ([]string, error) {
 	}
 	if !info.IsDir() {
 		if !strings.HasSuffix(dir, ".rego") {
-			return nil, fmt.Errorf("policy path %s: not a directory or .rego file", dir)
+			return nil, fmt.Errorf("policy path %s: not a directory, .rego file or bundle (.tar.gz)", dir)
 		}
 		return []string{dir}, nil
 	}
@@ -221,7 +229,10 @@ func attachSchema(s *source, schema string, done map[string]bool) error {
 	if a := packageAnnotation(s.module); a != nil {
 		for _, sa := range a.Schemas {
 			if sa.Path.Equal(ast.InputRootRef) {
-				return nil // the author chose a schema
+				if sa.Schema.Equal(ref) {
+					return nil // declared for stock tools (opa check --schema)
+				}
+				return fmt.Errorf("%s: METADATA schemas declares input: %s, but the rules of package %s are checked against %s", s.name, sa.Schema, s.pkgPath, schema)
 			}
 		}
 		a.Schemas = append(a.Schemas, &ast.SchemaAnnotation{Path: ast.InputRootRef, Schema: ref})

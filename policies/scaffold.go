@@ -13,7 +13,7 @@ import (
 	"text/template"
 )
 
-//go:embed scaffold/*.tmpl
+//go:embed scaffold/*.tmpl scaffold/regal-config.yaml
 var scaffolds embed.FS
 
 // NewRule describes a rule to start with WriteNewRule.
