@@ -12,6 +12,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"runtime"
 	"slices"
 	"sort"
@@ -253,6 +254,13 @@ func load(dirs []string, tests testsOf) (*ast.Compiler, map[string]*ast.Module, 
 	}
 	if err := parse(srcs); err != nil {
 		return nil, nil, nil, newLoadError(err)
+	}
+	srcs, stale, err := libraryCopies(srcs)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	for _, w := range stale {
+		slog.Warn(w)
 	}
 	done := map[string]bool{}
 	modules := make(map[string]*ast.Module, len(srcs))
