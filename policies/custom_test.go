@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -385,12 +386,24 @@ func TestSplitRulePackageAndDuplicateDirs(t *testing.T) {
 	if _, err := New(context.Background(), Options{PolicyDirs: []string{dir, dir, filepath.Join(dir, "user")}}); err != nil {
 		t.Fatal(err)
 	}
+	// Helpers beside the rule, in its package, are part of the rule.
 	helper := filepath.Join(dir, "user", "probe", "helpers.rego")
 	if err := os.WriteFile(helper, []byte("package custom.rules.user.probe\n\nx := 1\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	e, err := New(context.Background(), Options{PolicyDirs: []string{dir}})
+	if err != nil {
+		t.Fatalf("a rule package with a helper file: %v", err)
+	}
+	if rules := e.Rules(); !slices.ContainsFunc(rules, func(r Rule) bool { return r.ID == "ACME-USER-001" && r.File == file }) {
+		t.Errorf("the rule should be listed from %s: %v", file, rules)
+	}
+	// Package METADATA in two of its files is ambiguous.
+	if err := os.WriteFile(helper, []byte(ruleHeader+"\nx := 1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	le := loadErr(t, dir)
-	if len(le.Problems) != 1 || !strings.Contains(le.Problems[0], "split across") || !strings.Contains(le.Problems[0], file) {
+	if !strings.Contains(le.Error(), "package annotation redeclared") {
 		t.Errorf("got %v", le)
 	}
 }

@@ -143,10 +143,13 @@ func catalogue(srcs []*source) ([]Rule, error) {
 		problems []string
 	)
 	seen := map[string]string{}
-	files := map[string][]string{}
+	// A rule package may span several files (the rule and helpers beside
+	// it); its METADATA is written in one of them, which stands for the
+	// package.
+	files := map[string][]*source{}
 	for _, s := range srcs {
 		if _, _, ok := ruleKind(s.pkgPath); ok && !s.isTest {
-			files[s.pkgPath] = append(files[s.pkgPath], s.name)
+			files[s.pkgPath] = append(files[s.pkgPath], s)
 		}
 	}
 	for _, s := range srcs {
@@ -154,11 +157,27 @@ func catalogue(srcs []*source) ([]Rule, error) {
 		if !ok || s.isTest {
 			continue
 		}
-		if f := files[s.pkgPath]; len(f) > 1 {
-			if f[0] == s.name {
-				problems = append(problems, fmt.Sprintf("%s: rule package %s is split across %s: keep a rule in one file, and helpers in another package (custom.lib.<name>)", s.name, s.pkgPath, strings.Join(f, ", ")))
+		f := files[s.pkgPath]
+		var withMeta []string
+		main := f[0]
+		for _, o := range f {
+			if o.meta != nil {
+				withMeta = append(withMeta, o.name)
+				if len(withMeta) == 1 {
+					main = o
+				}
 			}
+		}
+		if s != main {
 			continue
+		}
+		if len(withMeta) > 1 {
+			problems = append(problems, fmt.Sprintf("%s: rule package %s has package METADATA in %s: write it once, above the package line of one file", s.name, s.pkgPath, strings.Join(withMeta, ", ")))
+			continue
+		}
+		s.pkgModules = nil
+		for _, o := range f {
+			s.pkgModules = append(s.pkgModules, o.module)
 		}
 		r, err := ruleFromModule(s, kind)
 		if err != nil {
@@ -185,7 +204,7 @@ var libraryRoot = ast.MustParseRef("data.recoverscan.lib")
 // checkRulePaths refuses rules defined where the engine would not look for
 // them: a rule package's rules in another file (package custom.rules.user
 // with split.report contains ...), and custom definitions inside the
-// built-in library. The engine reads each rule package's file to know what
+// built-in library. The engine reads each rule package's files to know what
 // its rules read, and relies on the library's own definitions.
 func checkRulePaths(c *ast.Compiler, srcs []*source, rules []Rule) error {
 	custom := map[string]bool{}
@@ -264,7 +283,19 @@ func load(dirs []string, tests testsOf) (*ast.Compiler, map[string]*ast.Module, 
 	}
 	done := map[string]bool{}
 	modules := make(map[string]*ast.Module, len(srcs))
-	for _, s := range srcs {
+	// Schemas are attached to the package METADATA, so a rule package
+	// spanning several files gets it on the file that has one.
+	ordered := slices.Clone(srcs)
+	slices.SortStableFunc(ordered, func(a, b *source) int {
+		switch {
+		case a.meta != nil && b.meta == nil:
+			return -1
+		case a.meta == nil && b.meta != nil:
+			return 1
+		}
+		return 0
+	})
+	for _, s := range ordered {
 		if !s.isTest {
 			if kind, _, ok := ruleKind(s.pkgPath); ok {
 				if err := attachSchema(s, inputSchema(kind), done); err != nil {

@@ -66,6 +66,9 @@ type source struct {
 	// meta is the package METADATA the author wrote (nil if none),
 	// before the engine attached the input schema.
 	meta *ast.Annotations
+	// pkgModules are all the files of a rule package, set on the one
+	// that stands for it in the catalogue.
+	pkgModules []*ast.Module
 }
 
 // testsOf selects whose _test.rego files are loaded.

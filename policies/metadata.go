@@ -1,6 +1,7 @@
 package policies
 
 import (
+	"slices"
 	"errors"
 	"fmt"
 	"regexp"
@@ -118,7 +119,7 @@ func ruleFromModule(s *source, kind Kind) (Rule, error) {
 			return Rule{}, fmt.Errorf("%s: METADATA of %s: custom.channel: app client rules do not judge a delivery channel", at("channel"), s.pkgPath)
 		}
 		r.Channels = chs
-		if kind != KindUser && readsUsers(s.module) {
+		if kind != KindUser && slices.ContainsFunc(s.modules(), readsUsers) {
 			return Rule{}, fmt.Errorf("%s: rule %s declares a channel, so it is evaluated before the pool's users are counted: it may not read input.users (the engine reports its findings only when some user is, or may be, routed to the channel)", loc, id)
 		}
 	}
@@ -144,7 +145,7 @@ func ruleFromModule(s *source, kind Kind) (Rule, error) {
 	for _, rr := range a.RelatedResources {
 		r.Related = append(r.Related, Link{URL: rr.Ref.String(), Description: rr.Description})
 	}
-	if !definesReport(s.module) {
+	if !slices.ContainsFunc(s.modules(), definesReport) {
 		return Rule{}, fmt.Errorf("%s: rule package %s defines no `report contains ...` rule", loc, s.pkgPath)
 	}
 	return r, nil
@@ -221,4 +222,13 @@ func definesReport(m *ast.Module) bool {
 		}
 	}
 	return false
+}
+
+// modules returns the files of the source's rule package: pkgModules, or
+// its own module.
+func (s *source) modules() []*ast.Module {
+	if len(s.pkgModules) > 0 {
+		return s.pkgModules
+	}
+	return []*ast.Module{s.module}
 }

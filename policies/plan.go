@@ -148,11 +148,14 @@ func (p *planner) rule(pkg string) ruleFacts {
 	}
 	// Report definitions are read as written, where the head still shows
 	// what is copied; everything else reachable is read as compiled.
-	m := p.moduleOf(path)
-	w := &factWalker{aliases: inputAliases(m), resolve: importResolver(m), copies: p.copies}
-	if m != nil {
+	// A package may span several files; each file's report definitions
+	// are read with that file's imports.
+	w := &factWalker{copies: p.copies}
+	var written []*ast.Rule
+	for _, m := range p.modulesOf(path) {
+		w.aliases, w.resolve = inputAliases(m), importResolver(m)
 		reports := reportsOf(m)
-		rf.guards = guards(reports)
+		written = append(written, reports...)
 		for _, r := range reports {
 			if !isPlainReport(r) {
 				// report[k] := v and other forms: nothing counts as copied.
@@ -163,6 +166,7 @@ func (p *planner) rule(pkg string) ruleFacts {
 			w.tested(r.Body)
 		}
 	}
+	rf.guards = guards(written)
 	children := p.dependencies(roots)
 	rf.tested = w.read
 	closure := p.closure(children, nil)
@@ -171,7 +175,7 @@ func (p *planner) rule(pkg string) ruleFacts {
 	// a placeholder would change the comparison.
 	rf.tested.full |= w.copiedFacts & rf.tested.facts()
 	rf.copied = w.copiedFacts &^ rf.tested.facts()
-	if rf.tested.full&distinct != 0 && !hasWith(roots) && !hasWith(reportsOf(m)) {
+	if rf.tested.full&distinct != 0 && !hasWith(roots) && !hasWith(written) {
 		rf.cut, rf.outside = p.cut(children, w.read, w.copiedFacts)
 	}
 	return rf
@@ -308,13 +312,20 @@ func (p *planner) ref(ref ast.Ref) reads {
 	return p.closure(rules, nil)
 }
 
-func (p *planner) moduleOf(path ast.Ref) *ast.Module {
-	for _, m := range p.parsed {
+// modulesOf returns the files of a package as written, by file name.
+func (p *planner) modulesOf(path ast.Ref) []*ast.Module {
+	var names []string
+	for name, m := range p.parsed {
 		if m.Package.Path.Equal(path) {
-			return m
+			names = append(names, name)
 		}
 	}
-	return nil
+	sort.Strings(names)
+	out := make([]*ast.Module, len(names))
+	for i, name := range names {
+		out[i] = p.parsed[name]
+	}
+	return out
 }
 
 func isReport(r *ast.Rule) bool {

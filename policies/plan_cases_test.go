@@ -189,6 +189,22 @@ report contains report.fail("dyn", {}) if {
 	data.custom.lib[name].seven
 }
 `)}, nil},
+		{"rule package in two files with different imports", map[string]string{
+			"r.rego": caseRule("CASE-USER-012", `package custom.rules.user.two_files
+
+import data.recoverscan.lib.report
+
+report contains report.fail("copied", {"who": input.user.username}) if recent
+`),
+			"s.rego": `package custom.rules.user.two_files
+
+import data.recoverscan.lib.report
+import input.user as u
+
+recent if u.created_at >= "2025"
+
+report contains report.fail("tested", {"who": u.username}) if endswith(u.username, "7")
+`}, years},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

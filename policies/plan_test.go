@@ -246,7 +246,7 @@ func TestPlanCustomRulesFire(t *testing.T) {
 	for _, f := range r.Findings {
 		seen[f.RuleID]++
 	}
-	for i := 1; i <= 11; i++ {
+	for i := 1; i <= 12; i++ {
 		id := fmt.Sprintf("ACME-USER-%03d", i)
 		if seen[id] == 0 {
 			t.Errorf("%s reported nothing", id)
