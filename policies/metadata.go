@@ -1,10 +1,10 @@
 package policies
 
 import (
-	"slices"
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
