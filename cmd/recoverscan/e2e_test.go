@@ -230,7 +230,7 @@ func testStandIn(t *testing.T, w *e2eWorld) {
 			"disabled":             {"RC-USER-008"},
 			"phone-only-user":      {"RC-USER-002"},
 			"client:web-secret":    {"RC-CLIENT-001", "RC-CLIENT-002"},
-			"pool":                 {"RC-EMAIL-010", "RC-EMAIL-011", "RC-POOL-003", "RC-POOL-006", "RC-POOL-007"},
+			"pool":                 {"RC-EMAIL-010", "RC-EMAIL-011", "RC-POOL-003", "RC-POOL-006", "RC-POOL-007", "RC-POOL-019"},
 		},
 		awstest.PoolPhoneOnly: {
 			"us-sms":              {"RC-USER-003"},
@@ -239,11 +239,11 @@ func testStandIn(t *testing.T, w *e2eWorld) {
 			"pool":                {"RC-POOL-003", "RC-POOL-006", "RC-POOL-007", "RC-SMS-001", "RC-SMS-002", "RC-SMS-008"},
 		},
 		awstest.PoolEmailThenPhone: {
-			"pool": {"RC-EMAIL-010", "RC-EMAIL-011", "RC-POOL-004", "RC-POOL-006", "RC-POOL-007"},
+			"pool": {"RC-EMAIL-010", "RC-EMAIL-011", "RC-POOL-004", "RC-POOL-006", "RC-POOL-007", "RC-POOL-019"},
 		},
 		awstest.PoolLegacy: {
 			"legacy-both": {"RC-USER-018"},
-			"pool":        {"RC-POOL-002", "RC-POOL-004", "RC-POOL-006", "RC-POOL-007"},
+			"pool":        {"RC-POOL-002", "RC-POOL-004", "RC-POOL-006", "RC-POOL-007", "RC-POOL-019"},
 		},
 		awstest.PoolAdminOnly: {
 			"admin-only-user": {"RC-USER-002"},
@@ -254,7 +254,7 @@ func testStandIn(t *testing.T, w *e2eWorld) {
 			"pool":       {"RC-POOL-003", "RC-POOL-006", "RC-POOL-007"},
 		},
 		awstest.PoolCustomFrom: {
-			"pool": {"RC-EMAIL-007", "RC-EMAIL-010", "RC-POOL-003", "RC-POOL-006", "RC-POOL-007"},
+			"pool": {"RC-EMAIL-007", "RC-EMAIL-010", "RC-POOL-003", "RC-POOL-006", "RC-POOL-007", "RC-POOL-019"},
 		},
 	})
 
