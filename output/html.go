@@ -204,10 +204,12 @@ func incompleteReasons(r *policies.Report, sum Summary) []string {
 	return out
 }
 
-// barWidth is a bar segment's width, as a CSS percentage.
+// barWidth is a bar segment's width: its share of the users, but at
+// least a few pixels when any user is in it, so that 79 users who cannot
+// receive a code stay visible in a pool of a million.
 func barWidth(n, total int64) template.CSS {
 	if total <= 0 || n <= 0 {
 		return "0%"
 	}
-	return template.CSS(fmt.Sprintf("%.3f%%", float64(n)*100/float64(total)))
+	return template.CSS(fmt.Sprintf("max(4px, %.3f%%)", float64(n)*100/float64(total)))
 }

@@ -143,6 +143,9 @@ func sortRecords(rs []record) {
 		if a.Resource.ClientID != b.Resource.ClientID {
 			return a.Resource.ClientID < b.Resource.ClientID
 		}
+		if (a.Suppressed == nil) != (b.Suppressed == nil) {
+			return a.Suppressed == nil
+		}
 		return a.extra < b.extra
 	}
 	sort.Slice(rs, func(i, j int) bool { return less(&rs[i], &rs[j]) })
