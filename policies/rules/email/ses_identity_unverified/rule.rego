@@ -41,6 +41,7 @@ report contains report.fail(
 		"exists": channel.identity.exists,
 		"verified_for_sending": channel.identity.verified_for_sending,
 		"verification_status": channel.identity.verification_status,
+		"exception": "InvalidEmailRoleAccessPolicyException",
 	},
 ) if {
 	channel.ses_identity_problem

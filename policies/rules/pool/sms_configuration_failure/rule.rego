@@ -60,7 +60,7 @@ report contains report.fail(
 		"Cognito reports SmsConfigurationFailure %q for the pool: the SMS role may not publish, so every text message fails with InvalidSmsRoleAccessPolicyException.",
 		[failure],
 	),
-	evidence,
+	object.union(evidence, {"exception": "InvalidSmsRoleAccessPolicyException"}),
 ) if {
 	applies
 	role_broken
