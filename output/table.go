@@ -47,6 +47,8 @@ type tableRow struct {
 	subject  string // "12 users", "client abc", "pool", "sms", "email"
 	text     string
 	order    string // tie-breaker: client id, message
+	// group is the per-user group a row folds, if any.
+	group *userGroup
 }
 
 // tablePool is a pool and its rows.
@@ -226,6 +228,7 @@ func userRow(g *userGroup) tableRow {
 		ruleID:   g.Key.RuleID,
 		subject:  thousands(g.Users) + " " + plural(g.Users, "user", "users"),
 		text:     text,
+		group:    g,
 	}
 }
 

@@ -19,6 +19,7 @@ import (
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 
 	"github.com/recoverscan/recoverscan/collector/awstest"
+	"github.com/recoverscan/recoverscan/output"
 	"github.com/recoverscan/recoverscan/output/sarifcheck"
 	"github.com/recoverscan/recoverscan/policies"
 )
@@ -294,10 +295,22 @@ func testStandIn(t *testing.T, w *e2eWorld) {
 		}
 	}
 
-	// No contact data in any output format.
-	for _, format := range []string{"table", "json", "sarif"} {
-		_, out, errOut := runBinary(t, endpoint, "scan", "--region", e2eRegion, "--with-mfa", "--format", format)
-		assertNoContacts(t, format, out+errOut, w.world)
+	// No contact data in any output format, passes included: every
+	// format from one scan.
+	dir := t.TempDir()
+	_, out, errOut := runBinary(t, endpoint, "scan", "--region", e2eRegion, "--with-mfa", "--include-passed",
+		"--format", strings.Join(output.Formats(), ","), "--output-dir", dir)
+	assertNoContacts(t, "stdout and stderr", out+errOut, w.world)
+	files, err := filepath.Glob(filepath.Join(dir, "*"))
+	if err != nil || len(files) < len(output.Formats()) {
+		t.Fatalf("--output-dir wrote %v (%v), want a file per format", files, err)
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		assertNoContacts(t, filepath.Base(f), string(data), w.world)
 	}
 }
 
