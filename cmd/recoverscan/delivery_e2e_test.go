@@ -224,7 +224,9 @@ func seedDeliveryWorld(ctx context.Context, endpoint string, w deliveryWorld) (s
 	}
 	pool := out.UserPool.Id
 	var attrs []types.AttributeType
-	add := func(k, v string) { attrs = append(attrs, types.AttributeType{Name: aws.String(k), Value: aws.String(v)}) }
+	add := func(k, v string) {
+		attrs = append(attrs, types.AttributeType{Name: aws.String(k), Value: aws.String(v)})
+	}
 	if w.address != "" {
 		add("email", w.address)
 		add("email_verified", "true")
