@@ -244,7 +244,7 @@ func testStandIn(t *testing.T, w *e2eWorld) {
 		},
 		awstest.PoolLegacy: {
 			"legacy-both": {"RC-USER-018"},
-			"pool":        {"RC-POOL-002", "RC-POOL-004", "RC-POOL-006", "RC-POOL-007", "RC-POOL-019"},
+			"pool":        {"RC-EMAIL-010", "RC-EMAIL-011", "RC-POOL-002", "RC-POOL-004", "RC-POOL-006", "RC-POOL-007", "RC-POOL-019"},
 		},
 		awstest.PoolAdminOnly: {
 			"admin-only-user": {"RC-USER-002"},
