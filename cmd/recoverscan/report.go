@@ -15,11 +15,12 @@ import (
 	"github.com/recoverscan/recoverscan/policies"
 )
 
-// reportSink takes findings as the engine makes them: it applies the
-// suppressions, counts what --fail-on counts and feeds the output stream,
-// so that no finding is kept.
+// reportSink takes findings as the engine makes them: it drops the
+// severities --severity leaves out, applies the suppressions, counts what
+// --fail-on counts and feeds the output stream, so that no finding is kept.
 type reportSink struct {
 	flags      *reportFlags
+	shown      map[policies.Severity]bool // nil: every severity
 	suppressor *policies.Suppressor
 	stream     *output.Stream
 	threshold  policies.Severity
@@ -30,6 +31,11 @@ type reportSink struct {
 // Close it when done.
 func newReportSink(f *reportFlags) (*reportSink, error) {
 	s := &reportSink{flags: f}
+	shown, err := f.shown()
+	if err != nil {
+		return nil, err
+	}
+	s.shown = shown
 	if f.failOn != "none" {
 		s.threshold, _ = policies.ParseSeverity(f.failOn)
 	}
@@ -51,6 +57,9 @@ func newReportSink(f *reportFlags) (*reportSink, error) {
 
 // add takes one finding.
 func (s *reportSink) add(f *policies.Finding) error {
+	if s.shown != nil && !s.shown[f.Severity] {
+		return nil
+	}
 	if s.suppressor != nil {
 		s.suppressor.Apply(f)
 	}
