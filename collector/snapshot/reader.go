@@ -331,6 +331,8 @@ func (d *walker) region(acct *Account) error {
 			}
 			reg.SMS = normalizeSMS(reg.SMS)
 			reg.Email = normalizeEmail(reg.Email)
+			upgradeSMS(reg.SMS)
+			upgradeEmail(reg.Email)
 			if d.v.Region != nil {
 				if err := d.v.Region(acct, reg); err != nil {
 					return err
@@ -376,6 +378,7 @@ func (d *walker) pool() error {
 				return d.errorf(nil, "pool without an id")
 			}
 			settings.normalize()
+			settings.upgrade()
 			if d.v.Pool != nil {
 				if err := d.v.Pool(settings); err != nil {
 					return err
