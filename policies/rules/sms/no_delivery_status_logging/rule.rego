@@ -5,9 +5,9 @@
 #   writes no delivery status logs to CloudWatch: when a recovery text does
 #   not arrive, nobody can see whether the carrier rejected it, the number
 #   opted out or the spend limit stopped it. Observability only; nothing
-#   fails because of it. (Cognito's own userNotification log delivery,
-#   GetLogDeliveryConfiguration, is not read by the collector.) Evaluated
-#   when users are or may be routed to SMS through SNS.
+#   fails because of it. (Cognito's own export of its delivery errors,
+#   userNotification logs, is RC-POOL-019.) Reported when users are or may
+#   be routed to SMS through SNS.
 # related_resources:
 #   - ref: https://docs.aws.amazon.com/sns/latest/dg/sms_preferences.html
 #     description: Setting SMS messaging preferences (delivery status logging)
@@ -16,7 +16,7 @@
 # custom:
 #   id: RC-SMS-008
 #   severity: low
-#   blocks_recovery: false
+#   channel: sms
 #   remediation: |
 #     Give SNS a role that may write CloudWatch Logs and turn on delivery status logging in the SMS region:
 #     aws sns set-sms-attributes --region <sms-region> \
@@ -29,7 +29,6 @@ import data.recoverscan.lib.sources
 
 applies if {
 	channel.sns_used
-	channel.sms_in_use
 }
 
 report contains report.fail(
@@ -37,7 +36,6 @@ report contains report.fail(
 	{
 		"sms_region": input.sms.region,
 		"delivery_status_iam_role_set": false,
-		"users_routed_to_sms": input.users.by_channel.sms,
 	},
 ) if {
 	applies
