@@ -13,12 +13,15 @@ import (
 	"github.com/recoverscan/recoverscan/policies"
 )
 
+// showProgress is false under --quiet.
+var showProgress = true
+
 // newProgress returns a progress callback that keeps one status line on w
 // while users are listed, or nil when w is not a terminal (logs and CI get
-// no carriage-return noise).
+// no carriage-return noise) or --quiet asked for silence.
 func newProgress(w io.Writer) func(collector.ProgressEvent) {
 	f, ok := w.(*os.File)
-	if !ok || !term.IsTerminal(int(f.Fd())) {
+	if !ok || !showProgress || !term.IsTerminal(int(f.Fd())) {
 		return nil
 	}
 	p := &progress{w: w}

@@ -16,11 +16,13 @@ import (
 	"github.com/recoverscan/recoverscan/policies"
 )
 
-// reportSink takes findings as the engine makes them: it applies the
-// suppressions, counts what --fail-on counts and feeds one renderer per
-// requested format, so that no finding is kept.
+// reportSink takes findings as the engine makes them: it drops the
+// severities --severity leaves out, applies the suppressions, counts what
+// --fail-on counts and feeds one renderer per requested format, so that no
+// finding is kept.
 type reportSink struct {
 	flags      *reportFlags
+	shown      map[policies.Severity]bool // nil: every severity
 	suppressor *policies.Suppressor
 	targets    []reportTarget
 	renderers  []output.Renderer
@@ -32,6 +34,11 @@ type reportSink struct {
 // renderers. Close it when done.
 func newReportSink(cmd *cobra.Command, g *globalFlags, f *reportFlags) (*reportSink, error) {
 	s := &reportSink{flags: f}
+	shown, err := f.shown()
+	if err != nil {
+		return nil, err
+	}
+	s.shown = shown
 	if f.failOn != "none" {
 		s.threshold, _ = policies.ParseSeverity(f.failOn)
 	}
@@ -65,6 +72,9 @@ func newReportSink(cmd *cobra.Command, g *globalFlags, f *reportFlags) (*reportS
 
 // add takes one finding.
 func (s *reportSink) add(f *policies.Finding) error {
+	if s.shown != nil && !s.shown[f.Severity] {
+		return nil
+	}
 	if s.suppressor != nil {
 		s.suppressor.Apply(f)
 	}

@@ -25,6 +25,7 @@ type reportFlags struct {
 	outputDir     string
 	includePassed bool
 	failOn        string
+	severities    []string
 	policies      []string
 	suppressions  string
 	evalTimeout   time.Duration
@@ -40,6 +41,7 @@ func (f *reportFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.outputDir, "output-dir", "", "write each format's report into this directory, as recoverscan.EXT (or -o's base name)")
 	cmd.Flags().BoolVar(&f.includePassed, "include-passed", false, "also report each rule and pool that was evaluated and passed, with user counts for per-user rules (json, csv, ocsf, asff, html)")
 	cmd.Flags().StringVar(&f.failOn, "fail-on", "none", "exit 1 when a finding is at or above this severity: critical, high, medium, low or none")
+	cmd.Flags().StringSliceVar(&f.severities, "severity", nil, "show and export only findings of these severities, comma-separated: critical,high,medium,low\n(default all; --fail-on counts only the findings shown)")
 	cmd.Flags().StringArrayVar(&f.policies, "policy", nil, "directory of custom Rego rules (repeatable)")
 	cmd.Flags().StringVar(&f.suppressions, "suppressions", "", "YAML file of accepted findings (rule, resource patterns, reason, expiry date)")
 	cmd.Flags().DurationVar(&f.evalTimeout, "eval-timeout", defaultEvalTimeout, "stop with exit code 3 when evaluating the rules takes longer than this (time spent waiting for AWS not counted; 0 for no limit)")
@@ -68,7 +70,26 @@ func (f *reportFlags) validate() error {
 			return &flagError{fmt.Errorf("--fail-on: %w", err)}
 		}
 	}
+	if _, err := f.shown(); err != nil {
+		return err
+	}
 	return nil
+}
+
+// shown is the set of severities --severity keeps, nil for all.
+func (f *reportFlags) shown() (map[policies.Severity]bool, error) {
+	if len(f.severities) == 0 {
+		return nil, nil
+	}
+	keep := map[policies.Severity]bool{}
+	for _, v := range f.severities {
+		s, err := policies.ParseSeverity(v)
+		if err != nil {
+			return nil, &flagError{fmt.Errorf("--severity: %w", err)}
+		}
+		keep[s] = true
+	}
+	return keep, nil
 }
 
 // reportTarget is one report to write: a format and its file ("" for
@@ -124,7 +145,7 @@ is honoured) and evaluates the rules against it as it streams in. With
 Without --region or --pool, the scan section of the configuration file says what
 to scan: several accounts (profiles or roles to assume), regions (or all), and
 pool include/exclude patterns; one failing account or region is reported and
-the others are still scanned.`,
+the others are still scanned.` + exitCodesHelp,
 		Example: `  recoverscan scan --region us-east-1
   recoverscan scan --region us-east-1 --region eu-west-1 --pool us-east-1_AbCdEf123
   recoverscan scan --region us-east-1 --format sarif -o results.sarif --fail-on high
