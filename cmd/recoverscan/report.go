@@ -77,36 +77,56 @@ func (s *reportSink) finish(cmd *cobra.Command, g *globalFlags, r *policies.Repo
 		}
 	}
 	f := s.flags
-	switch {
-	case f.format == output.FormatSARIF && len(r.Scopes) > output.MaxRunsPerFile:
+	if f.format == output.FormatSARIF && len(r.Scopes) > output.MaxRunsPerFile {
 		if err := s.writeSplitSARIF(r); err != nil {
 			return err
 		}
-	case f.out != "":
-		file, err := atomicfile.Create(f.out)
+	} else {
+		out, err := createOutput(f.out, cmd.OutOrStdout())
 		if err != nil {
-			return &exitError{code: exitUsage, err: err}
+			return err
 		}
-		defer file.Abort()
-		if err := s.stream.Render(file, r, output.Options{}); err != nil {
+		defer out.abort()
+		var opts output.Options
+		if out.file == nil {
+			opts.Color = useColor(cmd.OutOrStdout(), g.noColor)
+		}
+		if err := s.stream.Render(out, r, opts); err != nil {
 			return &exitError{code: exitIncomplete, err: fmt.Errorf("write report: %w", err)}
 		}
-		if err := file.Commit(); err != nil {
-			return &exitError{code: exitIncomplete, err: err}
-		}
-	default:
-		opts := output.Options{Color: useColor(cmd.OutOrStdout(), g.noColor)}
-		if err := s.stream.Render(cmd.OutOrStdout(), r, opts); err != nil {
-			return &exitError{code: exitIncomplete, err: fmt.Errorf("write report: %w", err)}
+		if err := out.commit(); err != nil {
+			return err
 		}
 	}
+	return s.verdict(r)
+}
+
+// errScanIncomplete marks the exit of a scan that was evaluated and
+// reported but could not read everything.
+var errScanIncomplete = errors.New("the scan is incomplete")
+
+// verdict is the exit status of a reported scan. Findings at or above
+// --fail-on (exit 1) win over an incomplete scan (exit 3): they are real
+// whatever could not be read, and a gate on them must fail. The
+// incompleteness is reported either way.
+func (s *reportSink) verdict(r *policies.Report) error {
+	incomplete := r.Incomplete()
 	if s.failing > 0 {
-		return &exitError{code: exitFindings, err: fmt.Errorf("%d findings at or above %s", s.failing, s.threshold)}
+		err := fmt.Errorf("%d findings at or above %s", s.failing, s.threshold)
+		if incomplete {
+			err = fmt.Errorf("%w; %w too (exit code 1 wins over 3): %s", err, errScanIncomplete, incompleteAdvice(r))
+		}
+		return &exitError{code: exitFindings, err: err}
 	}
-	if r.Incomplete() {
-		return &exitError{code: exitIncomplete, err: errors.New("the scan is incomplete: some facts could not be read (see the report); grant the permissions it names")}
+	if incomplete {
+		return &exitError{code: exitIncomplete, err: fmt.Errorf("%w: %s", errScanIncomplete, incompleteAdvice(r))}
 	}
 	return nil
+}
+
+// incompleteAdvice says why a scan is incomplete and what settles it.
+func incompleteAdvice(_ *policies.Report) string {
+	return "some facts could not be read (see the report); grant the permissions it names"
 }
 
 // writeSplitSARIF writes a report of more account/region scopes than GitHub
@@ -115,7 +135,7 @@ func (s *reportSink) finish(cmd *cobra.Command, g *globalFlags, r *policies.Repo
 // directory with upload-sarif.
 func (s *reportSink) writeSplitSARIF(r *policies.Report) error {
 	out := s.flags.out
-	if out == "" {
+	if toStdout(out) {
 		return &exitError{code: exitUsage, err: fmt.Errorf("the report covers %d account/region scopes, more than the %d runs GitHub takes in one SARIF file: give -o FILE and recoverscan writes FILE, FILE-2, ... (upload their directory)", len(r.Scopes), output.MaxRunsPerFile)}
 	}
 	ext := filepath.Ext(out)

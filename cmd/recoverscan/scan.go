@@ -30,7 +30,7 @@ type reportFlags struct {
 
 func (f *reportFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVarP(&f.format, "format", "f", "table", "output format: "+strings.Join(output.Formats(), ", "))
-	cmd.Flags().StringVarP(&f.out, "output", "o", "", "write the report to this file (atomically) instead of stdout")
+	cmd.Flags().StringVarP(&f.out, "output", "o", "", "write the report to this file (atomically; - for stdout) instead of stdout")
 	cmd.Flags().StringVar(&f.failOn, "fail-on", "none", "exit 1 when a finding is at or above this severity: critical, high, medium, low or none")
 	cmd.Flags().StringArrayVar(&f.policies, "policy", nil, "directory of custom Rego rules (repeatable)")
 	cmd.Flags().StringVar(&f.suppressions, "suppressions", "", "YAML file of accepted findings (rule, resource patterns, reason, expiry date)")
@@ -48,7 +48,21 @@ func (f *reportFlags) validate() error {
 			return &flagError{fmt.Errorf("--fail-on: %w", err)}
 		}
 	}
+	if f.evalTimeout < 0 {
+		return &flagError{fmt.Errorf("--eval-timeout %s: want a duration of 0 (no limit) or more", f.evalTimeout)}
+	}
 	return nil
+}
+
+// checkFiles refuses, before any work, a -o that names a directory, and
+// outputs that would overwrite an input or each other. A snapshot file
+// written alongside (saveFlag) cannot go to standard output, which the
+// report may use.
+func (f *reportFlags) checkFiles(inputs []namedPath, saveFlag, savePath string) error {
+	if savePath == stdoutName {
+		return &flagError{fmt.Errorf("%s -: standard output is for the report; write the snapshot to a file (or use 'recoverscan collect -o -')", saveFlag)}
+	}
+	return checkOutputs([]namedPath{{"-o", f.out}, {saveFlag, savePath}}, inputs)
 }
 
 func validFormat(f string) bool {
@@ -93,6 +107,9 @@ the others are still scanned.`,
 			}
 			if f.snapshot != "" && (len(f.regions) > 0 || len(f.pools) > 0 || f.withMFA || f.saveSnapshot != "") {
 				return &flagError{errors.New("--snapshot evaluates a saved snapshot: it cannot be combined with --region, --pool, --with-mfa or --save-snapshot")}
+			}
+			if err := f.checkFiles([]namedPath{{"--snapshot", f.snapshot}}, "--save-snapshot", f.saveSnapshot); err != nil {
+				return err
 			}
 			if f.snapshot == "" {
 				fromConfig, err := f.useConfigScope(&f.config)
@@ -143,9 +160,9 @@ the others are still scanned.`,
 
 // evaluateFile evaluates a saved snapshot within evalTimeout.
 func evaluateFile(ctx context.Context, e *policies.Engine, path string, evalTimeout time.Duration, emit func(*policies.Finding) error) (*policies.Report, error) {
-	f, err := os.Open(path)
+	f, err := openInput(ctx, "snapshot", path)
 	if err != nil {
-		return nil, &exitError{code: exitUsage, err: fmt.Errorf("snapshot: %w", err)}
+		return nil, err
 	}
 	defer f.Close()
 	r, err := evaluate(ctx, e, f, evalTimeout, emit)
@@ -158,8 +175,7 @@ func evaluateFile(ctx context.Context, e *policies.Engine, path string, evalTime
 // evalError classifies an evaluation error: a malformed snapshot is bad
 // input, anything else means the scan could not be evaluated.
 func evalError(path string, err error) error {
-	var fe *snapshot.FormatError
-	if errors.As(err, &fe) {
+	if badInput(err) {
 		return &exitError{code: exitUsage, err: fmt.Errorf("%s: %w", path, err)}
 	}
 	return &exitError{code: exitIncomplete, err: err}
