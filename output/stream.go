@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/recoverscan/recoverscan/collector/atomicfile"
 	"github.com/recoverscan/recoverscan/policies"
 )
 
@@ -35,7 +36,7 @@ func NewStream(format string) (*Stream, error) {
 	case FormatJSON:
 		s.digest = newDigest(0)
 		s.digest.countsOnly = true
-		f, err := os.CreateTemp("", "recoverscan-findings-*.json")
+		f, err := atomicfile.CreateTemp("", "recoverscan-findings-*.json")
 		if err != nil {
 			return nil, fmt.Errorf("output: %w", err)
 		}
@@ -135,5 +136,5 @@ func (s *Stream) Close() error {
 	name := s.spill.Name()
 	s.spill.Close()
 	s.spill = nil
-	return os.Remove(name)
+	return atomicfile.Remove(name)
 }

@@ -10,6 +10,9 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
+
+	"github.com/recoverscan/recoverscan/collector/atomicfile"
 )
 
 // Exit codes. Documented in the README; scripts depend on them.
@@ -33,10 +36,29 @@ func usageError(format string, args ...any) error {
 	return &exitError{code: exitUsage, err: fmt.Errorf(format, args...)}
 }
 
+// interruptGrace is how long the program has, after SIGINT or SIGTERM, to
+// stop by itself before it removes its temporary files and exits.
+const interruptGrace = 3 * time.Second
+
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, cancel := context.WithCancelCause(context.Background())
+	signals := make(chan os.Signal, 2)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		sig := <-signals
+		// Stop the work; its own clean-up runs as it unwinds.
+		cancel(fmt.Errorf("%v signal received", sig))
+		// A second signal, or work that does not stop in time, ends the
+		// program here, without leaving temporary files behind.
+		select {
+		case <-signals:
+		case <-time.After(interruptGrace):
+		}
+		atomicfile.RemoveTemporary()
+		fmt.Fprintf(os.Stderr, "recoverscan: stopped by the %v signal; temporary files removed\n", sig)
+		os.Exit(exitIncomplete)
+	}()
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
 	os.Exit(code)
 }
 
