@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"reflect"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -229,6 +230,11 @@ func (g *guard) endKey() error {
 		}
 		start = end
 	}
+	if exact, known := fieldNames[string(folded)]; known && exact != string(name) {
+		// Decoding would take it for the field: a snapshot spells keys
+		// exactly.
+		return &FormatError{Offset: g.strStart, Msg: fmt.Sprintf("key %q in %s: the snapshot's key is %q", name, g.path(), exact)}
+	}
 	if len(f.ends) >= MaxKeysPerObject {
 		return g.errorAt(g.strStart, "an object with more than %d keys in %s", MaxKeysPerObject, g.path())
 	}
@@ -248,6 +254,38 @@ func (g *guard) original(i int) string {
 	}
 	return string(f.keys[start:f.ends[i]])
 }
+
+// fieldNames maps the folded JSON name of every field of the snapshot
+// model to its spelling.
+var fieldNames = func() map[string]string {
+	names := map[string]string{}
+	seen := map[reflect.Type]bool{}
+	var walk func(t reflect.Type)
+	walk = func(t reflect.Type) {
+		for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Array || t.Kind() == reflect.Map {
+			t = t.Elem()
+		}
+		if t.Kind() != reflect.Struct || seen[t] {
+			return
+		}
+		seen[t] = true
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			if f.Anonymous {
+				walk(f.Type)
+				continue
+			}
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if f.IsExported() && name != "" && name != "-" {
+				names[string(fold(nil, []byte(name)))] = name
+			}
+			walk(f.Type)
+		}
+	}
+	walk(reflect.TypeOf(Snapshot{}))
+	walk(reflect.TypeOf(Pool{}))
+	return names
+}()
 
 // fold appends k to dst as encoding/json compares keys with field names:
 // without regard to case, Unicode's special foldings included.

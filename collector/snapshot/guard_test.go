@@ -135,3 +135,14 @@ func TestMemoryBounded(t *testing.T) {
 		})
 	}
 }
+
+// TestMisspelledKey: a key that decoding would take for a field although
+// it is spelled in another case is refused, alone too.
+func TestMisspelledKey(t *testing.T) {
+	in := doc(account(region("", pool("", `{"usernAme":"u"}`, `,"users_read":`+src+`,"users_listed":1`))))
+	_, err := snapshot.Read(strings.NewReader(in))
+	var fe *snapshot.FormatError
+	if !errors.As(err, &fe) || !strings.Contains(err.Error(), `key "usernAme"`) || fe.Offset != int64(strings.Index(in, `"usernAme"`)) {
+		t.Errorf("Read: %v, want a *FormatError at the key", err)
+	}
+}
