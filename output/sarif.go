@@ -619,7 +619,10 @@ func uriSegment(s string) string {
 	return out
 }
 
+// poolLabel names a pool in a message. Names come from the snapshot, so
+// Markdown and HTML in them are escaped: GitHub renders message text.
 func poolLabel(id, name string) string {
+	id, name = Markdown(id), Markdown(name)
 	switch {
 	case name != "" && id != "":
 		return name + " (" + id + ")"

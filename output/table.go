@@ -68,9 +68,9 @@ func writeTable(w io.Writer, r *policies.Report, d *digest, opts Options) error 
 	var b strings.Builder
 	b.WriteString(headerLine(r))
 	for _, s := range scopes {
-		fmt.Fprintf(&b, "\nAccount %s, region %s\n", orDash(s.account), orDash(s.region))
+		fmt.Fprintf(&b, "\nAccount %s, region %s\n", Terminal(orDash(s.account)), Terminal(orDash(s.region)))
 		for _, p := range s.problems {
-			b.WriteString("  ! " + problemText(p) + "\n")
+			b.WriteString("  ! " + Terminal(problemText(p)) + "\n")
 		}
 		if len(s.pools) == 0 {
 			b.WriteString("  no user pools\n")
@@ -207,9 +207,9 @@ func userRow(g *userGroup) tableRow {
 	return tableRow{
 		severity: g.Severity,
 		verdict:  g.Key.Verdict,
-		ruleID:   g.Key.RuleID,
+		ruleID:   Terminal(g.Key.RuleID),
 		subject:  thousands(g.Users) + " " + plural(g.Users, "user", "users"),
-		text:     text,
+		text:     Terminal(text),
 	}
 }
 
@@ -232,9 +232,9 @@ func findingRow(f *policies.Finding) tableRow {
 	return tableRow{
 		severity: f.Severity,
 		verdict:  f.Verdict,
-		ruleID:   f.RuleID,
-		subject:  subject,
-		text:     oneLine(text),
+		ruleID:   Terminal(f.RuleID),
+		subject:  Terminal(subject),
+		text:     Terminal(oneLine(text)),
 		order:    f.Resource.ClientID,
 	}
 }
@@ -271,9 +271,9 @@ func headerLine(r *policies.Report) string {
 	if tool == "" {
 		tool = "recoverscan"
 	}
-	s := tool
+	s := Terminal(tool)
 	if r.Version != "" {
-		s += " " + r.Version
+		s += " " + Terminal(r.Version)
 	}
 	if !r.SnapshotTakenAt.IsZero() {
 		s += ", snapshot taken " + r.SnapshotTakenAt.UTC().Format("2006-01-02 15:04:05 UTC")
@@ -282,9 +282,9 @@ func headerLine(r *policies.Report) string {
 }
 
 func poolHeader(p *tablePool) string {
-	s := "Pool " + p.id
+	s := "Pool " + Terminal(p.id)
 	if p.name != "" {
-		s = "Pool " + p.name + " (" + p.id + ")"
+		s = "Pool " + Terminal(p.name) + " (" + Terminal(p.id) + ")"
 	}
 	if p.summary == nil {
 		return s
@@ -349,22 +349,22 @@ func summaryText(r *policies.Report, d *digest) string {
 		}
 		b.WriteString("Incomplete data: " + strings.Join(parts, ", ") + ".")
 		if len(sum.MissingPermissions) > 0 {
-			b.WriteString(" Grant " + strings.Join(sum.MissingPermissions, ", ") + " and scan again.")
+			b.WriteString(" Grant " + Terminal(strings.Join(sum.MissingPermissions, ", ")) + " and scan again.")
 		}
 		b.WriteString("\n")
 	}
 	if sr := r.Suppressions; sr != nil {
-		fmt.Fprintf(&b, "Suppressions (%s): %d %s suppressed", sr.File, sr.Suppressed, plural(int64(sr.Suppressed), "finding", "findings"))
+		fmt.Fprintf(&b, "Suppressions (%s): %d %s suppressed", Terminal(sr.File), sr.Suppressed, plural(int64(sr.Suppressed), "finding", "findings"))
 		if n := len(sr.Expired); n > 0 {
 			fmt.Fprintf(&b, "; %d expired (no longer suppressing):", n)
 			for _, e := range sr.Expired {
-				fmt.Fprintf(&b, " %s %s (expired %s)", e.Where, e.Rule, e.Expires.Format("2006-01-02"))
+				fmt.Fprintf(&b, " %s %s (expired %s)", Terminal(e.Where), Terminal(e.Rule), e.Expires.Format("2006-01-02"))
 			}
 		}
 		if n := len(sr.Unused); n > 0 {
 			fmt.Fprintf(&b, "; %d matched nothing:", n)
 			for _, e := range sr.Unused {
-				fmt.Fprintf(&b, " %s %s", e.Where, e.Rule)
+				fmt.Fprintf(&b, " %s %s", Terminal(e.Where), Terminal(e.Rule))
 			}
 		}
 		b.WriteString("\n")

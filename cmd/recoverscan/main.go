@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/recoverscan/recoverscan/collector/atomicfile"
+	"github.com/recoverscan/recoverscan/output"
 )
 
 // Exit codes. Documented in the README; scripts depend on them.
@@ -73,14 +74,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil && !errors.Is(ee.err, errSilent) {
-			fmt.Fprintln(stderr, "recoverscan: "+ee.err.Error())
+			fmt.Fprintln(stderr, "recoverscan: "+output.Terminal(ee.err.Error()))
 		}
 		if ee.code == exitUsage && isFlagError(ee.err) {
 			fmt.Fprintln(stderr, "Run 'recoverscan --help' for usage.")
 		}
 		return ee.code
 	}
-	fmt.Fprintln(stderr, "recoverscan: "+err.Error())
+	fmt.Fprintln(stderr, "recoverscan: "+output.Terminal(err.Error()))
 	if isFlagError(err) {
 		fmt.Fprintln(stderr, "Run 'recoverscan --help' for usage.")
 		return exitUsage
