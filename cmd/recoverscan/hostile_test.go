@@ -40,3 +40,26 @@ func TestHostileSnapshotExit(t *testing.T) {
 		}
 	}
 }
+
+// TestStderrEscapesControls: what reaches stderr from files, snapshots or
+// AWS (errors and log lines) has its control characters escaped.
+func TestStderrEscapesControls(t *testing.T) {
+	dir := t.TempDir()
+	snap := demoSnapshotFile(t, dir)
+	supp := filepath.Join(dir, "supp.yaml")
+	if err := os.WriteFile(supp, []byte("suppressions:\n  - rule: \"RC-\\e]0;pwned\\a\\e[2J\"\n    pool: \"*\"\n    reason: test\n    expires: 2099-01-01\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"scan", "--snapshot", filepath.Join(dir, "missing\x1b[2J\x1b]0;pwned\x07.json")},
+		{"scan", "--snapshot", snap, "--suppressions", supp, "-o", filepath.Join(dir, "out.txt")},
+	} {
+		_, _, stderr := runCLI(t, args...)
+		if strings.ContainsAny(stderr, "\x1b\x07") {
+			t.Errorf("%v: stderr carries control characters: %q", args, stderr)
+		}
+		if !strings.Contains(stderr, `\x1b`) {
+			t.Errorf("%v: stderr does not show the escape visibly: %q", args, stderr)
+		}
+	}
+}
