@@ -131,9 +131,10 @@ func (g *userGroup) add(f *policies.Finding) {
 	if user == "" {
 		user = f.Resource.Sub
 	}
-	if user != g.last {
+	// Masked usernames repeat: the sub tells users apart.
+	if id := user + "\x00" + f.Resource.Sub; id != g.last {
 		g.Users++
-		g.last = user
+		g.last = id
 		g.sample(user)
 	}
 	if f.Verdict == policies.Indeterminate {

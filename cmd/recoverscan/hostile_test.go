@@ -63,3 +63,47 @@ func TestStderrEscapesControls(t *testing.T) {
 		}
 	}
 }
+
+// TestContactUsernames: a username shaped like an email address is masked
+// in every output, remediation commands name the user by sub, and explain
+// still finds the user by the name an administrator types.
+func TestContactUsernames(t *testing.T) {
+	dir := t.TempDir()
+	good, err := os.ReadFile(demoSnapshotFile(t, dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const name = "bob.builder@example.com"
+	edited := strings.Replace(string(good), `"username":"bob"`, `"username":"`+name+`"`, 1)
+	if edited == string(good) {
+		t.Fatal("the demo has no user bob")
+	}
+	sub := regexp.MustCompile(`"username":"` + regexp.QuoteMeta(name) + `","sub":"([^"]+)"`).FindStringSubmatch(edited)
+	if sub == nil {
+		t.Fatal("no sub for bob")
+	}
+	snap := filepath.Join(dir, "contact.json")
+	if err := os.WriteFile(snap, []byte(edited), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, format := range []string{"table", "json", "sarif"} {
+		_, stdout, stderr := runCLI(t, "scan", "--snapshot", snap, "-f", format)
+		if strings.Contains(stdout+stderr, "bob.builder") {
+			t.Errorf("%s output carries the username: %s", format, stdout)
+		}
+		if format == "json" && !strings.Contains(stdout, "--username "+sub[1]) {
+			t.Errorf("no remediation names the user by sub %s", sub[1])
+		}
+		if format == "table" && !strings.Contains(stdout, "b***@e***.com") {
+			t.Errorf("the table does not show the masked name")
+		}
+	}
+	code, stdout, stderr := runCLI(t, "explain", "--snapshot", snap, "--pool", "us-east-1_DemoCust1", "--user", name)
+	if code != exitOK || !strings.Contains(stdout, "b***@e***.com") || strings.Contains(stdout, "bob.builder") {
+		t.Errorf("explain --user %s: exit %d\n%s%s", name, code, stdout, stderr)
+	}
+	code, _, stderr = runCLI(t, "scan", "--snapshot", snap, "--pseudonymize")
+	if code != exitUsage || !strings.Contains(stderr, "--pseudonymize") {
+		t.Errorf("--pseudonymize with --snapshot: exit %d, %s", code, stderr)
+	}
+}

@@ -108,6 +108,9 @@ the others are still scanned.`,
 			if f.snapshot != "" && (len(f.regions) > 0 || len(f.pools) > 0 || f.withMFA || f.saveSnapshot != "") {
 				return &flagError{errors.New("--snapshot evaluates a saved snapshot: it cannot be combined with --region, --pool, --with-mfa or --save-snapshot")}
 			}
+			if f.snapshot != "" && f.pseudonymize {
+				return &flagError{errors.New("--pseudonymize works while collecting, where the real names are at hand: a saved snapshot is evaluated as it was collected (collect it with --pseudonymize to share it)")}
+			}
 			if err := f.checkFiles([]namedPath{{"--snapshot", f.snapshot}}, "--save-snapshot", f.saveSnapshot); err != nil {
 				return err
 			}

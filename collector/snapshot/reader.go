@@ -486,6 +486,8 @@ func (d *walker) user() (*User, error) {
 		return nil, &FormatError{Offset: start, Msg: "user: " + err.Error()}
 	}
 	u.normalize()
+	// Snapshots written before usernames were masked, or by hand.
+	u.MaskContactUsername()
 	return u, nil
 }
 

@@ -115,9 +115,10 @@ func (w *Writer) WriteUser(u *User) error {
 	if top == nil || top.kind != "pool" {
 		return w.fail(errors.New("snapshot: WriteUser outside a pool"))
 	}
-	if u.MFA.Methods == nil {
+	if u.MFA.Methods == nil || !u.UsernameMasked && ContactShaped(u.Username) != "" {
 		c := *u
 		c.normalize()
+		c.MaskContactUsername()
 		u = &c
 	}
 	b, err := json.Marshal(u)
