@@ -65,7 +65,7 @@ recoverscan handles a large account.`,
 			}
 			defer sink.Close()
 			defer data.Close()
-			report, err := evaluate(cmd.Context(), engine, data, f.evalTimeout, sink.add)
+			report, err := evaluate(cmd.Context(), engine, data, f.evaluationLimits(), sink.add)
 			if err != nil {
 				return evalError("demo snapshot", err)
 			}

@@ -59,6 +59,7 @@ func main() {
 		fmt.Fprintf(os.Stderr, "recoverscan: stopped by the %v signal; temporary files removed\n", sig)
 		os.Exit(exitIncomplete)
 	}()
+	hardStop = exitNow
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	os.Exit(code)
 }

@@ -25,6 +25,7 @@ type reportFlags struct {
 	policies     []string
 	suppressions string
 	evalTimeout  time.Duration
+	evalMemory   sizeValue
 	config       configFlags
 }
 
@@ -35,7 +36,14 @@ func (f *reportFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringArrayVar(&f.policies, "policy", nil, "directory of custom Rego rules (repeatable)")
 	cmd.Flags().StringVar(&f.suppressions, "suppressions", "", "YAML file of accepted findings (rule, resource patterns, reason, expiry date)")
 	cmd.Flags().DurationVar(&f.evalTimeout, "eval-timeout", defaultEvalTimeout, "stop with exit code 3 when evaluating the rules takes longer than this (time spent waiting for AWS not counted; 0 for no limit)")
+	f.evalMemory = defaultEvalMemory
+	cmd.Flags().Var(&f.evalMemory, "eval-memory", "stop with exit code 3 when the program holds more memory than this while evaluating the rules (e.g. 512MiB; 0 for no limit)")
 	f.config.register(cmd)
+}
+
+// evaluationLimits are the limits the flags set.
+func (f *reportFlags) evaluationLimits() evalLimits {
+	return evalLimits{time: f.evalTimeout, memory: int64(f.evalMemory)}
 }
 
 // validate checks the flags before any work is done.
@@ -144,9 +152,9 @@ the others are still scanned.`,
 			defer sink.Close()
 			var report *policies.Report
 			if f.snapshot != "" {
-				report, err = evaluateFile(cmd.Context(), engine, f.snapshot, f.evalTimeout, sink.add)
+				report, err = evaluateFile(cmd.Context(), engine, f.snapshot, f.evaluationLimits(), sink.add)
 			} else {
-				report, err = scanLive(cmd.Context(), engine, &f.awsFlags, f.saveSnapshot, f.evalTimeout, sink.add)
+				report, err = scanLive(cmd.Context(), engine, &f.awsFlags, f.saveSnapshot, f.evaluationLimits(), sink.add)
 			}
 			if err != nil {
 				return err
@@ -162,13 +170,13 @@ the others are still scanned.`,
 }
 
 // evaluateFile evaluates a saved snapshot within evalTimeout.
-func evaluateFile(ctx context.Context, e *policies.Engine, path string, evalTimeout time.Duration, emit func(*policies.Finding) error) (*policies.Report, error) {
+func evaluateFile(ctx context.Context, e *policies.Engine, path string, limits evalLimits, emit func(*policies.Finding) error) (*policies.Report, error) {
 	f, err := openInput(ctx, "snapshot", path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	r, err := evaluate(ctx, e, f, evalTimeout, emit)
+	r, err := evaluate(ctx, e, f, limits, emit)
 	if err != nil {
 		return nil, evalError(path, err)
 	}
@@ -189,7 +197,7 @@ var errEvaluationStopped = errors.New("evaluation stopped")
 
 // scanLive collects and evaluates at once: the collector writes the snapshot
 // into a pipe the engine reads, so users stream from AWS to findings.
-func scanLive(ctx context.Context, e *policies.Engine, af *awsFlags, savePath string, evalTimeout time.Duration, emit func(*policies.Finding) error) (*policies.Report, error) {
+func scanLive(ctx context.Context, e *policies.Engine, af *awsFlags, savePath string, limits evalLimits, emit func(*policies.Finding) error) (*policies.Report, error) {
 	ctx, cancel := af.deadline(ctx)
 	defer cancel()
 	collect, err := af.collector(ctx)
@@ -215,7 +223,7 @@ func scanLive(ctx context.Context, e *policies.Engine, af *awsFlags, savePath st
 		pw.CloseWithError(err)
 		collected <- err
 	}()
-	report, evalErr := evaluate(ctx, e, pr, evalTimeout, emit)
+	report, evalErr := evaluate(ctx, e, pr, limits, emit)
 	_ = pr.CloseWithError(errEvaluationStopped)
 	collectErr := <-collected
 	switch {
