@@ -120,6 +120,16 @@ func buildSARIF(r *policies.Report, d *digest, maxResults int) (*sarif.Report, e
 		s := scopeOf(f.Resource.Account, f.Resource.Region)
 		s.candidates = append(s.candidates, findingCandidate(f, index[f.RuleID]))
 	}
+	for _, o := range d.overflow {
+		f := o.finding()
+		s := scopeOf(f.Resource.Account, f.Resource.Region)
+		c := findingCandidate(&f, index[f.RuleID])
+		if c.result.Properties == nil {
+			c.result.Properties = sarif.Properties{}
+		}
+		c.result.Properties["count"] = o.N
+		s.candidates = append(s.candidates, c)
+	}
 
 	log, err := sarif.New(sarif.Version210)
 	if err != nil {

@@ -118,6 +118,9 @@ func (s *Stream) SplitScopes(r *policies.Report, n int) ([]*policies.Report, []*
 		pd := partOf(f.Resource.Account, f.Resource.Region)
 		pd.others = append(pd.others, f)
 	}
+	for k, o := range d.overflow {
+		partOf(k.Pool.Account, k.Pool.Region).overflow[k] = o
+	}
 	for k := range d.scopes {
 		partOf(k[0], k[1]).scopes[k] = true
 	}

@@ -148,6 +148,13 @@ func tableLayout(r *policies.Report, d *digest) []*tableScope {
 		p := poolFor(poolOf(f), f.Resource.PoolName)
 		p.rows = append(p.rows, findingRow(f))
 	}
+	for _, o := range d.overflow {
+		f := o.finding()
+		row := findingRow(&f)
+		row.order = "\uffff" // after the rule's other rows
+		p := poolFor(poolOf(&f), f.Resource.PoolName)
+		p.rows = append(p.rows, row)
+	}
 
 	// Scopes and pools known only from findings come after the report's
 	// own, sorted, so the order never depends on map iteration.
