@@ -67,6 +67,8 @@ type digest struct {
 	rules map[string]policies.Rule
 	// kept counts others per rule, pool and verdict.
 	kept map[groupKey]int
+	// causes are why the sources of indeterminate findings were unread.
+	causes CauseSet
 }
 
 // maxPerRulePool is how many findings of one rule about one pool (pool,
@@ -97,6 +99,7 @@ func newDigest(sampleCap int) *digest {
 		groups:      map[groupKey]*userGroup{},
 		overflow:    map[groupKey]*overflow{},
 		kept:        map[groupKey]int{},
+		causes:      NewCauseSet(),
 		sampleCap:   sampleCap,
 		permissions: map[string]bool{},
 		scopes:      map[[2]string]bool{},
@@ -129,10 +132,11 @@ func (d *digest) add(f *policies.Finding) {
 	if f.Verdict == policies.Indeterminate {
 		d.byVerdict.Indeterminate++
 		for _, s := range findingSources(f.Evidence) {
-			if s.Action != "" && deniedStatus(s.Status) {
+			if s.Action != "" && CauseOf(s.Status, s.Error) == CausePermission {
 				d.permissions[s.Action] = true
 			}
 		}
+		AddFindingCauses(d.causes, f)
 	} else {
 		d.byVerdict.Fail++
 	}

@@ -355,8 +355,8 @@ func summaryText(r *policies.Report, d *digest) string {
 			parts = append(parts, fmt.Sprintf("%s %s indeterminate", thousands(int64(n)), plural(int64(n), "verdict is", "verdicts are")))
 		}
 		b.WriteString("Incomplete data: " + strings.Join(parts, ", ") + ".")
-		if len(sum.MissingPermissions) > 0 {
-			b.WriteString(" Grant " + Terminal(strings.Join(sum.MissingPermissions, ", ")) + " and scan again.")
+		for _, a := range Advice(r, d.causes) {
+			b.WriteString(" " + Terminal(upperFirst(a)) + ".")
 		}
 		b.WriteString("\n")
 	}
@@ -407,4 +407,11 @@ func orDash(s string) string {
 // oneLine folds line breaks so one finding stays one row.
 func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }

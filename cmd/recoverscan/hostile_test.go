@@ -107,3 +107,32 @@ func TestContactUsernames(t *testing.T) {
 		t.Errorf("--pseudonymize with --snapshot: exit %d, %s", code, stderr)
 	}
 }
+
+// TestExitCodePrecedence: a scan that is both incomplete (3) and has
+// findings at --fail-on (1) exits 1, and says it is incomplete too.
+func TestExitCodePrecedence(t *testing.T) {
+	dir := t.TempDir()
+	snap := demoSnapshotFile(t, dir)
+	code, _, stderr := runCLI(t, "scan", "--snapshot", snap, "--fail-on", "critical", "-o", filepath.Join(dir, "r.txt"))
+	if code != exitFindings || !strings.Contains(stderr, "incomplete too (exit code 1 wins over 3)") {
+		t.Errorf("exit %d, stderr %q; want %d saying the scan is incomplete too", code, stderr, exitFindings)
+	}
+	code, _, stderr = runCLI(t, "scan", "--snapshot", snap, "-o", filepath.Join(dir, "r.txt"))
+	if code != exitIncomplete || !strings.Contains(stderr, "permission denied: grant sns:GetSMSAttributes") {
+		t.Errorf("exit %d, stderr %q; want %d naming the cause", code, stderr, exitIncomplete)
+	}
+}
+
+// TestUnreachableEndpoint: a scan whose endpoint refuses connections says
+// so, instead of asking for permissions.
+func TestUnreachableEndpoint(t *testing.T) {
+	for k, v := range map[string]string{"AWS_ENDPOINT_URL": "http://127.0.0.1:1", "AWS_ACCESS_KEY_ID": "testing",
+		"AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "", "AWS_PROFILE": "", "AWS_MAX_ATTEMPTS": "1",
+		"AWS_CONFIG_FILE": filepath.Join(t.TempDir(), "none"), "AWS_SHARED_CREDENTIALS_FILE": filepath.Join(t.TempDir(), "none")} {
+		t.Setenv(k, v)
+	}
+	code, stdout, stderr := runCLI(t, "scan", "--region", "us-east-1")
+	if code != exitIncomplete || !strings.Contains(stderr, "could not be reached") || strings.Contains(stderr+stdout, "grant") || strings.Contains(stderr+stdout, "Grant") {
+		t.Errorf("exit %d, stderr %q\n%s; want %d saying the endpoint could not be reached", code, stderr, stdout, exitIncomplete)
+	}
+}

@@ -24,12 +24,14 @@ type reportSink struct {
 	stream     *output.Stream
 	threshold  policies.Severity
 	failing    int
+	// causes are why the sources of indeterminate findings were unread.
+	causes output.CauseSet
 }
 
 // newReportSink reads the suppression file, if any, and starts the output.
 // Close it when done.
 func newReportSink(f *reportFlags) (*reportSink, error) {
-	s := &reportSink{flags: f}
+	s := &reportSink{flags: f, causes: output.NewCauseSet()}
 	if f.failOn != "none" {
 		s.threshold, _ = policies.ParseSeverity(f.failOn)
 	}
@@ -54,6 +56,7 @@ func (s *reportSink) add(f *policies.Finding) error {
 	if s.suppressor != nil {
 		s.suppressor.Apply(f)
 	}
+	output.AddFindingCauses(s.causes, f)
 	if s.threshold != "" && f.Suppressed == nil && f.Verdict == policies.Fail && f.Severity.Rank() >= s.threshold.Rank() {
 		s.failing++
 	}
@@ -114,19 +117,25 @@ func (s *reportSink) verdict(r *policies.Report) error {
 	if s.failing > 0 {
 		err := fmt.Errorf("%d findings at or above %s", s.failing, s.threshold)
 		if incomplete {
-			err = fmt.Errorf("%w; %w too (exit code 1 wins over 3): %s", err, errScanIncomplete, incompleteAdvice(r))
+			err = fmt.Errorf("%w; %w too (exit code 1 wins over 3): %s", err, errScanIncomplete, s.incompleteAdvice(r))
 		}
 		return &exitError{code: exitFindings, err: err}
 	}
 	if incomplete {
-		return &exitError{code: exitIncomplete, err: fmt.Errorf("%w: %s", errScanIncomplete, incompleteAdvice(r))}
+		return &exitError{code: exitIncomplete, err: fmt.Errorf("%w: %s", errScanIncomplete, s.incompleteAdvice(r))}
 	}
 	return nil
 }
 
-// incompleteAdvice says why a scan is incomplete and what settles it.
-func incompleteAdvice(_ *policies.Report) string {
-	return "some facts could not be read (see the report); grant the permissions it names"
+// incompleteAdvice says why a scan is incomplete, by cause (credentials,
+// connection, permission, an operation the endpoint does not offer,
+// throttling), and what settles each.
+func (s *reportSink) incompleteAdvice(r *policies.Report) string {
+	advice := output.Advice(r, s.causes)
+	if len(advice) == 0 {
+		return "not every pool's users could be listed (see the report): scan again"
+	}
+	return strings.Join(advice, "; ")
 }
 
 // writeSplitSARIF writes a report of more account/region scopes than GitHub
