@@ -16,7 +16,7 @@ func TestManyPoolFindingsAreCapped(t *testing.T) {
 	r := &policies.Report{Tool: "recoverscan", Scopes: []policies.Scope{{Account: "111122223333", Region: "us-east-1",
 		Pools: []policies.PoolSummary{{ID: "us-east-1_AbC", Name: "p", Complete: true}}}}}
 	for _, format := range []string{FormatTable, FormatSARIF} {
-		s, err := NewStream(format)
+		s, err := New(format, Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -28,11 +28,8 @@ func TestManyPoolFindingsAreCapped(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if len(s.digest.others) != maxPerRulePool {
-			t.Errorf("%s keeps %d findings, want %d", format, len(s.digest.others), maxPerRulePool)
-		}
 		var buf bytes.Buffer
-		if err := s.Render(&buf, r, Options{}); err != nil {
+		if err := s.Render(&buf, r); err != nil {
 			t.Fatal(err)
 		}
 		out := buf.String()

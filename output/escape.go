@@ -61,41 +61,10 @@ func unsafeRune(r rune) bool {
 		r == 0x200e || r == 0x200f || r == 0x061c
 }
 
-// Markdown makes s safe to put in Markdown or HTML, in running text or a
-// table cell: the ASCII punctuation that Markdown gives meaning to inside a
-// line (emphasis, code, links, images, headings, tables, strikethrough) is
-// escaped with a backslash, '<', '>' and '&' become HTML entities, and line breaks
-// and other control characters are escaped as Terminal does, so that a
-// name can neither format nor link nor inject markup. SARIF message text,
-// the job summary and the Markdown and HTML reports pass names through it.
-func Markdown(s string) string {
-	s = Terminal(s)
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; c {
-		case '<':
-			b.WriteString("&lt;")
-		case '>':
-			b.WriteString("&gt;")
-		case '&':
-			b.WriteString("&amp;")
-		case '_':
-			// Inside a word, as in a pool id, an underscore is literal.
-			if i > 0 && i+1 < len(s) && isAlnum(s[i-1]) && isAlnum(s[i+1]) {
-				b.WriteByte(c)
-				break
-			}
-			b.WriteString(`\_`)
-		case '\\', '`', '*', '{', '}', '[', ']', '(', ')', '#', '+', '!', '|', '~':
-			b.WriteByte('\\')
-			b.WriteByte(c)
-		default:
-			b.WriteByte(c)
-		}
-	}
-	return b.String()
-}
-
-func isAlnum(c byte) bool {
-	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
-}
+// Markdown makes s safe to put in Markdown or HTML, in running text, at
+// the start of a line or in a table cell: one line, control characters as
+// spaces, every character Markdown or the HTML GitHub allows could read as
+// syntax escaped ('<', '>' and '&' as entities), and "@" kept from
+// mentioning anyone. SARIF message text, the Markdown report and the job
+// summary pass names from snapshots, AWS and custom rules through it.
+func Markdown(s string) string { return mdText(s) }

@@ -4,10 +4,51 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 
 	"github.com/recoverscan/recoverscan/policies"
 )
+
+func init() {
+	register(Format{Name: FormatJSON, Ext: ".json", New: newJSONRenderer})
+}
+
+// jsonRenderer writes every finding, suppressed ones with their reason.
+// Findings come after the summary, which is only known at the end, so
+// they are encoded into a temporary file as they arrive.
+type jsonRenderer struct {
+	aggregated
+	spill   *spill
+	encoder *findingEncoder
+}
+
+func newJSONRenderer(opts Options) (Renderer, error) {
+	sp, err := newSpill()
+	if err != nil {
+		return nil, err
+	}
+	j := &jsonRenderer{aggregated: newAggregated(0, opts), spill: sp, encoder: newFindingEncoder(sp.w)}
+	j.digest.countsOnly = true
+	j.keepSuppressed = true
+	return j, nil
+}
+
+func (j *jsonRenderer) Add(f *policies.Finding) error {
+	if err := j.aggregated.Add(f); err != nil {
+		return err
+	}
+	if err := j.encoder.encode(f); err != nil {
+		return fmt.Errorf("output: spill findings: %w", err)
+	}
+	return nil
+}
+
+func (j *jsonRenderer) Render(w io.Writer, r *policies.Report) error {
+	return writeJSONWith(w, r, summarize(r, j.digest), j.passed(r), j.encoder.n, j.spill.copyTo)
+}
+
+func (j *jsonRenderer) Close() error { return j.spill.close() }
 
 // jsonHead is the JSON document without its findings: the summary, then
 // every field of the Report in struct order. Findings is shadowed by an
@@ -15,35 +56,21 @@ import (
 type jsonHead struct {
 	Summary Summary `json:"summary"`
 	*policies.Report
+	// Passed is there with --include-passed.
+	Passed   []Passed           `json:"passed,omitempty"`
 	Findings []policies.Finding `json:"findings,omitempty"`
-}
-
-// writeJSON writes the whole report as indented JSON with a top-level
-// "summary". Findings, which can number millions, are encoded one at a
-// time instead of building the whole document in memory. The bytes equal
-// those of encoding the document in one go.
-func writeJSON(w io.Writer, r *policies.Report, sum Summary) error {
-	return writeJSONWith(w, r, sum, len(r.Findings), func(bw *bufio.Writer) error {
-		enc := newFindingEncoder(bw)
-		for i := range r.Findings {
-			if err := enc.encode(&r.Findings[i]); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
 }
 
 // writeJSONWith writes the document around n findings that body writes,
 // as findingEncoder encodes them.
-func writeJSONWith(w io.Writer, r *policies.Report, sum Summary, n int, body func(bw *bufio.Writer) error) error {
+func writeJSONWith(w io.Writer, r *policies.Report, sum Summary, passed []Passed, n int, body func(w io.Writer) error) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	// Remediation commands hold <pool-id> and the like; keep them legible.
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
-	if err := enc.Encode(jsonHead{Summary: sum, Report: r}); err != nil {
+	if err := enc.Encode(jsonHead{Summary: sum, Report: r, Passed: passed}); err != nil {
 		return err
 	}
 	head := bytes.TrimSuffix(bytes.TrimRight(buf.Bytes(), "\n"), []byte("}"))

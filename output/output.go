@@ -1,69 +1,19 @@
 // Package output renders a policies.Report in the formats recoverscan
-// prints: a human table, JSON for pipelines and SARIF for GitHub code
-// scanning. Every format is deterministic: the same report always renders
-// to the same bytes, so golden files and diffs work.
+// prints: a human table, JSON for pipelines, SARIF for GitHub code
+// scanning, Markdown for job summaries, a self-contained HTML report, CSV,
+// and OCSF and ASFF for security tooling. Each format is one file that
+// registers a Renderer (see render.go). Every format is deterministic: the
+// same report always renders to the same bytes, so golden files and diffs
+// work.
 package output
 
 import (
-	"errors"
-	"fmt"
-	"io"
 	"maps"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/recoverscan/recoverscan/policies"
 )
-
-// Options tunes rendering. The zero value is plain output.
-type Options struct {
-	// Color turns on ANSI severity colours in the table format. The caller
-	// decides (TTY, NO_COLOR, --no-color); other formats ignore it.
-	Color bool
-}
-
-// Format names.
-const (
-	FormatTable = "table"
-	FormatJSON  = "json"
-	FormatSARIF = "sarif"
-)
-
-// Formats lists the format names Write accepts, the default first.
-func Formats() []string {
-	return []string{FormatTable, FormatJSON, FormatSARIF}
-}
-
-// UnknownFormatError is returned by Write for a format it does not know.
-type UnknownFormatError struct {
-	Format string
-}
-
-func (e *UnknownFormatError) Error() string {
-	return fmt.Sprintf("unknown output format %q: want one of %s", e.Format, strings.Join(Formats(), ", "))
-}
-
-// Write renders r to w in the named format.
-func Write(w io.Writer, format string, r *policies.Report, opts Options) error {
-	if r == nil {
-		return errors.New("output: nil report")
-	}
-	// Suppressed findings stay in JSON, with their reason; GitHub does not
-	// honour SARIF suppressions (they become open alerts), so SARIF and the
-	// table leave them out.
-	switch format {
-	case FormatTable:
-		u := r.Unsuppressed()
-		return writeTable(w, u, digestOf(u.Findings, tableSamples), opts)
-	case FormatJSON:
-		return writeJSON(w, r, Summarize(r))
-	case FormatSARIF:
-		u := r.Unsuppressed()
-		return writeSARIF(w, u, digestOf(u.Findings, 0), maxResultsPerRun)
-	}
-	return &UnknownFormatError{Format: format}
-}
 
 // isUserFinding reports whether f is about one user; such findings are
 // aggregated per rule and pool, since a pool can hold millions of users.

@@ -37,6 +37,7 @@ func TestGolden(t *testing.T) {
 		{"report.table-color.golden", FormatTable, Options{Color: true}},
 		{"report.json.golden", FormatJSON, Options{}},
 		{"report.sarif.golden", FormatSARIF, Options{}},
+		{"report.md.golden", FormatMarkdown, Options{}},
 	}
 	for _, c := range cases {
 		t.Run(c.file, func(t *testing.T) {
@@ -78,7 +79,7 @@ func TestGoldenSARIFIsValid(t *testing.T) {
 }
 
 func TestFormats(t *testing.T) {
-	if got := strings.Join(Formats(), ","); got != "table,json,sarif" {
+	if got := strings.Join(Formats(), ","); got != "table,json,markdown,sarif" {
 		t.Errorf("Formats() = %s", got)
 	}
 	var buf bytes.Buffer

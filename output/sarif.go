@@ -57,6 +57,102 @@ func (e *TooManyRunsError) Error() string {
 	return fmt.Sprintf("sarif: the report covers %d account/region scopes, but GitHub accepts at most %d runs per SARIF file: scan fewer regions per file", e.Runs, maxRunsPerFile)
 }
 
+func init() {
+	register(Format{Name: FormatSARIF, Ext: ".sarif", New: func(Options) (Renderer, error) {
+		return &sarifRenderer{aggregated: newAggregated(0, Options{})}, nil
+	}})
+}
+
+// sarifRenderer writes SARIF for GitHub code scanning. Suppressed findings
+// are left out: GitHub does not honour SARIF suppressions (they become
+// open alerts). A report of more account/region scopes than GitHub takes
+// runs in one file is written in parts of at most MaxRunsPerFile scopes.
+type sarifRenderer struct {
+	aggregated
+	// split caches the parts of the report last split.
+	split struct {
+		report  *policies.Report
+		parts   []*policies.Report
+		digests []*digest
+	}
+}
+
+func (s *sarifRenderer) Render(w io.Writer, r *policies.Report) error {
+	return writeSARIF(w, r, s.digest, maxResultsPerRun)
+}
+
+// Parts says how many files of at most MaxRunsPerFile runs r needs.
+func (s *sarifRenderer) Parts(r *policies.Report) int {
+	parts, _ := s.splitScopes(r)
+	return len(parts)
+}
+
+// PartLimit says what one SARIF file may hold.
+func (s *sarifRenderer) PartLimit() string {
+	return fmt.Sprintf("GitHub takes at most %d runs, one per account and region, in one SARIF file", maxRunsPerFile)
+}
+
+// RenderPart writes the part i of the report split by scopes.
+func (s *sarifRenderer) RenderPart(w io.Writer, r *policies.Report, i int) error {
+	parts, digests := s.splitScopes(r)
+	if i < 0 || i >= len(parts) {
+		return fmt.Errorf("sarif: no part %d of %d", i+1, len(parts))
+	}
+	return writeSARIF(w, parts[i], digests[i], maxResultsPerRun)
+}
+
+// splitScopes splits r as SplitScopes does, and the digest with it: each
+// part gets the groups and findings of its scopes.
+func (s *sarifRenderer) splitScopes(r *policies.Report) ([]*policies.Report, []*digest) {
+	if s.split.report == r {
+		return s.split.parts, s.split.digests
+	}
+	parts := SplitScopes(r, maxRunsPerFile)
+	digests := []*digest{s.digest}
+	if len(parts) > 1 {
+		digests = splitDigest(s.digest, parts)
+	}
+	s.split.report, s.split.parts, s.split.digests = r, parts, digests
+	return parts, digests
+}
+
+// splitDigest divides d between the parts by account and region; what
+// lies outside every part's scopes goes to the last.
+func splitDigest(d *digest, parts []*policies.Report) []*digest {
+	type key struct{ account, region string }
+	index := map[key]int{}
+	out := make([]*digest, len(parts))
+	for i, p := range parts {
+		out[i] = newDigest(d.sampleCap)
+		out[i].rules = d.rules
+		out[i].permissions = d.permissions
+		for _, sc := range p.Scopes {
+			index[key{sc.Account, sc.Region}] = i
+		}
+	}
+	partOf := func(account, region string) *digest {
+		i, ok := index[key{account, region}]
+		if !ok {
+			i = len(parts) - 1
+		}
+		return out[i]
+	}
+	for k, g := range d.groups {
+		partOf(k.Pool.Account, k.Pool.Region).groups[k] = g
+	}
+	for _, f := range d.others {
+		pd := partOf(f.Resource.Account, f.Resource.Region)
+		pd.others = append(pd.others, f)
+	}
+	for k, o := range d.overflow {
+		partOf(k.Pool.Account, k.Pool.Region).overflow[k] = o
+	}
+	for k := range d.scopes {
+		partOf(k[0], k[1]).scopes[k] = true
+	}
+	return out
+}
+
 // writeSARIF renders r as SARIF 2.1.0 for GitHub code scanning, keeping at
 // most maxResults results per run.
 func writeSARIF(w io.Writer, r *policies.Report, d *digest, maxResults int) error {
@@ -326,7 +422,7 @@ func userCandidate(g *userGroup, ruleIndex int) *candidate {
 	if title == "" {
 		title = k.RuleID
 	}
-	who := thousands(g.Users) + " " + plural(g.Users, "user", "users") + " in pool " + poolLabel(k.Pool.PoolID, g.PoolName)
+	who := thousands(g.Users) + " " + plural(g.Users, "user", "users") + " in pool " + Markdown(poolLabel(k.Pool.PoolID, g.PoolName))
 	var msg string
 	props := sarif.Properties{"count": g.Users}
 	if k.Verdict == policies.Indeterminate {
@@ -355,7 +451,7 @@ func userCandidate(g *userGroup, ruleIndex int) *candidate {
 // findingCandidate is the result of a pool, client, SMS or email finding.
 func findingCandidate(f *policies.Finding, ruleIndex int) *candidate {
 	p := poolOf(f)
-	where := "Pool " + poolLabel(p.PoolID, f.Resource.PoolName)
+	where := "Pool " + Markdown(poolLabel(p.PoolID, f.Resource.PoolName))
 	if f.Resource.ClientID != "" {
 		where += ", app client " + f.Resource.ClientID
 	}
@@ -629,10 +725,10 @@ func uriSegment(s string) string {
 	return out
 }
 
-// poolLabel names a pool in a message. Names come from the snapshot, so
-// Markdown and HTML in them are escaped: GitHub renders message text.
+// poolLabel names a pool in a message. Names come from the snapshot: a
+// caller escapes them for where the label goes (Markdown in SARIF
+// messages, which GitHub renders).
 func poolLabel(id, name string) string {
-	id, name = Markdown(id), Markdown(name)
 	switch {
 	case name != "" && id != "":
 		return name + " (" + id + ")"

@@ -10,33 +10,10 @@ import (
 	"github.com/recoverscan/recoverscan/policies"
 )
 
-// streamed renders r through a Stream, its findings added one at a time.
-func streamed(t *testing.T, format string, r *policies.Report) []byte {
-	t.Helper()
-	s, err := NewStream(format)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	for i := range r.Findings {
-		f := r.Findings[i]
-		if err := s.Add(&f); err != nil {
-			t.Fatal(err)
-		}
-	}
-	whole := *r
-	whole.Findings = nil
-	var buf bytes.Buffer
-	if err := s.Render(&buf, &whole, Options{}); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
-
-// TestStreamEqualsWrite: a report rendered from streamed findings is the
-// very bytes of rendering it whole, suppressed findings included, in every
-// format.
-func TestStreamEqualsWrite(t *testing.T) {
+// TestRenderIgnoresReportFindings: a renderer renders what came through
+// Add, and ignores r.Findings (Render is given the report whole here, so
+// anything read from it would count its findings twice).
+func TestRenderIgnoresReportFindings(t *testing.T) {
 	r := fixtureReport()
 	// Suppress a user's finding and one that is not about a user.
 	var user, other bool
@@ -49,68 +26,91 @@ func TestStreamEqualsWrite(t *testing.T) {
 	}
 	for _, format := range Formats() {
 		want := render(t, format, r, Options{})
-		if got := streamed(t, format, r); !bytes.Equal(got, want) {
-			t.Errorf("%s: streamed output differs from Write:\n got %s\nwant %s", format, head(got, 40), head(want, 40))
+		rd, err := New(format, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range r.Findings {
+			f := r.Findings[i]
+			if err := rd.Add(&f); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// r.Findings is ignored: only what came through Add counts.
+		var got bytes.Buffer
+		err = rd.Render(&got, r)
+		rd.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got.Bytes(), want) {
+			t.Errorf("%s: render with r.Findings set differs:\n got %s\nwant %s", format, head(got.Bytes(), 40), head(want, 40))
 		}
 	}
 }
 
-// TestStreamRemovesItsFile: the JSON stream's temporary file is
+// TestSpillRemovesItsFile: the JSON renderer's temporary file is
 // owner-only and gone after Close.
-func TestStreamRemovesItsFile(t *testing.T) {
+func TestSpillRemovesItsFile(t *testing.T) {
 	dir := t.TempDir()
 	t.Setenv("TMPDIR", dir)
-	s, err := NewStream(FormatJSON)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := fixtureReport()
-	if err := s.Add(&r.Findings[0]); err != nil {
-		t.Fatal(err)
-	}
-	files, _ := filepath.Glob(filepath.Join(dir, "*"))
-	if len(files) != 1 {
-		t.Fatalf("want one temporary file, got %v", files)
-	}
-	if fi, err := os.Stat(files[0]); err != nil || fi.Mode().Perm() != 0o600 {
-		t.Errorf("temporary file mode %v (%v), want 0600", fi.Mode().Perm(), err)
-	}
-	if err := s.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if files, _ := filepath.Glob(filepath.Join(dir, "*")); len(files) != 0 {
-		t.Errorf("left behind: %v", files)
+	for _, format := range []string{FormatJSON} {
+		s, err := New(format, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := fixtureReport()
+		if err := s.Add(&r.Findings[0]); err != nil {
+			t.Fatal(err)
+		}
+		files, _ := filepath.Glob(filepath.Join(dir, "*"))
+		if len(files) != 1 {
+			t.Fatalf("%s: want one temporary file, got %v", format, files)
+		}
+		if fi, err := os.Stat(files[0]); err != nil || fi.Mode().Perm() != 0o600 {
+			t.Errorf("%s: temporary file mode %v (%v), want 0600", format, fi.Mode().Perm(), err)
+		}
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if files, _ := filepath.Glob(filepath.Join(dir, "*")); len(files) != 0 {
+			t.Errorf("%s: left behind: %v", format, files)
+		}
 	}
 }
 
-// TestStreamSplitScopes: splitting a streamed SARIF report gives the bytes
-// of splitting the whole report.
-func TestStreamSplitScopes(t *testing.T) {
+// TestSARIFParts: a SARIF report of 45 scopes is three parts, each the
+// bytes of rendering that part's report whole.
+func TestSARIFParts(t *testing.T) {
 	r := manyScopesReport(t, 45)
-	s, err := NewStream(FormatSARIF)
+	rd, err := New(FormatSARIF, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for i := range r.Findings {
-		if err := s.Add(&r.Findings[i]); err != nil {
+		if err := rd.Add(&r.Findings[i]); err != nil {
 			t.Fatal(err)
 		}
 	}
 	whole := *r
 	whole.Findings = nil
-	parts, streams := s.SplitScopes(&whole, MaxRunsPerFile)
+	pr := rd.(PartedRenderer)
 	want := SplitScopes(r, MaxRunsPerFile)
-	if len(parts) != len(want) || len(parts) != 3 {
-		t.Fatalf("%d parts, want %d (3)", len(parts), len(want))
+	if n := pr.Parts(&whole); n != len(want) || n != 3 {
+		t.Fatalf("%d parts, want %d (3)", n, len(want))
 	}
-	for i := range parts {
+	for i := range want {
 		var got bytes.Buffer
-		if err := streams[i].Render(&got, parts[i], Options{}); err != nil {
+		if err := pr.RenderPart(&got, &whole, i); err != nil {
 			t.Fatal(err)
 		}
 		if w := render(t, FormatSARIF, want[i], Options{}); !bytes.Equal(got.Bytes(), w) {
 			t.Errorf("part %d differs:\n got %s\nwant %s", i+1, head(got.Bytes(), 30), head(w, 30))
 		}
+	}
+	var buf bytes.Buffer
+	if err := rd.Render(&buf, &whole); err == nil {
+		t.Error("Render of 45 scopes into one file succeeded")
 	}
 }
 

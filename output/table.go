@@ -13,6 +13,22 @@ import (
 // tableSamples is how many usernames a per-user row shows.
 const tableSamples = 3
 
+func init() {
+	register(Format{Name: FormatTable, Ext: ".txt", New: func(opts Options) (Renderer, error) {
+		return &tableRenderer{aggregated: newAggregated(tableSamples, Options{}), color: opts.Color}, nil
+	}})
+}
+
+// tableRenderer writes the human report. Suppressed findings are left out.
+type tableRenderer struct {
+	aggregated
+	color bool
+}
+
+func (t *tableRenderer) Render(w io.Writer, r *policies.Report) error {
+	return writeTable(w, r, t.digest, Options{Color: t.color})
+}
+
 // ANSI colours of severities.
 var severityColor = map[policies.Severity]string{
 	policies.Critical: "\x1b[1;31m", // bold red

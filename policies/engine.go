@@ -59,6 +59,9 @@ type Engine struct {
 	progress func(Progress)
 
 	user, pool, client *preparedKind
+	// channel evaluates the channel rules (pool, SMS and email rules that
+	// declare custom.channel) before a pool's users; pool the others.
+	channel *preparedKind
 	// plan evaluates the per-user rules by groups sharing results; user
 	// evaluates them all at once (explain, and tests of the plan).
 	plan *userPlan
@@ -109,8 +112,21 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	if e.plan, err = e.planUsers(ctx, srcs); err != nil {
 		return nil, err
 	}
-	if e.pool, err = e.prepare(ctx, []Kind{KindPool, KindSMS, KindEmail}, ""); err != nil {
-		return nil, err
+	var channelRules, poolRules []*Rule
+	for _, k := range []Kind{KindPool, KindSMS, KindEmail} {
+		for _, i := range e.byKind[k] {
+			if r := &e.rules[i]; len(r.Channels) > 0 {
+				channelRules = append(channelRules, r)
+			} else {
+				poolRules = append(poolRules, r)
+			}
+		}
+	}
+	if e.channel, err = e.prepareRules(ctx, channelRules, recoveryOrderQuery); err != nil {
+		return nil, newLoadError(fmt.Errorf("prepare channel rules: %w", err))
+	}
+	if e.pool, err = e.prepareRules(ctx, poolRules, ""); err != nil {
+		return nil, newLoadError(fmt.Errorf("prepare pool rules: %w", err))
 	}
 	if e.client, err = e.prepare(ctx, []Kind{KindClient}, ""); err != nil {
 		return nil, err
@@ -334,6 +350,9 @@ func (e *Engine) enabledRules() []Rule {
 	return out
 }
 
+// recoveryOrderQuery reads the channels a pool's recovery setting can use.
+const recoveryOrderQuery = "data.recoverscan.lib.recovery.order"
+
 // result is one rule's report entry.
 type result struct {
 	// raw is the entry as the rule made it.
@@ -342,6 +361,8 @@ type result struct {
 	verdict  Verdict
 	message  string
 	evidence map[string]any
+	// effect is the entry's effect: its own, else the rule's.
+	effect string
 }
 
 // eval runs a prepared kind on one input and returns the reports and the
@@ -385,6 +406,17 @@ func toResult(r *Rule, it any) (result, error) {
 		res.verdict = Indeterminate
 	default:
 		return result{}, fmt.Errorf("%s (%s): report verdict %q is neither fail nor indeterminate", r.ID, r.Package, v)
+	}
+	res.effect = r.Effect
+	if v, ok := obj["effect"]; ok {
+		switch e, _ := v.(string); e {
+		case EffectBlocks, EffectEndangers:
+			res.effect = e
+		case "none":
+			res.effect = ""
+		default:
+			return result{}, fmt.Errorf("%s (%s): report effect %v is not blocks, endangers or none", r.ID, r.Package, v)
+		}
 	}
 	res.message, _ = obj["message"].(string)
 	if res.message == "" {

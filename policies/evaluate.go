@@ -107,6 +107,12 @@ type evaluation struct {
 	// are emitted in snapshot order as the oldest completes.
 	pending []*batch
 	tally   tally
+	// channelResults are the channel rules' findings for the pool, sent
+	// once its users are counted; order the channels it can route to.
+	channelResults []channelResult
+	order          []any
+	// delivery is the pool's input.delivery.
+	delivery *Delivery
 }
 
 // batch is a chunk of users being evaluated by a worker.
@@ -170,11 +176,17 @@ func (ev *evaluation) onRegion(a *snapshot.Account, r *snapshot.Region) error {
 		ev.problem(where+" sandbox destinations", s.Sandbox.DestinationsRead)
 		ev.problem(where+" origination numbers", s.OriginationNumbers.Read)
 		ev.problem(where+" opt-outs", s.OptOuts.Read)
+		ev.problem(where+" spend", s.Spend.Read)
+		ev.problem(where+" end user messaging account", s.EUMS.Account.Read)
+		ev.problem(where+" end user messaging spend limit", s.EUMS.SpendLimit.Read)
+		ev.problem(where+" end user messaging phone numbers", s.EUMS.PhoneNumbers.Read)
+		ev.problem(where+" end user messaging sender ids", s.EUMS.SenderIDs.Read)
 	}
 	for _, s := range r.Email {
 		where := "email " + s.Region
 		ev.problem(where+" account", s.Account.Read)
 		ev.problem(where+" suppression list", s.Suppression.Read)
+		ev.problem(where+" verified identities", s.VerifiedIdentities.Read)
 		for _, id := range s.Identities {
 			ev.problem(where+" identity "+id.Name, id.Read)
 		}
@@ -204,6 +216,7 @@ func (ev *evaluation) onPool(p *snapshot.PoolSettings) error {
 	ev.poolSettings = &settings
 	ev.problem("pool "+p.ID+" settings", p.Read)
 	ev.problem("pool "+p.ID+" mfa configuration", p.MFA.Read)
+	ev.problem("pool "+p.ID+" log delivery", p.LogDelivery.Read)
 	ev.problem("pool "+p.ID+" app clients", p.Clients.Read)
 	for _, c := range p.Clients.Items {
 		ev.problem("pool "+p.ID+" app client "+c.ID, c.Read)
@@ -223,6 +236,12 @@ func (ev *evaluation) onPool(p *snapshot.PoolSettings) error {
 		return err
 	}
 	if ev.base["email"], err = toTerm(emailStateFor(ev.region, p)); err != nil {
+		return err
+	}
+	if ev.base["sms_alternate"], err = toTerm(alternateSMSFor(ev.region, p)); err != nil {
+		return err
+	}
+	if ev.base["delivery"], err = ev.judgeChannels(p); err != nil {
 		return err
 	}
 	ev.tally = newTally()
@@ -395,7 +414,7 @@ func (ev *evaluation) evalUsers(b *batch) error {
 		}
 		cannot := false
 		for _, r := range res {
-			if r.verdict == Fail && r.rule.BlocksRecovery {
+			if r.verdict == Fail && r.effect == EffectBlocks {
 				cannot = true
 			}
 			who := Resource{Username: u.Username, Sub: u.Sub}
@@ -438,6 +457,9 @@ func (ev *evaluation) onPoolEnd(p *snapshot.PoolSettings, usersRead snapshot.Sou
 	}
 	ev.caches = nil
 	ev.problem("pool "+p.ID+" users", usersRead)
+	if err := ev.reportChannels(usersRead, listed); err != nil {
+		return err
+	}
 	t := &ev.tally
 	users := map[string]any{
 		"listed":         listed,
@@ -506,7 +528,8 @@ func (ev *evaluation) finding(r result, res Resource) Finding {
 		Resource:       res,
 		Remediation:    remediation,
 		Evidence:       r.evidence,
-		BlocksRecovery: r.rule.BlocksRecovery,
+		Effect:         r.effect,
+		BlocksRecovery: r.effect == EffectBlocks,
 	}
 }
 
@@ -542,18 +565,43 @@ func smsStateFor(r *snapshot.Region, p *snapshot.PoolSettings) snapshot.SMSState
 			return s
 		}
 	}
-	missing := snapshot.Source{Status: snapshot.SourceError, Error: "not collected for this pool"}
 	st := snapshot.SMSState{Region: want}
-	for _, src := range []*snapshot.Source{&st.Attributes.Read, &st.Sandbox.Read, &st.Sandbox.DestinationsRead, &st.OriginationNumbers.Read, &st.OptOuts.Read} {
-		*src = missing
+	actions := []string{"sns:GetSMSAttributes", "sns:GetSMSSandboxAccountStatus", "sns:ListSMSSandboxPhoneNumbers", "sns:ListOriginationNumbers",
+		"sns:ListPhoneNumbersOptedOut", "cloudwatch:GetMetricData", "sms-voice:DescribeAccountAttributes", "sms-voice:DescribeSpendLimits",
+		"sms-voice:DescribePhoneNumbers", "sms-voice:DescribeSenderIds"}
+	for i, src := range smsSources(&st) {
+		*src = snapshot.Source{Status: snapshot.SourceError, Action: actions[i], Error: "not collected for this pool"}
 	}
-	st.Attributes.Read.Action = "sns:GetSMSAttributes"
-	st.Sandbox.Read.Action = "sns:GetSMSSandboxAccountStatus"
-	st.Sandbox.DestinationsRead.Action = "sns:ListSMSSandboxPhoneNumbers"
-	st.OriginationNumbers.Read.Action = "sns:ListOriginationNumbers"
-	st.OptOuts.Read.Action = "sns:ListPhoneNumbersOptedOut"
 	st.OriginationNumbers.Numbers = []snapshot.OriginationNumber{}
+	st.EUMS.PhoneNumbers.Numbers = []snapshot.OriginationNumber{}
+	st.EUMS.SenderIDs.Items = []snapshot.SenderID{}
 	return st
+}
+
+// alternateSMSFor is the SNS state of the pool's legacy alternate SNS
+// region; with none, a state whose region is "" and whose reads are
+// not_applicable.
+func alternateSMSFor(r *snapshot.Region, p *snapshot.PoolSettings) snapshot.SMSState {
+	if p.SMS.AlternateRegion == "" {
+		na := snapshot.Source{Status: snapshot.SourceNotApplicable}
+		st := snapshot.SMSState{}
+		for _, src := range smsSources(&st) {
+			*src = na
+		}
+		st.OriginationNumbers.Numbers = []snapshot.OriginationNumber{}
+		st.EUMS.PhoneNumbers.Numbers = []snapshot.OriginationNumber{}
+		st.EUMS.SenderIDs.Items = []snapshot.SenderID{}
+		return st
+	}
+	q := *p
+	q.SMS.Region = p.SMS.AlternateRegion
+	return smsStateFor(r, &q)
+}
+
+// smsSources are the sources of an SMS state.
+func smsSources(st *snapshot.SMSState) []*snapshot.Source {
+	return []*snapshot.Source{&st.Attributes.Read, &st.Sandbox.Read, &st.Sandbox.DestinationsRead, &st.OriginationNumbers.Read,
+		&st.OptOuts.Read, &st.Spend.Read, &st.EUMS.Account.Read, &st.EUMS.SpendLimit.Read, &st.EUMS.PhoneNumbers.Read, &st.EUMS.SenderIDs.Read}
 }
 
 // emailStateFor finds the SES state of the region a pool's SES identity
@@ -564,10 +612,11 @@ func emailStateFor(r *snapshot.Region, p *snapshot.PoolSettings) snapshot.EmailS
 	}
 	if p.Email.SourceARN == "" {
 		return snapshot.EmailState{
-			Account:           snapshot.SESAccount{Read: na("ses:GetAccount")},
-			Identities:        []snapshot.EmailIdentity{},
-			ConfigurationSets: []snapshot.ConfigurationSet{},
-			Suppression:       snapshot.Suppression{Read: na("ses:ListSuppressedDestinations")},
+			Account:            snapshot.SESAccount{Read: na("ses:GetAccount")},
+			Identities:         []snapshot.EmailIdentity{},
+			ConfigurationSets:  []snapshot.ConfigurationSet{},
+			Suppression:        snapshot.Suppression{Read: na("ses:ListSuppressedDestinations")},
+			VerifiedIdentities: snapshot.VerifiedIdentities{Read: na("ses:ListEmailIdentities")},
 		}
 	}
 	for _, s := range r.Email {
@@ -593,11 +642,12 @@ func emailStateFor(r *snapshot.Region, p *snapshot.PoolSettings) snapshot.EmailS
 		return snapshot.Source{Status: snapshot.SourceError, Action: action, Error: "not collected for this pool"}
 	}
 	return snapshot.EmailState{
-		Region:            p.Email.SESRegion,
-		Account:           snapshot.SESAccount{Read: missing("ses:GetAccount")},
-		Identities:        []snapshot.EmailIdentity{},
-		ConfigurationSets: []snapshot.ConfigurationSet{},
-		Suppression:       snapshot.Suppression{Read: missing("ses:ListSuppressedDestinations")},
+		Region:             p.Email.SESRegion,
+		Account:            snapshot.SESAccount{Read: missing("ses:GetAccount")},
+		Identities:         []snapshot.EmailIdentity{},
+		ConfigurationSets:  []snapshot.ConfigurationSet{},
+		Suppression:        snapshot.Suppression{Read: missing("ses:ListSuppressedDestinations")},
+		VerifiedIdentities: snapshot.VerifiedIdentities{Read: missing("ses:ListEmailIdentities")},
 	}
 }
 

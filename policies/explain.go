@@ -30,6 +30,12 @@ type Explanation struct {
 	Channel string   `json:"channel"`
 	Why     string   `json:"why"`
 	Order   []string `json:"order"`
+	// SMSAlternate is the SNS state of the pool's legacy alternate SNS
+	// region (region "" when it has none).
+	SMSAlternate snapshot.SMSState `json:"sms_alternate"`
+	// Delivery is what the pool's channel rules found about each
+	// channel's shared hops.
+	Delivery Delivery `json:"delivery"`
 	// Findings are the user's own findings followed by the pool's, its
 	// channels' and its app clients', most severe first.
 	Findings []Finding `json:"findings"`
@@ -69,6 +75,9 @@ func (e *Engine) Explain(ctx context.Context, r io.Reader, poolID, user string) 
 			SMS:     smsStateFor(ev.region, ev.poolSettings),
 			Email:   emailStateFor(ev.region, ev.poolSettings),
 			User:    *u,
+
+			SMSAlternate: alternateSMSFor(ev.region, ev.poolSettings),
+			Delivery:     *ev.delivery,
 		}
 		if len(rs) == 1 {
 			m, _ := rs[0].Bindings["x"].(map[string]any)

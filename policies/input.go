@@ -58,6 +58,7 @@ func userTerm(u *snapshot.User, ph *placeholders) *ast.Term {
 			item("masked", s(factEmailMasked)),
 			item("suppressed", ast.BooleanTerm(u.Email.Suppressed)),
 			item("suppression_reason", s(factEmailSuppressionReason)),
+			item("recipient_verified", ast.BooleanTerm(u.Email.RecipientVerified)),
 		)),
 		item("phone", ast.ObjectTerm(
 			item("present", ast.BooleanTerm(u.Phone.Present)),
@@ -67,6 +68,8 @@ func userTerm(u *snapshot.User, ph *placeholders) *ast.Term {
 			item("country", s(factPhoneCountry)),
 			item("opted_out", ast.BooleanTerm(u.Phone.OptedOut)),
 			item("sandbox_verified", ast.BooleanTerm(u.Phone.SandboxVerified)),
+			item("alternate_opted_out", ast.BooleanTerm(u.Phone.AlternateOptedOut)),
+			item("alternate_sandbox_verified", ast.BooleanTerm(u.Phone.AlternateSandboxVerified)),
 		)),
 		item("mfa", ast.ObjectTerm(
 			item("read", ast.ObjectTerm(readItems...)),

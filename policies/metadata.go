@@ -1,6 +1,7 @@
 package policies
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"sort"
@@ -16,7 +17,10 @@ var ruleIDPattern = regexp.MustCompile(`^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$`)
 const builtinIDPrefix = "RC-"
 
 // customKeys are the keys a rule's METADATA custom block may have.
-var customKeys = map[string]bool{"id": true, "severity": true, "blocks_recovery": true, "remediation": true, "params": true}
+var customKeys = map[string]bool{
+	"id": true, "severity": true, "blocks_recovery": true, "remediation": true, "params": true,
+	"channel": true, "effect": true,
+}
 
 // ruleFromModule reads a rule's catalogue entry from its METADATA. Every
 // problem is reported with the file and line, since rule authors fix them
@@ -54,7 +58,7 @@ func ruleFromModule(s *source, kind Kind) (Rule, error) {
 	sort.Strings(keys)
 	for _, k := range keys {
 		if !customKeys[k] {
-			return Rule{}, fmt.Errorf("%s: METADATA of %s: unknown key custom.%s (want id, severity, blocks_recovery, remediation or params)", at(k), s.pkgPath, k)
+			return Rule{}, fmt.Errorf("%s: METADATA of %s: unknown key custom.%s (want id, severity, channel, effect, remediation or params)", at(k), s.pkgPath, k)
 		}
 	}
 	id, _ := a.Custom["id"].(string)
@@ -86,12 +90,39 @@ func ruleFromModule(s *source, kind Kind) (Rule, error) {
 		r.Remediation = strings.TrimSpace(rem)
 	}
 	if v, ok := a.Custom["blocks_recovery"]; ok {
+		// The older spelling of effect: blocks, kept for existing rules.
 		b, ok := v.(bool)
 		if !ok {
 			return Rule{}, fmt.Errorf("%s: METADATA of %s: custom.blocks_recovery must be true or false", at("blocks_recovery"), s.pkgPath)
 		}
-		r.BlocksRecovery = b
+		if b {
+			r.Effect = EffectBlocks
+		}
 	}
+	if v, ok := a.Custom["effect"]; ok {
+		e, _ := v.(string)
+		if e != EffectBlocks && e != EffectEndangers {
+			return Rule{}, fmt.Errorf("%s: METADATA of %s: custom.effect must be blocks or endangers", at("effect"), s.pkgPath)
+		}
+		if _, both := a.Custom["blocks_recovery"]; both {
+			return Rule{}, fmt.Errorf("%s: METADATA of %s: custom.blocks_recovery and custom.effect say the same thing: keep effect", at("blocks_recovery"), s.pkgPath)
+		}
+		r.Effect = e
+	}
+	if v, ok := a.Custom["channel"]; ok {
+		chs, err := channelsOf(v)
+		if err != nil {
+			return Rule{}, fmt.Errorf("%s: METADATA of %s: custom.channel: %w", at("channel"), s.pkgPath, err)
+		}
+		if kind == KindClient {
+			return Rule{}, fmt.Errorf("%s: METADATA of %s: custom.channel: app client rules do not judge a delivery channel", at("channel"), s.pkgPath)
+		}
+		r.Channels = chs
+		if kind != KindUser && readsUsers(s.module) {
+			return Rule{}, fmt.Errorf("%s: rule %s declares a channel, so it is evaluated before the pool's users are counted: it may not read input.users (the engine reports its findings only when some user is, or may be, routed to the channel)", loc, id)
+		}
+	}
+	r.BlocksRecovery = r.Effect == EffectBlocks
 	if v, ok := a.Custom["params"]; ok {
 		jv, err := jsonValue(v)
 		p, isObj := jv.(map[string]any)
@@ -117,6 +148,48 @@ func ruleFromModule(s *source, kind Kind) (Rule, error) {
 		return Rule{}, fmt.Errorf("%s: rule package %s defines no `report contains ...` rule", loc, s.pkgPath)
 	}
 	return r, nil
+}
+
+// channelsOf reads custom.channel: "sms", "email", or a list of them.
+func channelsOf(v any) ([]string, error) {
+	var names []string
+	switch x := v.(type) {
+	case string:
+		names = []string{x}
+	case []any:
+		for _, e := range x {
+			n, _ := e.(string)
+			names = append(names, n)
+		}
+	}
+	if len(names) == 0 {
+		return nil, errors.New("want sms, email or a list of both")
+	}
+	seen := map[string]bool{}
+	for _, n := range names {
+		if n != ChannelSMS && n != ChannelEmail {
+			return nil, fmt.Errorf("%q is not a channel (want sms or email)", n)
+		}
+		if seen[n] {
+			return nil, fmt.Errorf("%s is named twice", n)
+		}
+		seen[n] = true
+	}
+	sort.Strings(names)
+	return names, nil
+}
+
+// readsUsers reports whether a module refers to input.users.
+func readsUsers(m *ast.Module) bool {
+	users := ast.MustParseRef("input.users")
+	found := false
+	ast.WalkRefs(m, func(r ast.Ref) bool {
+		if r.HasPrefix(users) {
+			found = true
+		}
+		return found
+	})
+	return found
 }
 
 var paramNamePattern = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)

@@ -82,8 +82,18 @@ type Rule struct {
 	Package     string `json:"package"`
 	Remediation string `json:"remediation"`
 	Related     []Link `json:"related,omitempty"`
-	// BlocksRecovery says that a failing user cannot receive a code at
-	// all (as opposed to a risk or a hygiene problem).
+	// Channels are the delivery channels the rule judges (METADATA
+	// custom.channel): "sms", "email" or both. A pool, SMS or email rule
+	// with channels is a channel rule: it is evaluated before the pool's
+	// users, and its findings decide the verdict of every user whose code
+	// Cognito sends on those channels.
+	Channels []string `json:"channels,omitempty"`
+	// Effect is what a failing finding does to recovery (METADATA
+	// custom.effect): EffectBlocks (no code arrives), EffectEndangers (a
+	// code may not arrive), or "" (a risk to report, no verdict).
+	Effect string `json:"effect,omitempty"`
+	// BlocksRecovery is Effect == EffectBlocks (kept for readers of
+	// older reports).
 	BlocksRecovery bool `json:"blocks_recovery"`
 	// Custom is true for rules loaded with --policy.
 	Custom bool `json:"custom"`
@@ -98,6 +108,18 @@ type Rule struct {
 	// defaults with the configuration's values applied.
 	Params map[string]any `json:"params,omitempty"`
 }
+
+// Delivery channels.
+const (
+	ChannelSMS   = "sms"
+	ChannelEmail = "email"
+)
+
+// Effects a rule declares.
+const (
+	EffectBlocks    = "blocks"
+	EffectEndangers = "endangers"
+)
 
 // Resource is what a finding is about. Fields that do not apply are empty.
 type Resource struct {
@@ -135,7 +157,10 @@ type Finding struct {
 	// and username filled in.
 	Remediation string         `json:"remediation"`
 	Evidence    map[string]any `json:"evidence,omitempty"`
-	// BlocksRecovery is the rule's BlocksRecovery.
+	// Effect is the finding's effect on recovery: the rule's, unless the
+	// rule's report entry named its own.
+	Effect string `json:"effect,omitempty"`
+	// BlocksRecovery is Effect == EffectBlocks.
 	BlocksRecovery bool `json:"blocks_recovery"`
 	// Suppressed is set when a suppression file accepts the finding.
 	Suppressed *SuppressedBy `json:"suppressed,omitempty"`

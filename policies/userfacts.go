@@ -30,6 +30,7 @@ const (
 	factEmailMasked
 	factEmailSuppressed
 	factEmailSuppressionReason
+	factEmailRecipientVerified
 	factPhonePresent
 	factPhoneVerified
 	factPhoneMasked
@@ -37,6 +38,8 @@ const (
 	factPhoneCountry
 	factPhoneOptedOut
 	factPhoneSandboxVerified
+	factPhoneAlternateOptedOut
+	factPhoneAlternateSandboxVerified
 	factMFAReadStatus
 	factMFAReadAction
 	factMFAReadError
@@ -50,8 +53,9 @@ const (
 var factPaths = [numFacts][]string{
 	{"username"}, {"sub"}, {"status"}, {"enabled"}, {"created_at"}, {"last_modified_at"},
 	{"email", "present"}, {"email", "verified"}, {"email", "masked"}, {"email", "suppressed"}, {"email", "suppression_reason"},
+	{"email", "recipient_verified"},
 	{"phone", "present"}, {"phone", "verified"}, {"phone", "masked"}, {"phone", "calling_code"}, {"phone", "country"},
-	{"phone", "opted_out"}, {"phone", "sandbox_verified"},
+	{"phone", "opted_out"}, {"phone", "sandbox_verified"}, {"phone", "alternate_opted_out"}, {"phone", "alternate_sandbox_verified"},
 	{"mfa", "read", "status"}, {"mfa", "read", "action"}, {"mfa", "read", "error"}, {"mfa", "methods"}, {"mfa", "preferred"},
 }
 
@@ -167,6 +171,12 @@ func boolean(u *snapshot.User, f fact) (v, ok bool) {
 		return u.Phone.OptedOut, true
 	case factPhoneSandboxVerified:
 		return u.Phone.SandboxVerified, true
+	case factEmailRecipientVerified:
+		return u.Email.RecipientVerified, true
+	case factPhoneAlternateOptedOut:
+		return u.Phone.AlternateOptedOut, true
+	case factPhoneAlternateSandboxVerified:
+		return u.Phone.AlternateSandboxVerified, true
 	}
 	return false, false
 }

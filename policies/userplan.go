@@ -423,7 +423,7 @@ func sortResults(rs []result) {
 // userInputWith is the input of the per-user rules for u, with the
 // placeholders of ph.
 func (ev *evaluation) userInputWith(u *snapshot.User, ph *placeholders) ast.Value {
-	return ev.input(map[string]*ast.Term{"user": userTerm(u, ph)}, "snapshot", "account", "pool", "sms", "email")
+	return ev.input(map[string]*ast.Term{"user": userTerm(u, ph)}, "snapshot", "account", "pool", "sms", "sms_alternate", "email", "delivery")
 }
 
 // groupsOrNone returns the plan's groups; none when there is no plan.

@@ -2,6 +2,7 @@ package policies
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -70,21 +71,6 @@ var statusRules = map[string]bool{
 	"RC-USER-008": true, "RC-USER-010": true, "RC-USER-019": true,
 }
 
-// Rules whose failure means ForgotPassword accepts the request (and returns
-// CodeDeliveryDetails) but the message never arrives.
-var undeliveredRules = map[string]bool{
-	"RC-USER-011": true, "RC-USER-012": true, "RC-USER-013": true,
-	"RC-USER-014": true, "RC-USER-016": true,
-}
-
-// Pool-wide blockers and the exception Cognito answers with, where the API
-// documents one.
-var blockerExceptions = map[string][2]string{
-	"RC-EMAIL-003": {"InvalidEmailRoleAccessPolicyException", "Amazon Cognito isn't allowed to use your email identity."},
-	"RC-EMAIL-007": {"InvalidEmailRoleAccessPolicyException", "Amazon Cognito isn't allowed to use your email identity."},
-	"RC-POOL-008":  {"InvalidSmsRoleAccessPolicyException", "The role provided for SMS configuration doesn't have permission to publish using Amazon SNS."},
-}
-
 // Walk builds the recovery walk of the explained user.
 func (ex *Explanation) Walk() Walk {
 	var w Walk
@@ -138,7 +124,7 @@ func (ex *Explanation) Walk() Walk {
 
 	channelFindings := channelFindings(ex, userFindings, poolFindings)
 	if ex.Channel == "email" || ex.Channel == "sms" {
-		w.Steps = append(w.Steps, healthSteps(ex, channelFindings)...)
+		w.Steps = append(w.Steps, pathSteps(ex, userFindings)...)
 	}
 	for _, f := range userFindings {
 		if !isBuiltin(f.RuleID) {
@@ -146,7 +132,7 @@ func (ex *Explanation) Walk() Walk {
 		}
 	}
 
-	w.Outcome = outcome(ex, has, channelFindings)
+	w.Outcome = outcome(ex, has, userFindings)
 	if w.Outcome.Kind == OutcomeDelivered {
 		// The code arrives: pool-level risks are notes, not fixes.
 		channelFindings = nil
@@ -232,7 +218,8 @@ func mfaStep(ex *Explanation) (Step, bool) {
 }
 
 // channelFindings are the findings about the chosen channel: the user's
-// non-status findings and the pool's SMS or email findings.
+// findings that are not about the status, and the pool's findings of the
+// rules that declare that channel.
 func channelFindings(ex *Explanation, user, pool []Finding) []Finding {
 	var out []Finding
 	for _, f := range user {
@@ -241,54 +228,148 @@ func channelFindings(ex *Explanation, user, pool []Finding) []Finding {
 		}
 	}
 	for _, f := range pool {
-		if (ex.Channel == "sms" && f.Kind == KindSMS) || (ex.Channel == "email" && f.Kind == KindEmail) ||
-			(f.Kind == KindPool && blockerExceptions[f.RuleID][0] != "") || f.RuleID == "RC-POOL-004" && ex.Channel == "sms" {
+		if r, ok := ruleOf(ex, f.RuleID); ok && slices.Contains(r.Channels, ex.Channel) {
 			out = append(out, f)
 		}
 	}
 	return out
 }
 
-func healthSteps(ex *Explanation, fs []Finding) []Step {
-	name := "SMS via SNS in " + ex.SMS.Region
-	if ex.Channel == "email" {
-		name = emailPath(ex)
+func ruleOf(ex *Explanation, id string) (Rule, bool) {
+	for _, r := range ex.Rules {
+		if r.ID == id {
+			return r, true
+		}
 	}
-	if len(fs) == 0 {
-		return []Step{{name, StepPass, healthyDetail(ex)}}
-	}
+	return Rule{}, false
+}
+
+// pathSteps walk the chosen channel's path hop by hop: the sender, the SNS
+// or SES account it sends through (both SNS regions for a pool without
+// SnsRegion that has a legacy alternate), and the recipient. Each hop's
+// state comes from the findings of the rules that judge it: the pool's
+// channel rules (input.delivery) and the user's own findings on the channel.
+func pathSteps(ex *Explanation, user []Finding) []Step {
+	d := ex.Delivery.Channel(ex.Channel)
 	var steps []Step
-	for _, f := range fs {
-		state := stateOf(f)
-		if f.Kind != KindUser && !blocks(ex, f.RuleID) {
-			state = StepWarn
+	hop := func(name, via string, kinds ...Kind) {
+		st := Step{Name: name, State: StepPass, Detail: via}
+		var notes []string
+		add := func(es []DeliveryEntry, state StepState) {
+			for _, e := range es {
+				if !slices.Contains(kinds, e.Kind) {
+					continue
+				}
+				notes = append(notes, fmt.Sprintf("%s (%s)", e.Message, e.Rule))
+				if rank(state) > rank(st.State) {
+					st.State = state
+				}
+			}
 		}
-		steps = append(steps, Step{name, state, fmt.Sprintf("%s (%s)", f.Message, f.RuleID)})
+		add(d.Blocks, StepFail)
+		add(d.Endangers, StepWarn)
+		add(d.Unread, StepUnknown)
+		if len(notes) > 0 {
+			st.Detail = via + ": " + strings.Join(notes, " ")
+		} else {
+			st.Detail = via + ": " + healthy(st.Name)
+		}
+		steps = append(steps, st)
 	}
-	return steps
-}
-
-func emailPath(ex *Explanation) string {
-	if ex.Pool.Email.SourceARN == "" {
-		return "email via Cognito's default sender"
-	}
-	return "email via SES in " + ex.Pool.Email.SESRegion + " (" + ex.Pool.Email.Identity + ")"
-}
-
-func healthyDetail(ex *Explanation) string {
 	if ex.Channel == "sms" {
-		if ex.Pool.Triggers.CustomSMSSender != "" {
-			return "a CustomSMSSender trigger sends the message; its delivery cannot be checked"
+		hop("sender", smsSender(ex), KindPool)
+		hop("SMS account", smsAccount(ex), KindSMS)
+	} else {
+		hop("sender", emailSender(ex), KindPool)
+		hop("email account", emailAccount(ex), KindEmail)
+	}
+	rec := Step{Name: "recipient", State: StepPass, Detail: recipient(ex) + ": nothing stops delivery to it"}
+	var notes []string
+	for _, f := range user {
+		r, ok := ruleOf(ex, f.RuleID)
+		if !ok || !slices.Contains(r.Channels, ex.Channel) {
+			continue
 		}
-		return "out of the SMS sandbox or a verified destination, not opted out, spend limit not at the default"
+		notes = append(notes, fmt.Sprintf("%s (%s)", f.Message, f.RuleID))
+		if s := stateOf(f); rank(s) > rank(rec.State) {
+			rec.State = s
+		}
 	}
-	if ex.Pool.Email.SendingAccount != "DEVELOPER" {
-		return "Cognito's default sender (daily quota applies)"
+	if len(notes) > 0 {
+		rec.Detail = recipient(ex) + ": " + strings.Join(notes, " ")
 	}
-	return "identity verified, SES out of the sandbox and sending, address not suppressed"
+	return append(steps, rec)
 }
 
-func outcome(ex *Explanation, has func(string) (Finding, bool), channel []Finding) Outcome {
+// rank orders hop states from healthy to broken.
+func rank(s StepState) int {
+	switch s {
+	case StepFail:
+		return 3
+	case StepUnknown:
+		return 2
+	case StepWarn:
+		return 1
+	}
+	return 0
+}
+
+func healthy(hop string) string {
+	if hop == "sender" {
+		return "configured, nothing found that stops it"
+	}
+	return "read, nothing found that stops or endangers it"
+}
+
+func smsSender(ex *Explanation) string {
+	p := &ex.Pool
+	switch {
+	case p.Triggers.CustomSMSSender != "":
+		return "CustomSMSSender trigger " + p.Triggers.CustomSMSSender
+	case p.SMS.EUMS:
+		return "AWS End User Messaging SMS in " + p.SMS.Region
+	case p.SMS.Configured:
+		return "SNS in " + p.SMS.Region + " with role " + p.SMS.SNSCallerARN
+	}
+	return "no SMS configuration"
+}
+
+func smsAccount(ex *Explanation) string {
+	s := "SNS account in " + ex.SMS.Region
+	if alt := ex.Pool.SMS.AlternateRegion; alt != "" {
+		s += " and in its legacy alternate " + alt + " (the pool sets no SnsRegion)"
+	}
+	return s
+}
+
+func emailSender(ex *Explanation) string {
+	p := &ex.Pool
+	switch {
+	case p.Triggers.CustomEmailSender != "":
+		return "CustomEmailSender trigger " + p.Triggers.CustomEmailSender
+	case p.Email.SourceARN == "":
+		return "Cognito's default sender (COGNITO_DEFAULT)"
+	case p.Email.SendingAccount == snapshot.EmailDeveloper:
+		return "SES identity " + p.Email.Identity + " in " + p.Email.SESRegion + " (DEVELOPER)"
+	}
+	return "Cognito's sender from SES identity " + p.Email.Identity + " in " + p.Email.SESRegion
+}
+
+func emailAccount(ex *Explanation) string {
+	if ex.Pool.Email.SendingAccount != snapshot.EmailDeveloper || ex.Pool.Email.SourceARN == "" {
+		return "Cognito's own email account (daily quota applies)"
+	}
+	return "SES account in " + ex.Pool.Email.SESRegion
+}
+
+func recipient(ex *Explanation) string {
+	if ex.Channel == "sms" {
+		return "the number " + ex.User.Phone.Masked
+	}
+	return "the address " + ex.User.Email.Masked
+}
+
+func outcome(ex *Explanation, has func(string) (Finding, bool), user []Finding) Outcome {
 	u, p := &ex.User, &ex.Pool
 	var o Outcome
 	masks := false
@@ -337,38 +418,41 @@ func outcome(ex *Explanation, has func(string) (Finding, bool), channel []Findin
 	if ex.Channel == "sms" {
 		delivery = &CodeDeliveryDetails{Destination: u.Phone.Masked, DeliveryMedium: "SMS", AttributeName: "phone_number"}
 	}
-	if f, ok := has("RC-USER-018"); ok && f.Verdict == Fail {
-		// The pool-wide blockers it names; some have a documented exception.
-		blockers, _ := f.Evidence["blocked_by"].([]any)
-		for _, b := range blockers {
-			id, _ := b.(string)
-			if exc, ok := blockerExceptions[id]; ok {
-				o.Kind, o.Exception, o.Message = OutcomeError, exc[0], exc[1]
+	d := ex.Delivery.Channel(ex.Channel)
+	if len(d.Blocks) > 0 {
+		for _, e := range d.Blocks {
+			if e.Exception != "" {
+				o.Kind, o.Exception, o.Message = OutcomeError, e.Exception, e.Message
 				return o
 			}
 		}
-		o.Kind, o.Delivery, o.Why = OutcomeUndelivered, delivery, f.Message
+		o.Kind, o.Delivery, o.Why = OutcomeUndelivered, delivery, d.Blocks[0].Message
 		o.Notes = append(o.Notes, "Whether Cognito answers with an error or with CodeDeliveryDetails here is not documented.")
 		return o
 	}
-	for _, f := range channel {
-		if f.Verdict == Fail && undeliveredRules[f.RuleID] {
+	onChannel := func(f Finding) bool {
+		r, ok := ruleOf(ex, f.RuleID)
+		return ok && slices.Contains(r.Channels, ex.Channel)
+	}
+	for _, f := range user {
+		if f.Verdict == Fail && f.Effect == EffectBlocks && onChannel(f) {
 			o.Kind, o.Delivery, o.Why = OutcomeUndelivered, delivery, f.Message
 			return o
 		}
 	}
-	for _, f := range channel {
-		if f.Verdict == Indeterminate && f.Kind == KindUser {
+	for _, f := range user {
+		if f.Verdict == Indeterminate || f.Effect == EffectEndangers {
 			o.Kind, o.Delivery, o.Why = OutcomeUnknown, delivery, f.Message
 			return o
 		}
 	}
-	o.Kind, o.Delivery = OutcomeDelivered, delivery
-	for _, f := range channel {
-		if f.Kind != KindUser && f.Verdict == Fail {
-			o.Notes = append(o.Notes, "Risk: "+f.Message)
+	for _, es := range [][]DeliveryEntry{d.Unread, d.Endangers} {
+		if len(es) > 0 {
+			o.Kind, o.Delivery, o.Why = OutcomeUnknown, delivery, es[0].Message
+			return o
 		}
 	}
+	o.Kind, o.Delivery = OutcomeDelivered, delivery
 	return o
 }
 
@@ -404,23 +488,6 @@ func isAdminOnly(p *snapshot.PoolSettings) bool {
 	for _, m := range p.AccountRecovery.Mechanisms {
 		if m.Name == snapshot.MechanismAdminOnly {
 			return true
-		}
-	}
-	return false
-}
-
-// blocks reports whether the user's RC-USER-018 names rule id as what stops
-// the user's channel.
-func blocks(ex *Explanation, id string) bool {
-	for _, f := range ex.Findings {
-		if f.RuleID != "RC-USER-018" || f.Resource.Username != ex.User.Username {
-			continue
-		}
-		list, _ := f.Evidence["blocked_by"].([]any)
-		for _, b := range list {
-			if b == id {
-				return true
-			}
 		}
 	}
 	return false

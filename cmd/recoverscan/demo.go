@@ -59,7 +59,7 @@ recoverscan handles a large account.`,
 			if err != nil {
 				return err
 			}
-			sink, err := newReportSink(f)
+			sink, err := newReportSink(cmd, g, f)
 			if err != nil {
 				return err
 			}
@@ -69,7 +69,7 @@ recoverscan handles a large account.`,
 			if err != nil {
 				return evalError("demo snapshot", err)
 			}
-			err = sink.finish(cmd, g, report)
+			err = sink.finish(cmd, report)
 			// The demo is meant to show problems; only --fail-on makes
 			// them an exit status.
 			var ee *exitError

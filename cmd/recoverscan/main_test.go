@@ -47,6 +47,10 @@ func TestUsageErrors(t *testing.T) {
 		{"validate without a file", []string{"validate"}, "accepts 1 arg"},
 		{"negative eval timeout", []string{"demo", "--eval-timeout", "-1s"}, "--eval-timeout -1s"},
 		{"bad eval memory", []string{"demo", "--eval-memory", "lots"}, "--eval-memory"},
+		{"bad format in a list", []string{"demo", "--format", "sarif,xml", "-o", "x"}, `--format "xml"`},
+		{"format twice", []string{"demo", "--format", "sarif,sarif", "-o", "x"}, "given twice"},
+		{"several formats to stdout", []string{"demo", "--format", "sarif,markdown"}, "--output-dir"},
+		{"output-dir and a path", []string{"demo", "--format", "sarif", "--output-dir", "d", "-o", "a/b"}, "base name"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

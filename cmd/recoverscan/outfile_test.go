@@ -147,6 +147,10 @@ func TestOutputDevice(t *testing.T) {
 	if code, _, stderr := runCLI(t, "demo", "-f", "json", "-o", fifo); code != exitOK {
 		t.Errorf("demo -o FIFO: exit %d: %s", code, stderr)
 	}
+	// Should the command not have written, let the reader go.
+	if w, err := os.OpenFile(fifo, os.O_WRONLY|syscall.O_NONBLOCK, 0); err == nil {
+		_ = w.Close()
+	}
 	if b := <-got; !bytes.Contains(b, []byte(`"summary"`)) {
 		t.Errorf("the FIFO's reader got %.100q", b)
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -16,21 +17,22 @@ import (
 )
 
 // reportSink takes findings as the engine makes them: it applies the
-// suppressions, counts what --fail-on counts and feeds the output stream,
-// so that no finding is kept.
+// suppressions, counts what --fail-on counts and feeds one renderer per
+// requested format, so that no finding is kept.
 type reportSink struct {
 	flags      *reportFlags
 	suppressor *policies.Suppressor
-	stream     *output.Stream
+	targets    []reportTarget
+	renderers  []output.Renderer
 	threshold  policies.Severity
 	failing    int
 	// causes are why the sources of indeterminate findings were unread.
 	causes output.CauseSet
 }
 
-// newReportSink reads the suppression file, if any, and starts the output.
-// Close it when done.
-func newReportSink(f *reportFlags) (*reportSink, error) {
+// newReportSink reads the suppression file, if any, and starts the
+// renderers. Close it when done.
+func newReportSink(cmd *cobra.Command, g *globalFlags, f *reportFlags) (*reportSink, error) {
 	s := &reportSink{flags: f, causes: output.NewCauseSet()}
 	if f.failOn != "none" {
 		s.threshold, _ = policies.ParseSeverity(f.failOn)
@@ -43,11 +45,23 @@ func newReportSink(f *reportFlags) (*reportSink, error) {
 		// Expiry is about today, not about when the snapshot was taken.
 		s.suppressor = policies.NewSuppressor(f.suppressions, entries, time.Now())
 	}
-	stream, err := output.NewStream(f.format)
+	targets, err := f.targets()
 	if err != nil {
-		return nil, &exitError{code: exitIncomplete, err: err}
+		return nil, &exitError{code: exitUsage, err: err}
 	}
-	s.stream = stream
+	s.targets = targets
+	for _, t := range targets {
+		opts := output.Options{IncludePassed: f.includePassed}
+		if t.path == "" {
+			opts.Color = useColor(cmd.OutOrStdout(), g.noColor)
+		}
+		rd, err := output.New(t.format, opts)
+		if err != nil {
+			s.Close()
+			return nil, &exitError{code: exitIncomplete, err: err}
+		}
+		s.renderers = append(s.renderers, rd)
+	}
 	return s, nil
 }
 
@@ -60,15 +74,26 @@ func (s *reportSink) add(f *policies.Finding) error {
 	if s.threshold != "" && f.Suppressed == nil && f.Verdict == policies.Fail && f.Severity.Rank() >= s.threshold.Rank() {
 		s.failing++
 	}
-	return s.stream.Add(f)
+	for _, rd := range s.renderers {
+		if err := rd.Add(f); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
-// Close removes what the output stream kept on disk.
-func (s *reportSink) Close() error { return s.stream.Close() }
+// Close removes what the renderers kept on disk.
+func (s *reportSink) Close() error {
+	var errs []error
+	for _, rd := range s.renderers {
+		errs = append(errs, rd.Close())
+	}
+	return errors.Join(errs...)
+}
 
-// finish renders the report whose findings went through add, and decides
+// finish renders the reports whose findings went through add, and decides
 // the exit code.
-func (s *reportSink) finish(cmd *cobra.Command, g *globalFlags, r *policies.Report) error {
+func (s *reportSink) finish(cmd *cobra.Command, r *policies.Report) error {
 	r.Version = version()
 	if s.suppressor != nil {
 		r.Suppressions = s.suppressor.Report()
@@ -79,25 +104,13 @@ func (s *reportSink) finish(cmd *cobra.Command, g *globalFlags, r *policies.Repo
 			slog.Warn("suppression matched no finding", "where", e.Where, "rule", e.Rule)
 		}
 	}
-	f := s.flags
-	if f.format == output.FormatSARIF && len(r.Scopes) > output.MaxRunsPerFile {
-		if err := s.writeSplitSARIF(r); err != nil {
-			return err
+	if s.flags.outputDir != "" {
+		if err := os.MkdirAll(s.flags.outputDir, 0o755); err != nil {
+			return &exitError{code: exitUsage, err: fmt.Errorf("--output-dir: %w", err)}
 		}
-	} else {
-		out, err := createOutput(f.out, cmd.OutOrStdout())
-		if err != nil {
-			return err
-		}
-		defer out.abort()
-		var opts output.Options
-		if out.file == nil {
-			opts.Color = useColor(cmd.OutOrStdout(), g.noColor)
-		}
-		if err := s.stream.Render(out, r, opts); err != nil {
-			return &exitError{code: exitIncomplete, err: fmt.Errorf("write report: %w", err)}
-		}
-		if err := out.commit(); err != nil {
+	}
+	for i, t := range s.targets {
+		if err := writeReport(cmd, t, s.renderers[i], r); err != nil {
 			return err
 		}
 	}
@@ -138,35 +151,62 @@ func (s *reportSink) incompleteAdvice(r *policies.Report) string {
 	return strings.Join(advice, "; ")
 }
 
-// writeSplitSARIF writes a report of more account/region scopes than GitHub
-// takes in one SARIF file as several files: OUT, then OUT-2, OUT-3, ...
-// (before the extension), each with at most MaxRunsPerFile runs. Upload the
-// directory with upload-sarif.
-func (s *reportSink) writeSplitSARIF(r *policies.Report) error {
-	out := s.flags.out
-	if toStdout(out) {
-		return &exitError{code: exitUsage, err: fmt.Errorf("the report covers %d account/region scopes, more than the %d runs GitHub takes in one SARIF file: give -o FILE and recoverscan writes FILE, FILE-2, ... (upload their directory)", len(r.Scopes), output.MaxRunsPerFile)}
+// writeReport writes one format's report to its file or to stdout. A
+// report that needs several files (SARIF of many scopes, ASFF of many
+// findings) is written as PATH, then PATH-2, PATH-3, ... (before the
+// extension).
+func writeReport(cmd *cobra.Command, t reportTarget, rd output.Renderer, r *policies.Report) error {
+	parts := 1
+	pr, parted := rd.(output.PartedRenderer)
+	if parted {
+		parts = pr.Parts(r)
 	}
-	ext := filepath.Ext(out)
-	base := strings.TrimSuffix(out, ext)
-	parts, streams := s.stream.SplitScopes(r, output.MaxRunsPerFile)
-	for i, part := range parts {
-		name := out
-		if i > 0 {
-			name = fmt.Sprintf("%s-%d%s", base, i+1, ext)
+	if parts > 1 && t.path == "" {
+		return &exitError{code: exitUsage, err: fmt.Errorf("--format %s: the report needs %d files (%s): give -o FILE and recoverscan writes FILE, FILE-2, ...", t.format, parts, pr.PartLimit())}
+	}
+	if parts == 1 {
+		// Standard output, a device or FIFO written directly, or a
+		// regular file written atomically.
+		out, err := createOutput(t.path, cmd.OutOrStdout())
+		if err != nil {
+			return err
 		}
+		defer out.abort()
+		if err := rd.Render(out, r); err != nil {
+			return &exitError{code: exitIncomplete, err: fmt.Errorf("write report: %w", err)}
+		}
+		return out.commit()
+	}
+	for i := 0; i < parts; i++ {
+		name := partName(t, i)
 		file, err := atomicfile.Create(name)
 		if err != nil {
 			return &exitError{code: exitUsage, err: err}
 		}
-		if err := streams[i].Render(file, part, output.Options{}); err != nil {
+		if err := pr.RenderPart(file, r, i); err != nil {
 			file.Abort()
-			return &exitError{code: exitIncomplete, err: fmt.Errorf("write report: %w", err)}
+			return &exitError{code: exitIncomplete, err: fmt.Errorf("write report %s: %w", name, err)}
 		}
 		if err := file.Commit(); err != nil {
 			return &exitError{code: exitIncomplete, err: err}
 		}
-		slog.Info("wrote SARIF", "file", name, "runs", len(part.Scopes))
+		if parts > 1 {
+			slog.Info("wrote part of the report", "format", t.format, "file", name, "part", i+1, "of", parts)
+		}
 	}
 	return nil
+}
+
+// partName is the file of part i: the target's path, then with "-2",
+// "-3", ... before the extension (the format's own, like ".asff.json",
+// when the path ends in it).
+func partName(t reportTarget, i int) string {
+	if i == 0 {
+		return t.path
+	}
+	ext := filepath.Ext(t.path)
+	if f, err := output.Lookup(t.format); err == nil && strings.HasSuffix(t.path, f.Ext) && len(t.path) > len(f.Ext) {
+		ext = f.Ext
+	}
+	return fmt.Sprintf("%s-%d%s", strings.TrimSuffix(t.path, ext), i+1, ext)
 }

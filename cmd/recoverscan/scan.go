@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -19,19 +20,26 @@ import (
 
 // reportFlags are the flags of commands that print a report.
 type reportFlags struct {
-	format       string
-	out          string
-	failOn       string
-	policies     []string
-	suppressions string
-	evalTimeout  time.Duration
-	evalMemory   sizeValue
-	config       configFlags
+	format        string
+	out           string
+	outputDir     string
+	includePassed bool
+	failOn        string
+	policies      []string
+	suppressions  string
+	evalTimeout   time.Duration
+	evalMemory    sizeValue
+	config        configFlags
+
+	// formats is --format split, set by validate.
+	formats []string
 }
 
 func (f *reportFlags) register(cmd *cobra.Command) {
-	cmd.Flags().StringVarP(&f.format, "format", "f", "table", "output format: "+strings.Join(output.Formats(), ", "))
-	cmd.Flags().StringVarP(&f.out, "output", "o", "", "write the report to this file (atomically; - for stdout) instead of stdout")
+	cmd.Flags().StringVarP(&f.format, "format", "f", "table", "output format, or several separated by commas (with -o BASE or --output-dir): "+strings.Join(output.Formats(), ", "))
+	cmd.Flags().StringVarP(&f.out, "output", "o", "", "write the report to this file (atomically; - for stdout) instead of stdout; with several formats, the base name of their files (BASE.sarif, BASE.html, ...)")
+	cmd.Flags().StringVar(&f.outputDir, "output-dir", "", "write each format's report into this directory, as recoverscan.EXT (or -o's base name)")
+	cmd.Flags().BoolVar(&f.includePassed, "include-passed", false, "also report each rule and pool that was evaluated and passed, with user counts for per-user rules (json, csv, ocsf, asff, html)")
 	cmd.Flags().StringVar(&f.failOn, "fail-on", "none", "exit 1 when a finding is at or above this severity: critical, high, medium, low or none")
 	cmd.Flags().StringArrayVar(&f.policies, "policy", nil, "directory of custom Rego rules (repeatable)")
 	cmd.Flags().StringVar(&f.suppressions, "suppressions", "", "YAML file of accepted findings (rule, resource patterns, reason, expiry date)")
@@ -46,40 +54,89 @@ func (f *reportFlags) evaluationLimits() evalLimits {
 	return evalLimits{time: f.evalTimeout, memory: int64(f.evalMemory)}
 }
 
+// checkFiles refuses, before any work, a report file that would be a
+// directory, and outputs that would overwrite an input or each other. A
+// snapshot file written alongside (saveFlag) cannot go to standard output,
+// which the report may use.
+func (f *reportFlags) checkFiles(inputs []namedPath, saveFlag, savePath string) error {
+	if savePath == stdoutName {
+		return &flagError{fmt.Errorf("%s -: standard output is for the report; write the snapshot to a file (or use 'recoverscan collect -o -')", saveFlag)}
+	}
+	targets, err := f.targets()
+	if err != nil {
+		return &flagError{err}
+	}
+	outputs := []namedPath{{saveFlag, savePath}}
+	for _, t := range targets {
+		outputs = append(outputs, namedPath{"-o", t.path})
+	}
+	return checkOutputs(outputs, inputs)
+}
+
 // validate checks the flags before any work is done.
 func (f *reportFlags) validate() error {
-	if !validFormat(f.format) {
-		return &flagError{fmt.Errorf("--format %q: want one of %s", f.format, strings.Join(output.Formats(), ", "))}
+	formats, err := output.ParseFormats(f.format)
+	if err != nil {
+		var ufe *output.UnknownFormatError
+		if errors.As(err, &ufe) {
+			return &flagError{fmt.Errorf("--format %q: want one of %s (several separated by commas)", ufe.Format, strings.Join(output.Formats(), ", "))}
+		}
+		return &flagError{fmt.Errorf("--format: %w", err)}
+	}
+	f.formats = formats
+	if len(formats) > 1 && f.out == "" && f.outputDir == "" {
+		return &flagError{fmt.Errorf("--format %s writes several reports: give -o BASE (BASE.sarif, BASE.html, ...) or --output-dir DIR", f.format)}
+	}
+	if len(formats) > 1 && f.out == stdoutName {
+		return &flagError{fmt.Errorf("-o - writes one format to stdout; --format %s writes several reports: give -o BASE or --output-dir DIR", f.format)}
+	}
+	if f.evalTimeout < 0 {
+		return &flagError{fmt.Errorf("--eval-timeout %s: want a duration of 0 (no limit) or more", f.evalTimeout)}
+	}
+	if f.outputDir != "" && f.out != "" && filepath.Base(f.out) != f.out {
+		return &flagError{fmt.Errorf("with --output-dir, -o is a base name inside it, not a path: %q", f.out)}
 	}
 	if f.failOn != "none" {
 		if _, err := policies.ParseSeverity(f.failOn); err != nil {
 			return &flagError{fmt.Errorf("--fail-on: %w", err)}
 		}
 	}
-	if f.evalTimeout < 0 {
-		return &flagError{fmt.Errorf("--eval-timeout %s: want a duration of 0 (no limit) or more", f.evalTimeout)}
-	}
 	return nil
 }
 
-// checkFiles refuses, before any work, a -o that names a directory, and
-// outputs that would overwrite an input or each other. A snapshot file
-// written alongside (saveFlag) cannot go to standard output, which the
-// report may use.
-func (f *reportFlags) checkFiles(inputs []namedPath, saveFlag, savePath string) error {
-	if savePath == stdoutName {
-		return &flagError{fmt.Errorf("%s -: standard output is for the report; write the snapshot to a file (or use 'recoverscan collect -o -')", saveFlag)}
-	}
-	return checkOutputs([]namedPath{{"-o", f.out}, {saveFlag, savePath}}, inputs)
+// reportTarget is one report to write: a format and its file ("" for
+// stdout).
+type reportTarget struct {
+	format string
+	path   string
 }
 
-func validFormat(f string) bool {
-	for _, v := range output.Formats() {
-		if v == f {
-			return true
+// targets lists the reports the flags ask for, in --format order.
+func (f *reportFlags) targets() ([]reportTarget, error) {
+	var out []reportTarget
+	for _, name := range f.formats {
+		format, err := output.Lookup(name)
+		if err != nil {
+			return nil, err
 		}
+		t := reportTarget{format: name}
+		switch {
+		case f.outputDir != "":
+			base := f.out
+			if base == "" {
+				base = "recoverscan"
+			}
+			t.path = filepath.Join(f.outputDir, base+format.Ext)
+		case len(f.formats) > 1:
+			t.path = f.out + format.Ext
+		case toStdout(f.out):
+			t.path = ""
+		default:
+			t.path = f.out
+		}
+		out = append(out, t)
 	}
-	return false
+	return out, nil
 }
 
 type scanFlags struct {
@@ -106,6 +163,7 @@ the others are still scanned.`,
 		Example: `  recoverscan scan --region us-east-1
   recoverscan scan --region us-east-1 --region eu-west-1 --pool us-east-1_AbCdEf123
   recoverscan scan --region us-east-1 --format sarif -o results.sarif --fail-on high
+  recoverscan scan --region us-east-1 --format sarif,html,markdown --output-dir results
   recoverscan scan --snapshot snap.json --format json
   recoverscan scan --config accounts.yaml --format sarif -o results.sarif`,
 		Args: cobra.NoArgs,
@@ -145,7 +203,7 @@ the others are still scanned.`,
 			if err != nil {
 				return err
 			}
-			sink, err := newReportSink(&f.reportFlags)
+			sink, err := newReportSink(cmd, g, &f.reportFlags)
 			if err != nil {
 				return err
 			}
@@ -159,7 +217,7 @@ the others are still scanned.`,
 			if err != nil {
 				return err
 			}
-			return sink.finish(cmd, g, report)
+			return sink.finish(cmd, report)
 		},
 	}
 	f.reportFlags.register(cmd)
@@ -169,7 +227,7 @@ the others are still scanned.`,
 	return cmd
 }
 
-// evaluateFile evaluates a saved snapshot within evalTimeout.
+// evaluateFile evaluates a saved snapshot within the limits.
 func evaluateFile(ctx context.Context, e *policies.Engine, path string, limits evalLimits, emit func(*policies.Finding) error) (*policies.Report, error) {
 	f, err := openInput(ctx, "snapshot", path)
 	if err != nil {

@@ -44,6 +44,9 @@ func usEast1() snapshot.Region {
 				Sandbox:            snapshot.SMSSandbox{Read: ok("sns:GetSMSSandboxAccountStatus"), DestinationsRead: ok("sns:ListSMSSandboxPhoneNumbers")},
 				OriginationNumbers: snapshot.OriginationNumbers{Read: ok("sns:ListOriginationNumbers"), Numbers: []snapshot.OriginationNumber{{Country: "GB", Status: "ACTIVE", RouteType: "Transactional", SMS: true}}},
 				OptOuts:            snapshot.OptOuts{Read: ok("sns:ListPhoneNumbersOptedOut"), Count: 1},
+				// 0.86 of the 1 USD: past 80 %, texts may stop this month.
+				Spend: spend(0.86),
+				EUMS:  eums(1, 1),
 			},
 			// Still in the SMS sandbox: only verified destinations get texts.
 			{
@@ -52,13 +55,15 @@ func usEast1() snapshot.Region {
 				Sandbox:            snapshot.SMSSandbox{Read: ok("sns:GetSMSSandboxAccountStatus"), InSandbox: true, DestinationsRead: ok("sns:ListSMSSandboxPhoneNumbers"), VerifiedDestinationCount: 1},
 				OriginationNumbers: snapshot.OriginationNumbers{Read: ok("sns:ListOriginationNumbers"), Numbers: []snapshot.OriginationNumber{{Country: "US", Status: "ACTIVE", RouteType: "Transactional", SMS: true}}},
 				OptOuts:            snapshot.OptOuts{Read: ok("sns:ListPhoneNumbersOptedOut")},
+				Spend:              spend(3.10),
+				EUMS:               eums(50, 100),
 			},
 		},
 		Email: []snapshot.EmailState{{
 			Region: "us-east-1",
 			Account: snapshot.SESAccount{
 				Read: ok("ses:GetAccount"), ProductionAccessEnabled: true, SendingEnabled: true,
-				EnforcementStatus: "HEALTHY", Max24HourSend: 50000, SentLast24Hours: 42000,
+				EnforcementStatus: "HEALTHY", Max24HourSend: 50000, SentLast24Hours: 12000,
 			},
 			Identities: []snapshot.EmailIdentity{
 				{Name: "example.com", Read: ok("ses:GetEmailIdentity"), Exists: true, VerifiedForSending: true, VerificationStatus: "SUCCESS", DKIMStatus: "SUCCESS"},
@@ -70,7 +75,8 @@ func usEast1() snapshot.Region {
 				// Sending through the set was switched off.
 				{Name: "partners-events", Read: ok("ses:GetConfigurationSet"), Exists: true, SendingEnabled: false},
 			},
-			Suppression: snapshot.Suppression{Read: ok("ses:ListSuppressedDestinations"), Count: 1},
+			Suppression:        snapshot.Suppression{Read: ok("ses:ListSuppressedDestinations"), Count: 1},
+			VerifiedIdentities: snapshot.VerifiedIdentities{Read: ok("ses:ListEmailIdentities"), Count: 3},
 		}},
 		Pools: []snapshot.Pool{customers(), staff(), legacyApp(), partners(), fieldOps(), newsletter()},
 	}
@@ -175,6 +181,8 @@ func fieldOps() snapshot.Pool {
 	p := pool("us-east-1_DemoFld5", "field-ops", "us-east-1", []snapshot.RecoveryMechanism{{Name: snapshot.MechanismPhone, Priority: 1}})
 	p.SMS = smsConfig("us-west-2", "us-west-2")
 	p.SMSConfigurationFailure = "SNSSandbox"
+	// Nobody would see the delivery errors: the pool exports no logs.
+	p.LogDelivery.UserNotificationErrors = false
 	p.Clients.Items = []snapshot.Client{client("3example45fieldapp", "field-app", false, "ENABLED")}
 	verifiedInSandbox := user("uma", confirmed, withPhone("1", "US", "0188", true))
 	verifiedInSandbox.Phone.SandboxVerified = true
@@ -221,6 +229,13 @@ func euWest1() snapshot.Region {
 			Sandbox:            snapshot.SMSSandbox{Read: denied("sns:GetSMSSandboxAccountStatus"), DestinationsRead: denied("sns:ListSMSSandboxPhoneNumbers")},
 			OriginationNumbers: snapshot.OriginationNumbers{Read: denied("sns:ListOriginationNumbers")},
 			OptOuts:            snapshot.OptOuts{Read: denied("sns:ListPhoneNumbersOptedOut")},
+			Spend:              snapshot.SMSSpend{Read: denied("cloudwatch:GetMetricData")},
+			EUMS: snapshot.EUMSState{
+				Account:      snapshot.EUMSAccount{Read: denied("sms-voice:DescribeAccountAttributes")},
+				SpendLimit:   snapshot.EUMSSpendLimit{Read: denied("sms-voice:DescribeSpendLimits")},
+				PhoneNumbers: snapshot.OriginationNumbers{Read: denied("sms-voice:DescribePhoneNumbers")},
+				SenderIDs:    snapshot.SenderIDs{Read: denied("sms-voice:DescribeSenderIds")},
+			},
 		}},
 		Email: []snapshot.EmailState{{
 			Region: "eu-west-1",
@@ -228,8 +243,9 @@ func euWest1() snapshot.Region {
 				Read: ok("ses:GetAccount"), ProductionAccessEnabled: false, SendingEnabled: false,
 				EnforcementStatus: "SHUTDOWN", Max24HourSend: 200, SentLast24Hours: 200,
 			},
-			Identities:  []snapshot.EmailIdentity{{Name: "shop.example.org", Read: ok("ses:GetEmailIdentity"), Exists: true, VerifiedForSending: true, VerificationStatus: "SUCCESS", DKIMStatus: "SUCCESS"}},
-			Suppression: snapshot.Suppression{Read: ok("ses:ListSuppressedDestinations")},
+			Identities:         []snapshot.EmailIdentity{{Name: "shop.example.org", Read: ok("ses:GetEmailIdentity"), Exists: true, VerifiedForSending: true, VerificationStatus: "SUCCESS", DKIMStatus: "SUCCESS"}},
+			Suppression:        snapshot.Suppression{Read: ok("ses:ListSuppressedDestinations")},
+			VerifiedIdentities: snapshot.VerifiedIdentities{Read: ok("ses:ListEmailIdentities"), Count: 1},
 		}},
 		Pools: []snapshot.Pool{finish(p)},
 	}
@@ -245,6 +261,10 @@ func euWest2() snapshot.Region {
 	clinic.VerifyBeforeUpdate = []string{"phone_number"}
 	clinic.MFA = snapshot.PoolMFA{Configuration: "ON", Read: ok("cognito-idp:GetUserPoolMfaConfig"), SMSEnabled: true}
 	clinic.SMS = smsConfig("eu-west-2", "")
+	// Texts go through the clinic's own sender function, which recoverscan
+	// cannot look into.
+	clinic.Triggers.CustomSMSSender = "arn:aws:lambda:eu-west-2:" + Account + ":function:clinic-sms"
+	clinic.Triggers.KMSKeySet = true
 
 	shop := pool("eu-west-2_DemoShop8", "uk-shop", "eu-west-2", emailThenPhone())
 	shop.AutoVerifiedAttributes = []string{"email", "phone_number"}
@@ -261,15 +281,18 @@ func euWest2() snapshot.Region {
 			Sandbox:            snapshot.SMSSandbox{Read: ok("sns:GetSMSSandboxAccountStatus"), DestinationsRead: ok("sns:ListSMSSandboxPhoneNumbers")},
 			OriginationNumbers: snapshot.OriginationNumbers{Read: ok("sns:ListOriginationNumbers"), Numbers: []snapshot.OriginationNumber{{Country: "GB", Status: "ACTIVE", RouteType: "Transactional", SMS: true}}},
 			OptOuts:            snapshot.OptOuts{Read: ok("sns:ListPhoneNumbersOptedOut")},
+			Spend:              spend(12.40),
+			EUMS:               eums(100, 100),
 		}},
 		Email: []snapshot.EmailState{{
 			Region: "eu-central-1",
 			Account: snapshot.SESAccount{
 				Read: ok("ses:GetAccount"), ProductionAccessEnabled: true, SendingEnabled: true,
-				EnforcementStatus: "HEALTHY", Max24HourSend: 50000, SentLast24Hours: 300,
+				EnforcementStatus: "HEALTHY", Max24HourSend: 50000, SentLast24Hours: 45000,
 			},
-			Identities:  []snapshot.EmailIdentity{{Name: "shop.example.co.uk", Read: ok("ses:GetEmailIdentity"), Exists: true, VerifiedForSending: true, VerificationStatus: "SUCCESS", DKIMStatus: "SUCCESS"}},
-			Suppression: snapshot.Suppression{Read: ok("ses:ListSuppressedDestinations")},
+			Identities:         []snapshot.EmailIdentity{{Name: "shop.example.co.uk", Read: ok("ses:GetEmailIdentity"), Exists: true, VerifiedForSending: true, VerificationStatus: "SUCCESS", DKIMStatus: "SUCCESS"}},
+			Suppression:        snapshot.Suppression{Read: ok("ses:ListSuppressedDestinations")},
+			VerifiedIdentities: snapshot.VerifiedIdentities{Read: ok("ses:ListEmailIdentities"), Count: 1},
 		}},
 		Pools: []snapshot.Pool{finish(clinic), finish(shop)},
 	}
@@ -307,8 +330,25 @@ func pool(id, name, region string, mechanisms []snapshot.RecoveryMechanism) snap
 		MFA:                           snapshot.PoolMFA{Configuration: "OFF", Read: ok("cognito-idp:GetUserPoolMfaConfig")},
 		Email:                         snapshot.EmailConfig{SendingAccount: snapshot.EmailCognitoDefault},
 		SMS:                           snapshot.SMSConfig{Region: region},
+		LogDelivery:                   snapshot.LogDelivery{Read: ok("cognito-idp:GetLogDeliveryConfiguration"), UserNotificationErrors: true},
 		Clients:                       snapshot.Clients{Read: ok("cognito-idp:ListUserPoolClients")},
 	}}
+}
+
+// spend is a month-to-date SMS spend of usd in the demo's month.
+func spend(usd float64) snapshot.SMSSpend {
+	return snapshot.SMSSpend{Read: ok("cloudwatch:GetMetricData"), MonthToDateUSD: usd, Month: "2026-11"}
+}
+
+// eums is End User Messaging in production with a text spend limit of
+// enforced USD out of a quota of max, and no numbers of its own.
+func eums(enforced, max float64) snapshot.EUMSState {
+	return snapshot.EUMSState{
+		Account:      snapshot.EUMSAccount{Read: ok("sms-voice:DescribeAccountAttributes"), Tier: "PRODUCTION"},
+		SpendLimit:   snapshot.EUMSSpendLimit{Read: ok("sms-voice:DescribeSpendLimits"), Found: true, EnforcedUSD: enforced, MaxUSD: max, Overridden: enforced < max},
+		PhoneNumbers: snapshot.OriginationNumbers{Read: ok("sms-voice:DescribePhoneNumbers"), Numbers: []snapshot.OriginationNumber{}},
+		SenderIDs:    snapshot.SenderIDs{Read: ok("sms-voice:DescribeSenderIds"), Items: []snapshot.SenderID{}},
+	}
 }
 
 // finish fills what every demo pool shares: user counts, a complete listing

@@ -105,6 +105,71 @@ type SMSState struct {
 	Sandbox            SMSSandbox         `json:"sandbox"`
 	OriginationNumbers OriginationNumbers `json:"origination_numbers"`
 	OptOuts            OptOuts            `json:"opt_outs"`
+	// Spend is the month-to-date SMS spend SNS reports to CloudWatch.
+	Spend SMSSpend `json:"spend"`
+	// EUMS is the AWS End User Messaging SMS state of the region, which
+	// SNS passes text messages through.
+	EUMS EUMSState `json:"eums"`
+}
+
+// SMSSpend is the CloudWatch metric AWS/SNS SMSMonthToDateSpentUSD
+// (statistic Maximum) for the calendar month the snapshot was taken in,
+// read with cloudwatch:GetMetricData.
+type SMSSpend struct {
+	Read Source `json:"read"`
+	// MonthToDateUSD is the highest value of the month; 0 when SNS
+	// reported no data point this month (nothing was sent).
+	MonthToDateUSD float64 `json:"month_to_date_usd"`
+	// Month is the month the figure covers, "2006-01" (UTC).
+	Month string `json:"month"`
+}
+
+// EUMSState is what AWS End User Messaging SMS (pinpoint-sms-voice-v2)
+// says about the account in one region.
+type EUMSState struct {
+	// Account is sms-voice:DescribeAccountAttributes.
+	Account EUMSAccount `json:"account"`
+	// SpendLimit is sms-voice:DescribeSpendLimits for text messages.
+	SpendLimit EUMSSpendLimit `json:"spend_limit"`
+	// PhoneNumbers is sms-voice:DescribePhoneNumbers: the origination
+	// numbers End User Messaging holds (without the numbers).
+	PhoneNumbers OriginationNumbers `json:"phone_numbers"`
+	// SenderIDs is sms-voice:DescribeSenderIds.
+	SenderIDs SenderIDs `json:"sender_ids"`
+}
+
+// EUMSAccount is sms-voice:DescribeAccountAttributes.
+type EUMSAccount struct {
+	Read Source `json:"read"`
+	// Tier is the ACCOUNT_TIER attribute as End User Messaging spells it
+	// (it says whether the account is in the sandbox), "" when absent.
+	Tier string `json:"tier"`
+}
+
+// EUMSSpendLimit is the TEXT_MESSAGE_MONTHLY_SPEND_LIMIT entry of
+// sms-voice:DescribeSpendLimits, in USD.
+type EUMSSpendLimit struct {
+	Read Source `json:"read"`
+	// Found is false when the answer had no text-message entry.
+	Found bool `json:"found"`
+	// EnforcedUSD is the limit in force; MaxUSD the account's quota.
+	EnforcedUSD float64 `json:"enforced_usd"`
+	MaxUSD      float64 `json:"max_usd"`
+	// Overridden is true when EnforcedUSD was set below the quota.
+	Overridden bool `json:"overridden"`
+}
+
+// SenderIDs is sms-voice:DescribeSenderIds (the ids themselves are not
+// kept).
+type SenderIDs struct {
+	Read  Source     `json:"read"`
+	Items []SenderID `json:"items"`
+}
+
+// SenderID is one sender id: where it may be used.
+type SenderID struct {
+	Country    string `json:"country"` // ISO 3166-1 alpha-2
+	Registered bool   `json:"registered"`
 }
 
 // SMSAttributes is sns:GetSMSAttributes.
@@ -161,6 +226,18 @@ type EmailState struct {
 	// DEVELOPER pools' EmailConfiguration.ConfigurationSet in this region.
 	ConfigurationSets []ConfigurationSet `json:"configuration_sets"`
 	Suppression       Suppression        `json:"suppression"`
+	// VerifiedIdentities is ses:ListEmailIdentities: the identities a
+	// sandboxed SES account may send to. The per-user join is
+	// User.Email.RecipientVerified.
+	VerifiedIdentities VerifiedIdentities `json:"verified_identities"`
+}
+
+// VerifiedIdentities is ses:ListEmailIdentities, reduced to a count of the
+// identities whose verification status is SUCCESS (the names are joined
+// against users in memory and not kept).
+type VerifiedIdentities struct {
+	Read  Source `json:"read"`
+	Count int    `json:"count"`
 }
 
 // SESAccount is sesv2:GetAccount.
@@ -261,7 +338,19 @@ type PoolSettings struct {
 
 	Triggers Triggers `json:"triggers"`
 
+	// LogDelivery is cognito-idp:GetLogDeliveryConfiguration.
+	LogDelivery LogDelivery `json:"log_delivery"`
+
 	Clients Clients `json:"clients"`
+}
+
+// LogDelivery is the pool's log delivery configuration.
+type LogDelivery struct {
+	Read Source `json:"read"`
+	// UserNotificationErrors is true when the pool exports
+	// userNotification events (message delivery errors) at level ERROR
+	// or INFO to some destination.
+	UserNotificationErrors bool `json:"user_notification_errors"`
 }
 
 // Recovery mechanism names as Cognito spells them.
@@ -326,8 +415,13 @@ type SMSConfig struct {
 	// SNSRegion is the configured SnsRegion, "" when unset.
 	SNSRegion string `json:"sns_region"`
 	// Region is where the collector read SNS state for this pool:
-	// SNSRegion, else the pool's region.
+	// SNSRegion, else the pool's region (Tokyo for a Seoul pool, which
+	// must use Tokyo's SNS configuration).
 	Region string `json:"region"`
+	// AlternateRegion is the legacy alternate SNS region a pool without
+	// SnsRegion may also send through (us-east-2 → us-east-1 and the
+	// like); "" when there is none. Its SNS state is collected too.
+	AlternateRegion string `json:"alternate_region"`
 	// EUMS is true when the pool sends through End User Messaging
 	// directly (SmsConfiguration.EumsSms).
 	EUMS bool `json:"eums"`
@@ -402,6 +496,10 @@ type Email struct {
 	// the pool's SES region; meaningful only when that list was read.
 	Suppressed        bool   `json:"suppressed"`
 	SuppressionReason string `json:"suppression_reason"` // BOUNCE | COMPLAINT
+	// RecipientVerified is the join against the verified SES identities
+	// of the pool's SES region: the address, or its domain, is one. A
+	// sandboxed SES account still delivers to such an address.
+	RecipientVerified bool `json:"recipient_verified"`
 }
 
 // Phone is what the snapshot keeps of a user's phone number.
@@ -420,6 +518,11 @@ type Phone struct {
 	// meaningful only when those lists were read.
 	OptedOut        bool `json:"opted_out"`
 	SandboxVerified bool `json:"sandbox_verified"`
+	// AlternateOptedOut and AlternateSandboxVerified are the same joins
+	// against the lists of the pool's legacy alternate SNS region, when
+	// it has one.
+	AlternateOptedOut        bool `json:"alternate_opted_out"`
+	AlternateSandboxVerified bool `json:"alternate_sandbox_verified"`
 }
 
 // MFA factor names as AdminGetUser's UserMFASettingList spells them.

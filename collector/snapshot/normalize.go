@@ -30,7 +30,10 @@ func (u *User) normalize() {
 func normalizeSMS(states []SMSState) []SMSState {
 	states = slices.Clone(states)
 	for i := range states {
-		fill(&states[i].OriginationNumbers.Numbers)
+		st := &states[i]
+		fill(&st.OriginationNumbers.Numbers)
+		fill(&st.EUMS.PhoneNumbers.Numbers)
+		fill(&st.EUMS.SenderIDs.Items)
 	}
 	return nonNil(states)
 }
@@ -47,5 +50,38 @@ func normalizeEmail(states []EmailState) []EmailState {
 func fill[T any](s *[]T) {
 	if *s == nil {
 		*s = []T{}
+	}
+}
+
+// upgrade marks the sources of p that older snapshots do not record as
+// unread. Only the reader applies it.
+func (p *PoolSettings) upgrade() {
+	predates(&p.LogDelivery.Read, "cognito-idp:GetLogDeliveryConfiguration")
+}
+
+// upgradeSMS and upgradeEmail do the same for a region's channel state.
+func upgradeSMS(states []SMSState) {
+	for i := range states {
+		st := &states[i]
+		predates(&st.Spend.Read, "cloudwatch:GetMetricData")
+		predates(&st.EUMS.Account.Read, "sms-voice:DescribeAccountAttributes")
+		predates(&st.EUMS.SpendLimit.Read, "sms-voice:DescribeSpendLimits")
+		predates(&st.EUMS.PhoneNumbers.Read, "sms-voice:DescribePhoneNumbers")
+		predates(&st.EUMS.SenderIDs.Read, "sms-voice:DescribeSenderIds")
+	}
+}
+
+func upgradeEmail(states []EmailState) {
+	for i := range states {
+		predates(&states[i].VerifiedIdentities.Read, "ses:ListEmailIdentities")
+	}
+}
+
+// predates marks a source that a snapshot does not record at all, as one
+// written before the source was read, as unread: the verdicts that depend
+// on it are then indeterminate, never guessed.
+func predates(s *Source, action string) {
+	if s.Status == "" && s.Action == "" {
+		*s = Source{Status: SourceSkipped, Action: action, Error: "the snapshot was taken by a version that did not read this source"}
 	}
 }

@@ -349,6 +349,8 @@ func (d *walker) region(acct *Account) error {
 			}
 			reg.SMS = normalizeSMS(reg.SMS)
 			reg.Email = normalizeEmail(reg.Email)
+			upgradeSMS(reg.SMS)
+			upgradeEmail(reg.Email)
 			if d.v.Region != nil {
 				if err := d.v.Region(acct, reg); err != nil {
 					return err
@@ -400,6 +402,7 @@ func (d *walker) pool() error {
 				return &FormatError{Offset: start, Msg: "pool settings: " + err.Error()}
 			}
 			settings.normalize()
+			settings.upgrade()
 			if d.v.Pool != nil {
 				if err := d.v.Pool(settings); err != nil {
 					return err

@@ -59,10 +59,11 @@ func sampleSnapshot() *snapshot.Snapshot {
 							{
 								// DescribeUserPool was denied: only id and region are known.
 								PoolSettings: snapshot.PoolSettings{
-									ID:     "us-east-1_Locked",
-									Region: "us-east-1",
-									Read:   failed(snapshot.SourceDenied, "cognito-idp:DescribeUserPool", "AccessDeniedException: not authorized"),
-									MFA:    snapshot.PoolMFA{Read: failed(snapshot.SourceSkipped, "", "DescribeUserPool failed")},
+									ID:          "us-east-1_Locked",
+									Region:      "us-east-1",
+									Read:        failed(snapshot.SourceDenied, "cognito-idp:DescribeUserPool", "AccessDeniedException: not authorized"),
+									MFA:         snapshot.PoolMFA{Read: failed(snapshot.SourceSkipped, "", "DescribeUserPool failed")},
+									LogDelivery: snapshot.LogDelivery{Read: failed(snapshot.SourceSkipped, "cognito-idp:GetLogDeliveryConfiguration", "DescribeUserPool failed")},
 									Clients: snapshot.Clients{
 										Read:  failed(snapshot.SourceSkipped, "", "DescribeUserPool failed"),
 										Items: []snapshot.Client{},
@@ -137,6 +138,16 @@ func smsState(region string, sandbox bool) snapshot.SMSState {
 			},
 		},
 		OptOuts: snapshot.OptOuts{Read: ok("sns:ListPhoneNumbersOptedOut"), Count: 8},
+		Spend:   snapshot.SMSSpend{Read: ok("cloudwatch:GetMetricData"), MonthToDateUSD: 0.42, Month: "2026-11"},
+		EUMS: snapshot.EUMSState{
+			Account:    snapshot.EUMSAccount{Read: ok("sms-voice:DescribeAccountAttributes"), Tier: "PRODUCTION"},
+			SpendLimit: snapshot.EUMSSpendLimit{Read: ok("sms-voice:DescribeSpendLimits"), Found: true, EnforcedUSD: 1, MaxUSD: 1},
+			PhoneNumbers: snapshot.OriginationNumbers{
+				Read:    ok("sms-voice:DescribePhoneNumbers"),
+				Numbers: []snapshot.OriginationNumber{{Country: "US", Status: "ACTIVE", RouteType: "Transactional", SMS: true}},
+			},
+			SenderIDs: snapshot.SenderIDs{Read: ok("sms-voice:DescribeSenderIds"), Items: []snapshot.SenderID{{Country: "GB", Registered: true}}},
+		},
 	}
 	if sandbox {
 		st.Sandbox.DestinationsRead = failed(snapshot.SourceDenied, "sns:ListSMSSandboxPhoneNumbers", "AuthorizationError")
@@ -164,7 +175,8 @@ func emailState(region string) snapshot.EmailState {
 			{Name: "events", Read: ok("ses:GetConfigurationSet"), Exists: true, SendingEnabled: true},
 			{Name: "paused", Read: ok("ses:GetConfigurationSet"), Exists: true},
 		},
-		Suppression: snapshot.Suppression{Read: ok("ses:ListSuppressedDestinations"), Count: 3},
+		Suppression:        snapshot.Suppression{Read: ok("ses:ListSuppressedDestinations"), Count: 3},
+		VerifiedIdentities: snapshot.VerifiedIdentities{Read: ok("ses:ListEmailIdentities"), Count: 2},
 	}
 }
 
@@ -210,6 +222,7 @@ func poolSettings(region, id, name string) snapshot.PoolSettings {
 		Triggers: snapshot.Triggers{
 			CustomMessage: "arn:aws:lambda:" + region + ":111122223333:function:custom-message",
 		},
+		LogDelivery: snapshot.LogDelivery{Read: ok("cognito-idp:GetLogDeliveryConfiguration"), UserNotificationErrors: true},
 		Clients: snapshot.Clients{
 			Read: ok("cognito-idp:ListUserPoolClients"),
 			Items: []snapshot.Client{

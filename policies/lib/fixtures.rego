@@ -78,6 +78,7 @@ pool := {
 		"external_id_set": true,
 		"sns_region": "",
 		"region": "us-east-1",
+		"alternate_region": "",
 		"eums": false,
 	},
 	"sms_configuration_failure": "",
@@ -90,6 +91,7 @@ pool := {
 		"custom_email_sender": "",
 		"kms_key_set": false,
 	},
+	"log_delivery": {"read": ok("cognito-idp:GetLogDeliveryConfiguration"), "user_notification_errors": true},
 	"clients": {"read": ok("cognito-idp:ListUserPoolClients"), "items": []},
 }
 
@@ -115,6 +117,36 @@ sms := {
 		"numbers": [{"country": "US", "status": "ACTIVE", "route_type": "Transactional", "sms": true}],
 	},
 	"opt_outs": {"read": ok("sns:ListPhoneNumbersOptedOut"), "count": 0},
+	"spend": {"read": ok("cloudwatch:GetMetricData"), "month_to_date_usd": 4.2, "month": "2026-11"},
+	"eums": {
+		"account": {"read": ok("sms-voice:DescribeAccountAttributes"), "tier": "PRODUCTION"},
+		"spend_limit": {"read": ok("sms-voice:DescribeSpendLimits"), "found": true, "enforced_usd": 50, "max_usd": 50, "overridden": false},
+		"phone_numbers": {"read": ok("sms-voice:DescribePhoneNumbers"), "numbers": []},
+		"sender_ids": {"read": ok("sms-voice:DescribeSenderIds"), "items": []},
+	},
+}
+
+# sms_none is the SMS state of a region that does not apply (no legacy
+# alternate region): every read not_applicable.
+sms_none := {
+	"region": "",
+	"attributes": {"read": not_applicable("sns:GetSMSAttributes"), "monthly_spend_limit": "", "default_sms_type": "", "delivery_status_iam_role_set": false},
+	"sandbox": {"read": not_applicable("sns:GetSMSSandboxAccountStatus"), "in_sandbox": false, "destinations_read": not_applicable("sns:ListSMSSandboxPhoneNumbers"), "verified_destination_count": 0},
+	"origination_numbers": {"read": not_applicable("sns:ListOriginationNumbers"), "numbers": []},
+	"opt_outs": {"read": not_applicable("sns:ListPhoneNumbersOptedOut"), "count": 0},
+	"spend": {"read": not_applicable("cloudwatch:GetMetricData"), "month_to_date_usd": 0, "month": ""},
+	"eums": {
+		"account": {"read": not_applicable("sms-voice:DescribeAccountAttributes"), "tier": ""},
+		"spend_limit": {"read": not_applicable("sms-voice:DescribeSpendLimits"), "found": false, "enforced_usd": 0, "max_usd": 0, "overridden": false},
+		"phone_numbers": {"read": not_applicable("sms-voice:DescribePhoneNumbers"), "numbers": []},
+		"sender_ids": {"read": not_applicable("sms-voice:DescribeSenderIds"), "items": []},
+	},
+}
+
+# delivery is input.delivery of a pool whose channel rules found nothing.
+delivery := {
+	"sms": {"blocks": [], "endangers": [], "unread": []},
+	"email": {"blocks": [], "endangers": [], "unread": []},
 }
 
 # METADATA
@@ -144,6 +176,7 @@ email := {
 	}],
 	"configuration_sets": [],
 	"suppression": {"read": ok("ses:ListSuppressedDestinations"), "count": 0},
+	"verified_identities": {"read": ok("ses:ListEmailIdentities"), "count": 1},
 }
 
 # METADATA
@@ -162,6 +195,7 @@ email_not_applicable := {
 	"identities": [],
 	"configuration_sets": [],
 	"suppression": {"read": not_applicable("ses:ListSuppressedDestinations"), "count": 0},
+	"verified_identities": {"read": not_applicable("ses:ListEmailIdentities"), "count": 0},
 }
 
 # METADATA
@@ -180,6 +214,7 @@ user := {
 		"masked": "u***@e***.com",
 		"suppressed": false,
 		"suppression_reason": "",
+		"recipient_verified": false,
 	},
 	"phone": {
 		"present": false,
@@ -189,6 +224,8 @@ user := {
 		"country": "",
 		"opted_out": false,
 		"sandbox_verified": false,
+		"alternate_opted_out": false,
+		"alternate_sandbox_verified": false,
 	},
 	"mfa": {"read": ok("cognito-idp:AdminGetUser"), "methods": [], "preferred": ""},
 }
@@ -237,7 +274,10 @@ client := {
 # title: user_input
 # description: The input of a user rule, patched with object.union.
 user_input(patch) := object.union(
-	{"snapshot": snapshot, "account": account, "pool": pool, "sms": sms, "email": email, "user": user},
+	{
+		"snapshot": snapshot, "account": account, "pool": pool, "sms": sms, "sms_alternate": sms_none,
+		"email": email, "delivery": delivery, "user": user,
+	},
 	patch,
 )
 
@@ -246,6 +286,19 @@ user_input(patch) := object.union(
 # description: The input of a pool, SMS or email rule, patched with object.union.
 pool_input(patch) := object.union(
 	{"snapshot": snapshot, "account": account, "pool": pool, "sms": sms, "email": email, "users": users},
+	patch,
+)
+
+# METADATA
+# title: channel_input
+# description: |
+#   The input of a channel rule (a pool, SMS or email rule that declares
+#   custom.channel), patched with object.union. The engine evaluates channel
+#   rules before the pool's users are counted, so there is no input.users;
+#   for a pool with a legacy alternate SNS region it evaluates them once more
+#   with that region's state as input.sms.
+channel_input(patch) := object.union(
+	{"snapshot": snapshot, "account": account, "pool": pool, "sms": sms, "email": email},
 	patch,
 )
 

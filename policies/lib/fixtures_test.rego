@@ -22,8 +22,9 @@ test_mechanisms_patch if {
 }
 
 test_inputs_have_every_part if {
-	object.keys(fixtures.user_input({})) == {"snapshot", "account", "pool", "sms", "email", "user"}
+	object.keys(fixtures.user_input({})) == {"snapshot", "account", "pool", "sms", "sms_alternate", "email", "delivery", "user"}
 	object.keys(fixtures.pool_input({})) == {"snapshot", "account", "pool", "sms", "email", "users"}
+	object.keys(fixtures.channel_input({})) == {"snapshot", "account", "pool", "sms", "email"}
 	object.keys(fixtures.client_input({})) == {"snapshot", "account", "pool", "client"}
 }
 

@@ -17,3 +17,20 @@ fail(message, evidence) := {"verdict": "fail", "message": message, "evidence": e
 #   snapshot's source record ({"status", "action", "error"}), so the finding
 #   names the permission that would settle it.
 indeterminate(message, source) := {"verdict": "indeterminate", "message": message, "evidence": {"source": source}}
+
+# METADATA
+# title: blocks
+# description: |
+#   As fail, for a rule whose findings differ in effect: this one stops
+#   the code on the rule's channel (the rule's METADATA effect is the default).
+blocks(message, evidence) := object.union(fail(message, evidence), {"effect": "blocks"})
+
+# METADATA
+# title: endangers
+# description: As fail, with effect endangers (a code on the rule's channel may not arrive).
+endangers(message, evidence) := object.union(fail(message, evidence), {"effect": "endangers"})
+
+# METADATA
+# title: risk
+# description: As fail, with no effect on any user's verdict (a risk or hygiene finding).
+risk(message, evidence) := object.union(fail(message, evidence), {"effect": "none"})

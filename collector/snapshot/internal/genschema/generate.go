@@ -78,6 +78,27 @@ func inputs() map[string]node {
 
 	user := channels(common())
 	user["user"] = ref("#/definitions/User", "The user being evaluated.")
+	user["sms_alternate"] = ref("#/definitions/SMSState", "The SNS state of the pool's legacy alternate SNS region (pool.sms.alternate_region), which Cognito may also send through. When the pool has none, region is \"\" and every read is not_applicable.")
+	entry := func(what string) node {
+		return node{"type": "array", "description": what, "items": object("A channel rule's finding.", node{
+			"rule":    node{"type": "string", "description": "The rule's id."},
+			"title":   node{"type": "string", "description": "The rule's title."},
+			"message": node{"type": "string", "description": "The finding's message."},
+			"region":  node{"type": "string", "description": "For SMS, the SNS region the finding was made for."},
+			"source":  ref("#/definitions/Source", "For an unread hop, the source that was not read."),
+		})}
+	}
+	hops := func(channel string) node {
+		return object("What the pool's channel rules found for "+channel+".", node{
+			"blocks":    entry("Failing findings of rules whose effect is blocks: no code arrives."),
+			"endangers": entry("Failing findings of rules whose effect is endangers: a code may not arrive."),
+			"unread":    entry("Indeterminate findings: a hop whose state could not be read."),
+		})
+	}
+	user["delivery"] = object("The shared hops of each channel's delivery path, judged by the channel rules (pool, SMS and email rules with custom.channel) before the pool's users.", node{
+		"sms":   hops("SMS"),
+		"email": hops("email"),
+	})
 
 	pool := channels(common())
 	pool["users"] = object("Counts over the pool's users, computed while they were evaluated (a whole-pool array of users is never built).", node{

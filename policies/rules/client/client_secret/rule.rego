@@ -14,7 +14,6 @@
 # custom:
 #   id: RC-CLIENT-001
 #   severity: medium
-#   blocks_recovery: false
 #   remediation: |
 #     Make sure every caller sends SecretHash = Base64(HMAC_SHA256(client secret, username + client id)), e.g.
 #     aws cognito-idp forgot-password --client-id <client-id> --username <username> --secret-hash <secret-hash>

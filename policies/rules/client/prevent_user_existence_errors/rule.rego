@@ -16,7 +16,6 @@
 # custom:
 #   id: RC-CLIENT-002
 #   severity: low
-#   blocks_recovery: false
 #   remediation: |
 #     Keep the setting (it prevents user enumeration), and tell support that a "code sent" answer does not
 #     prove delivery; rely on this scan and on Cognito's userNotification logs. To inspect:

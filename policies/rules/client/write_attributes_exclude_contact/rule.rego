@@ -17,7 +17,6 @@
 # custom:
 #   id: RC-CLIENT-003
 #   severity: low
-#   blocks_recovery: false
 #   remediation: |
 #     Add the recovery attributes to the client's write attributes:
 #     aws cognito-idp update-user-pool-client --user-pool-id <pool-id> --client-id <client-id> \

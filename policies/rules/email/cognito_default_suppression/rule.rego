@@ -18,7 +18,7 @@
 # custom:
 #   id: RC-EMAIL-010
 #   severity: medium
-#   blocks_recovery: false
+#   channel: email
 #   remediation: |
 #     Send through your own Amazon SES identity, whose suppression list you can inspect and clear:
 #     aws cognito-idp update-user-pool --user-pool-id <pool-id> \
@@ -37,13 +37,11 @@ report contains report.fail(
 	"The pool sends email with Cognito's default sender: addresses that bounced stay on an AWS-managed suppression list you cannot inspect or clear, and their users silently get no recovery email.",
 	{
 		"sending_account": input.pool.email.sending_account,
-		"users_routed_to_email": input.users.by_channel.email,
 	},
 ) if {
 	sources.ok(input.pool.read)
 	input.pool.email.sending_account in {"COGNITO_DEFAULT", ""}
 	not channel.custom_email_sender
-	channel.email_in_use
 }
 
 report contains report.indeterminate(

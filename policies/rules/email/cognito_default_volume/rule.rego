@@ -20,7 +20,8 @@
 # custom:
 #   id: RC-EMAIL-001
 #   severity: high
-#   blocks_recovery: false
+#   channel: email
+#   effect: endangers
 #   params:
 #     max_users: 1000
 #   remediation: |
@@ -43,22 +44,17 @@ max_users := params.of(rego.metadata.chain()).max_users
 
 large if input.pool.estimated_users >= max_users
 
-large if input.users.listed >= max_users
-
 report contains report.fail(
 	"The pool sends email with Cognito's default sender, whose small daily quota a pool of this size can exhaust, after which every recovery email fails until the next day.",
 	{
 		"sending_account": input.pool.email.sending_account,
 		"estimated_users": input.pool.estimated_users,
-		"users_listed": input.users.listed,
-		"users_routed_to_email": input.users.by_channel.email,
 		"threshold": max_users,
 	},
 ) if {
 	sources.ok(input.pool.read)
 	not channel.custom_email_sender
 	input.pool.email.sending_account in {"COGNITO_DEFAULT", ""}
-	channel.email_in_use
 	large
 }
 
@@ -67,5 +63,4 @@ report contains report.indeterminate(
 	input.pool.read,
 ) if {
 	sources.unread(input.pool.read)
-	input.users.listed >= max_users
 }

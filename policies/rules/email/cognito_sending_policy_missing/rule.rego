@@ -20,7 +20,8 @@
 # custom:
 #   id: RC-EMAIL-007
 #   severity: critical
-#   blocks_recovery: false
+#   channel: email
+#   effect: blocks
 #   remediation: |
 #     Attach a sending authorization policy for Cognito to the identity (policy.json: Effect Allow,
 #     Principal {"Service": "email.cognito-idp.amazonaws.com"}, Action ["ses:SendEmail", "ses:SendRawEmail"],
@@ -42,7 +43,6 @@ report contains report.fail(
 		"cognito_may_send": channel.identity.cognito_may_send,
 	},
 ) if {
-	channel.email_in_use
 	channel.cognito_send_problem
 }
 
@@ -50,7 +50,6 @@ report contains report.indeterminate(
 	"The pool's custom FROM identity was not read, so it is unknown whether its sending authorization policy lets Cognito send from it.",
 	channel.identity_read,
 ) if {
-	channel.email_in_use
 	channel.cognito_sends_from_identity
 	channel.identity_checked
 	sources.unread(channel.identity_read)

@@ -19,7 +19,8 @@
 # custom:
 #   id: RC-EMAIL-009
 #   severity: high
-#   blocks_recovery: false
+#   channel: email
+#   effect: blocks
 #   remediation: |
 #     Create the set in the pool's SES region, or re-enable sending through it:
 #     aws sesv2 create-configuration-set --configuration-set-name <configuration-set> --region <ses-region>
@@ -41,7 +42,6 @@ report contains report.fail(
 		"sending_enabled": channel.configuration_set.sending_enabled,
 	},
 ) if {
-	channel.email_in_use
 	channel.configuration_set_problem
 }
 
@@ -49,7 +49,6 @@ report contains report.indeterminate(
 	"The pool's SES configuration set was not read, so it is unknown whether it exists and allows sending.",
 	channel.configuration_set_read,
 ) if {
-	channel.email_in_use
 	channel.configuration_set_used
 	sources.unread(channel.configuration_set_read)
 }

@@ -8,7 +8,7 @@ healthy_set := {"name": "events", "read": fixtures.ok("ses:GetConfigurationSet")
 
 # A DEVELOPER pool sending through the set "events"; the region's sets
 # include another pool's broken set, which must not matter.
-with_set(patch) := fixtures.pool_input({
+with_set(patch) := fixtures.channel_input({
 	"pool": {"email": {"configuration_set": "events"}},
 	"email": {"configuration_sets": [
 		{"name": "other", "read": fixtures.ok("ses:GetConfigurationSet"), "exists": false, "sending_enabled": false},
@@ -33,9 +33,13 @@ test_fails_when_sending_disabled if {
 	contains(finding.message, "SendingOptions.SendingEnabled is false")
 }
 
+# The finding keeps the rule's declared effect (blocks): no entry overrides it.
 test_blocks_every_email if {
-	blockers := channel.email_blockers with input as with_set({"sending_enabled": false})
-	{b.rule | some b in blockers} == {"RC-EMAIL-009"}
+	r := rule.report with input as with_set({"sending_enabled": false})
+	count(r) == 1
+	every f in r {
+		not "effect" in object.keys(f)
+	}
 }
 
 test_passes_when_sending if {
@@ -44,7 +48,7 @@ test_passes_when_sending if {
 
 test_passes_without_a_set if {
 	# The fixture pool names no configuration set.
-	count(rule.report) == 0 with input as fixtures.pool_input({"email": {"configuration_sets": [
+	count(rule.report) == 0 with input as fixtures.channel_input({"email": {"configuration_sets": [
 		{"name": "other", "read": fixtures.ok("ses:GetConfigurationSet"), "exists": false, "sending_enabled": false},
 	]}})
 }
@@ -69,7 +73,7 @@ test_indeterminate_when_unread if {
 	r := rule.report with input as inp
 	{f.verdict | some f in r} == {"indeterminate"}
 	{f.evidence.source | some f in r} == {src}
-	channel.email_unknown == {src} with input as inp
+	channel.configuration_set_read == src with input as inp
 }
 
 test_indeterminate_when_the_snapshot_has_no_record if {

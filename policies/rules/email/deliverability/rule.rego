@@ -17,7 +17,7 @@
 # custom:
 #   id: RC-EMAIL-011
 #   severity: low
-#   blocks_recovery: false
+#   channel: email
 #   remediation: |
 #     Send from your own verified domain:
 #     aws cognito-idp update-user-pool --user-pool-id <pool-id> \
@@ -37,7 +37,6 @@ import data.recoverscan.lib.sources
 applies if {
 	sources.ok(input.pool.read)
 	not channel.custom_email_sender
-	channel.email_in_use
 }
 
 report contains report.fail(

@@ -18,7 +18,8 @@
 # custom:
 #   id: RC-EMAIL-003
 #   severity: critical
-#   blocks_recovery: false
+#   channel: email
+#   effect: blocks
 #   remediation: |
 #     Verify the identity in the pool's SES region (or create it), then check it:
 #     aws sesv2 create-email-identity --email-identity <identity> --region <ses-region>
@@ -40,7 +41,6 @@ report contains report.fail(
 		"verification_status": channel.identity.verification_status,
 	},
 ) if {
-	channel.email_in_use
 	channel.ses_identity_problem
 }
 
@@ -48,7 +48,6 @@ report contains report.indeterminate(
 	"The pool's SES sending identity was not read, so it is unknown whether it is verified for sending.",
 	channel.identity_read,
 ) if {
-	channel.email_in_use
 	channel.identity_checked
 	sources.unread(channel.identity_read)
 }

@@ -18,7 +18,8 @@
 # custom:
 #   id: RC-EMAIL-006
 #   severity: critical
-#   blocks_recovery: false
+#   channel: email
+#   effect: blocks
 #   remediation: |
 #     Request a higher SES sending quota in the SES region (Service Quotas, "Sending quota"):
 #     aws service-quotas request-service-quota-increase --service-code ses --quota-code <quota-code> \
@@ -39,10 +40,8 @@ report contains report.fail(
 		"ses_region": input.email.region,
 		"max_24_hour_send": input.email.account.max_24_hour_send,
 		"sent_last_24_hours": input.email.account.sent_last_24_hours,
-		"users_routed_to_email": input.users.by_channel.email,
 	},
 ) if {
-	channel.email_in_use
 	channel.ses_quota_exhausted
 }
 
@@ -50,7 +49,6 @@ report contains report.indeterminate(
 	"The SES account status of the pool's SES region was not read, so it is unknown whether the SES sending quota is used up.",
 	input.email.account.read,
 ) if {
-	channel.email_in_use
 	channel.ses_account_used
 	sources.unread(input.email.account.read)
 }

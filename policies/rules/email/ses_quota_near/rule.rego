@@ -15,7 +15,8 @@
 # custom:
 #   id: RC-EMAIL-012
 #   severity: high
-#   blocks_recovery: false
+#   channel: email
+#   effect: endangers
 #   remediation: |
 #     Request a higher SES sending quota in the SES region (Service Quotas, "Sending quota"):
 #     aws service-quotas request-service-quota-increase --service-code ses --quota-code <quota-code> \
@@ -43,10 +44,8 @@ report contains report.fail(
 		"max_24_hour_send": account.max_24_hour_send,
 		"sent_last_24_hours": account.sent_last_24_hours,
 		"threshold": near_ratio,
-		"users_routed_to_email": input.users.by_channel.email,
 	},
 ) if {
-	channel.email_in_use
 	channel.ses_account_used
 	sources.ok(account.read)
 	account.max_24_hour_send > 0
@@ -58,7 +57,6 @@ report contains report.indeterminate(
 	"The SES account status of the pool's SES region was not read, so it is unknown how much of the SES sending quota is used.",
 	account.read,
 ) if {
-	channel.email_in_use
 	channel.ses_account_used
 	sources.unread(account.read)
 }

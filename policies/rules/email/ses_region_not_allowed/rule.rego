@@ -21,7 +21,8 @@
 # custom:
 #   id: RC-EMAIL-004
 #   severity: medium
-#   blocks_recovery: false
+#   channel: email
+#   effect: endangers
 #   remediation: |
 #     Verify a sending identity in an SES Region allowed for the pool's Region and point the pool at it:
 #     aws cognito-idp update-user-pool --user-pool-id <pool-id> \
@@ -58,7 +59,6 @@ ses_region := input.pool.email.ses_region
 
 applies if {
 	channel.ses_identity_used
-	channel.email_in_use
 }
 
 evidence := {

@@ -3,7 +3,7 @@ package recoverscan.rules.email.ses_region_not_allowed_test
 import data.recoverscan.lib.fixtures
 import data.recoverscan.rules.email.ses_region_not_allowed as rule
 
-at(pool_region, ses_region) := fixtures.pool_input({
+at(pool_region, ses_region) := fixtures.channel_input({
 	"pool": {"region": pool_region, "email": {
 		"ses_region": ses_region,
 		"source_arn": sprintf("arn:aws:ses:%s:111122223333:identity/example.com", [ses_region]),
@@ -21,11 +21,11 @@ test_fails if {
 }
 
 test_passes if {
-	count(rule.report) == 0 with input as fixtures.pool_input({})
+	count(rule.report) == 0 with input as fixtures.channel_input({})
 	count(rule.report) == 0 with input as at("eu-central-1", "eu-west-1")
 	count(rule.report) == 0 with input as at("us-east-2", "us-east-2")
 	count(rule.report) == 0 with input as at("af-south-1", "af-south-1")
-	count(rule.report) == 0 with input as fixtures.pool_input({
+	count(rule.report) == 0 with input as fixtures.channel_input({
 		"pool": {"email": {"sending_account": "COGNITO_DEFAULT", "source_arn": "", "ses_region": "", "identity": ""}},
 		"email": fixtures.email_not_applicable,
 	})
@@ -37,6 +37,6 @@ test_indeterminate_for_unknown_pool_region if {
 }
 
 test_indeterminate_when_pool_unread if {
-	r := rule.report with input as fixtures.pool_input({"pool": {"read": fixtures.denied("cognito-idp:DescribeUserPool")}})
+	r := rule.report with input as fixtures.channel_input({"pool": {"read": fixtures.denied("cognito-idp:DescribeUserPool")}})
 	{f.verdict | some f in r} == {"indeterminate"}
 }

@@ -17,7 +17,7 @@
 # custom:
 #   id: RC-EMAIL-002
 #   severity: critical
-#   blocks_recovery: false
+#   channel: email
 #   remediation: |
 #     Request SES production access in the pool's SES region:
 #     aws sesv2 put-account-details --production-access-enabled --mail-type TRANSACTIONAL \
@@ -33,11 +33,9 @@ report contains report.fail(
 	{
 		"ses_region": input.email.region,
 		"production_access_enabled": false,
-		"users_routed_to_email": input.users.by_channel.email,
 	},
 ) if {
 	channel.ses_account_used
-	channel.email_in_use
 	sources.ok(input.email.account.read)
 	input.email.account.production_access_enabled == false
 }
@@ -47,6 +45,5 @@ report contains report.indeterminate(
 	input.email.account.read,
 ) if {
 	channel.ses_account_used
-	channel.email_in_use
 	sources.unread(input.email.account.read)
 }

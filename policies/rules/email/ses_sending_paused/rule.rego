@@ -16,7 +16,8 @@
 # custom:
 #   id: RC-EMAIL-005
 #   severity: critical
-#   blocks_recovery: false
+#   channel: email
+#   effect: blocks
 #   remediation: |
 #     If sending was disabled by the account (not by SES enforcement), re-enable it:
 #     aws sesv2 put-account-sending-attributes --sending-enabled --region <ses-region>
@@ -35,7 +36,6 @@ report contains report.fail(
 		"enforcement_status": input.email.account.enforcement_status,
 	},
 ) if {
-	channel.email_in_use
 	channel.ses_account_problem
 }
 
@@ -43,7 +43,6 @@ report contains report.indeterminate(
 	"The SES account status of the pool's SES region was not read, so it is unknown whether SES sending is paused.",
 	input.email.account.read,
 ) if {
-	channel.email_in_use
 	channel.ses_account_used
 	sources.unread(input.email.account.read)
 }

@@ -4,7 +4,7 @@ import data.recoverscan.lib.fixtures
 import data.recoverscan.rules.email.ses_sending_paused as rule
 
 test_fails_for_shutdown if {
-	r := rule.report with input as fixtures.pool_input({"email": {"account": {"enforcement_status": "SHUTDOWN", "sending_enabled": false}}})
+	r := rule.report with input as fixtures.channel_input({"email": {"account": {"enforcement_status": "SHUTDOWN", "sending_enabled": false}}})
 	count(r) == 1
 	some finding in r
 	finding.verdict == "fail"
@@ -12,17 +12,17 @@ test_fails_for_shutdown if {
 }
 
 test_fails_when_sending_disabled if {
-	r := rule.report with input as fixtures.pool_input({"email": {"account": {"sending_enabled": false}}})
+	r := rule.report with input as fixtures.channel_input({"email": {"account": {"sending_enabled": false}}})
 	{f.verdict | some f in r} == {"fail"}
 }
 
 test_passes_for_healthy_and_probation if {
-	count(rule.report) == 0 with input as fixtures.pool_input({})
-	count(rule.report) == 0 with input as fixtures.pool_input({"email": {"account": {"enforcement_status": "PROBATION"}}})
+	count(rule.report) == 0 with input as fixtures.channel_input({})
+	count(rule.report) == 0 with input as fixtures.channel_input({"email": {"account": {"enforcement_status": "PROBATION"}}})
 }
 
 test_passes_for_cognito_default if {
-	count(rule.report) == 0 with input as fixtures.pool_input({
+	count(rule.report) == 0 with input as fixtures.channel_input({
 		"pool": {"email": {"sending_account": "COGNITO_DEFAULT"}},
 		"email": {"account": {"enforcement_status": "SHUTDOWN"}},
 	})
@@ -30,6 +30,6 @@ test_passes_for_cognito_default if {
 
 test_indeterminate_when_unread if {
 	src := fixtures.denied("ses:GetAccount")
-	r := rule.report with input as fixtures.pool_input({"email": {"account": {"read": src}}})
+	r := rule.report with input as fixtures.channel_input({"email": {"account": {"read": src}}})
 	{f.evidence.source | some f in r} == {src}
 }

@@ -15,7 +15,6 @@
 # custom:
 #   id: RC-POOL-001
 #   severity: high
-#   blocks_recovery: false
 #   remediation: |
 #     If intended, document the administrator procedure:
 #     aws cognito-idp admin-set-user-password --user-pool-id <pool-id> --username <username> --password <password> --permanent

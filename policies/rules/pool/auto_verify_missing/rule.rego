@@ -24,7 +24,6 @@
 # custom:
 #   id: RC-POOL-006
 #   severity: high
-#   blocks_recovery: false
 #   remediation: |
 #     Auto-verify the attributes recovery relies on:
 #     aws cognito-idp update-user-pool --user-pool-id <pool-id> --auto-verified-attributes email phone_number

@@ -23,7 +23,8 @@
 # custom:
 #   id: RC-POOL-011
 #   severity: medium
-#   blocks_recovery: false
+#   channel: [sms, email]
+#   effect: endangers
 #   remediation: |
 #     Check that the function exists, is Active, may be invoked by the pool and answers within 5 seconds:
 #     aws lambda get-function --function-name <function-arn> --region <region>

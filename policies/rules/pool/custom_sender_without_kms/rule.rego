@@ -17,7 +17,8 @@
 # custom:
 #   id: RC-POOL-012
 #   severity: high
-#   blocks_recovery: false
+#   channel: [sms, email]
+#   effect: blocks
 #   remediation: |
 #     Give the pool a symmetric KMS key that allows cognito-idp.amazonaws.com kms:CreateGrant and the function
 #     kms:Decrypt, in the pool's LambdaConfig together with every existing trigger:

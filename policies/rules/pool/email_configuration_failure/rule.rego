@@ -17,7 +17,7 @@
 # custom:
 #   id: RC-POOL-010
 #   severity: medium
-#   blocks_recovery: false
+#   channel: email
 #   remediation: |
 #     Look for the current error in CloudTrail (events with eventSource cognito-idp.amazonaws.com and an errorCode):
 #     aws cloudtrail lookup-events --region <region> \
@@ -35,13 +35,11 @@ report contains report.fail(
 	{
 		"email_configuration_failure": input.pool.email_configuration_failure,
 		"sending_account": input.pool.email.sending_account,
-		"users_routed_to_email": input.users.by_channel.email,
 	},
 ) if {
 	sources.ok(input.pool.read)
 	input.pool.email_configuration_failure != ""
 	not channel.custom_email_sender
-	channel.email_in_use
 }
 
 report contains report.indeterminate(

@@ -17,7 +17,6 @@
 # custom:
 #   id: RC-POOL-002
 #   severity: medium
-#   blocks_recovery: false
 #   remediation: |
 #     Set an explicit recovery setting (email first shown):
 #     aws cognito-idp update-user-pool --user-pool-id <pool-id> \

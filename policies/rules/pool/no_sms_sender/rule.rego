@@ -17,7 +17,8 @@
 # custom:
 #   id: RC-POOL-004
 #   severity: critical
-#   blocks_recovery: false
+#   channel: sms
+#   effect: blocks
 #   remediation: |
 #     Configure SMS with a role Cognito may assume (trust cognito-idp.amazonaws.com with the external id,
 #     allow sns:Publish):
@@ -42,7 +43,6 @@ report contains report.fail(
 		"legacy": recovery.legacy,
 		"sms_configured": input.pool.sms.configured,
 		"custom_sms_sender": false,
-		"users_routed_to_sms": input.users.by_channel.sms,
 	},
 ) if {
 	"sms" in recovery.order

@@ -18,7 +18,6 @@
 # custom:
 #   id: RC-POOL-014
 #   severity: low
-#   blocks_recovery: false
 #   remediation: |
 #     Have the PreSignUp function set autoVerifyEmail (or autoVerifyPhone) to true whenever it sets
 #     autoConfirmUser, for an attribute the user supplied. Fix the users already confirmed (RC-USER-001):

@@ -17,7 +17,6 @@
 # custom:
 #   id: RC-POOL-003
 #   severity: medium
-#   blocks_recovery: false
 #   remediation: |
 #     Add the second mechanism:
 #     aws cognito-idp update-user-pool --user-pool-id <pool-id> \

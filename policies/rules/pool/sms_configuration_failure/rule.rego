@@ -17,7 +17,8 @@
 # custom:
 #   id: RC-POOL-008
 #   severity: critical
-#   blocks_recovery: false
+#   channel: sms
+#   effect: blocks
 #   remediation: |
 #     InvalidSmsRoleAccessPolicyException: let the pool's SMS role publish (sns:Publish) and trust
 #     cognito-idp.amazonaws.com with the pool's external id; inspect it with
@@ -46,7 +47,6 @@ report contains report.fail(
 	{
 		"sms_configuration_failure": failure,
 		"recovery_order": recovery.order,
-		"users_routed_to_sms": input.users.by_channel.sms,
 	},
 ) if {
 	failure != ""

@@ -20,7 +20,6 @@
 # custom:
 #   id: RC-POOL-005
 #   severity: critical
-#   blocks_recovery: false
 #   remediation: |
 #     Add email as a recovery mechanism:
 #     aws cognito-idp update-user-pool --user-pool-id <pool-id> \

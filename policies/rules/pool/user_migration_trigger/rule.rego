@@ -16,7 +16,6 @@
 # custom:
 #   id: RC-POOL-013
 #   severity: medium
-#   blocks_recovery: false
 #   remediation: |
 #     Make sure the function answers UserMigration_ForgotPassword with email_verified or phone_number_verified
 #     set to "true" for the channel the pool recovers through, and test it with a known legacy user. Check it:

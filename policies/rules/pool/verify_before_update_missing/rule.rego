@@ -18,7 +18,6 @@
 # custom:
 #   id: RC-POOL-007
 #   severity: medium
-#   blocks_recovery: false
 #   remediation: |
 #     Keep the old value until the new one is verified (the attributes must also be auto-verified):
 #     aws cognito-idp update-user-pool --user-pool-id <pool-id> --auto-verified-attributes email phone_number \

@@ -16,7 +16,7 @@
 # custom:
 #   id: RC-SMS-004
 #   severity: medium
-#   blocks_recovery: false
+#   channel: sms
 #   remediation: |
 #     aws sns set-sms-attributes --attributes DefaultSMSType=Transactional --region <sms-region>
 package recoverscan.rules.sms.default_sms_type
@@ -39,7 +39,6 @@ report contains report.fail(
 	{"sms_region": input.sms.region, "default_sms_type": sms_type},
 ) if {
 	channel.sns_used
-	channel.sms_in_use
 	sources.ok(input.sms.attributes.read)
 	sms_type != "Transactional"
 }
@@ -49,6 +48,5 @@ report contains report.indeterminate(
 	input.sms.attributes.read,
 ) if {
 	channel.sns_used
-	channel.sms_in_use
 	sources.unread(input.sms.attributes.read)
 }

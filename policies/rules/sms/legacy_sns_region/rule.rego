@@ -1,5 +1,5 @@
 # METADATA
-# title: SMS may go through a legacy SNS Region that was not checked
+# title: SMS may go through either of two SNS Regions
 # description: |
 #   The pool has no SmsConfiguration.SnsRegion and its Region has a legacy
 #   alternate SNS Region: "When you programmatically create an Amazon Cognito
@@ -8,12 +8,17 @@
 #   messages with Amazon SNS resources in a legacy Amazon SNS Region"
 #   (us-east-2 > us-east-1, ap-south-1 > ap-southeast-1, ca-central-1 >
 #   us-east-1, eu-central-1 > eu-west-1, eu-west-2 > eu-west-1). Which Region
-#   Cognito actually uses is not documented, and the scan judged SNS only in
-#   the pool's own Region, so the sandbox, spend limit and origination numbers
-#   of the other one are unchecked. Also reported when a pool in Seoul
-#   (ap-northeast-2) is not set to Tokyo: Seoul pools "must use your Amazon
-#   SNS configuration in the Asia Pacific (Tokyo) Region". Evaluated when
-#   users are or may be routed to SMS through SNS.
+#   Cognito actually uses is not documented, so the scan reads SNS in both
+#   and judges the pool's texts in both: a problem in only one of them makes
+#   the users' outcome uncertain, and every SMS setting (sandbox, spend
+#   limit, origination numbers) has to be kept in two Regions. This finding
+#   is the risk itself, with no effect on the users' verdicts: pin SnsRegion.
+#   When the snapshot holds no state of the alternate Region (one written by
+#   a version that did not read it), the finding is indeterminate, since
+#   the texts may go through a Region nobody checked. Also reported when a
+#   pool in Seoul (ap-northeast-2) reads its SNS state anywhere but Tokyo:
+#   Seoul pools "must use your Amazon SNS configuration in the Asia Pacific
+#   (Tokyo) Region".
 # related_resources:
 #   - ref: https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-sms-settings.html
 #     description: SMS message settings for user pools (legacy SNS Regions)
@@ -22,7 +27,7 @@
 # custom:
 #   id: RC-SMS-005
 #   severity: medium
-#   blocks_recovery: false
+#   channel: sms
 #   remediation: |
 #     Pin the SNS Region whose SMS state you maintain (Tokyo, ap-northeast-1, for Seoul pools):
 #     aws cognito-idp update-user-pool --user-pool-id <pool-id> \
@@ -47,41 +52,62 @@ legacy_alternate := {
 	"eu-west-2": "eu-west-1",
 }
 
-applies if {
+# The engine evaluates SMS rules once per SNS region (input.sms), so the
+# findings here read only the pool, and are the same in both.
+evidence := {
+	"pool_region": input.pool.region,
+	"sns_region": input.pool.sms.sns_region,
+	"sms_region": input.pool.sms.region,
+}
+
+# End User Messaging direct (EumsSms) sends in the pool's own Region.
+unpinned if {
 	channel.sns_used
-	channel.sms_in_use
+	not input.pool.sms.eums
+	input.pool.sms.sns_region == ""
 }
 
 report contains report.fail(
 	sprintf(
-		"The pool sets no SnsRegion, so Cognito may send its text messages through the legacy SNS Region %s, whose SMS state this scan did not check (it checked %s).",
-		[alternate, input.sms.region],
+		concat(" ", [
+			"The pool sets no SnsRegion, so Cognito may send its text messages through %s or through the legacy SNS Region %s,",
+			"and which one is not documented: SMS is judged in both, a problem in either makes recovery texts uncertain,",
+			"and both Regions' SMS settings must be kept.",
+		]),
+		[input.pool.sms.region, alternate],
+	),
+	object.union(evidence, {"legacy_sns_region": alternate}),
+) if {
+	unpinned
+	alternate := input.pool.sms.alternate_region
+	alternate != ""
+	alternate != input.pool.sms.region
+}
+
+report contains report.indeterminate(
+	sprintf(
+		"The pool sets no SnsRegion, so Cognito may send its text messages through the legacy SNS Region %s, and the snapshot holds no SMS state of that Region.",
+		[alternate],
 	),
 	{
-		"pool_region": input.pool.region,
-		"sns_region": "",
-		"legacy_sns_region": alternate,
-		"checked_sms_region": input.sms.region,
-		"users_routed_to_sms": input.users.by_channel.sms,
+		"status": "skipped",
+		"action": "sns:GetSMSAttributes",
+		"error": sprintf("the snapshot holds no SNS state of the legacy alternate region %s", [alternate]),
 	},
 ) if {
-	applies
-	input.pool.sms.sns_region == ""
+	unpinned
+	input.pool.sms.alternate_region == ""
 	alternate := legacy_alternate[input.pool.region]
+	alternate != input.pool.sms.region
 }
 
 report contains report.fail(
-	"The pool is in Seoul (ap-northeast-2), whose pools must send SMS with the SNS configuration of Tokyo (ap-northeast-1), and its SnsRegion is not Tokyo.",
-	{
-		"pool_region": input.pool.region,
-		"sns_region": input.pool.sms.sns_region,
-		"checked_sms_region": input.sms.region,
-		"users_routed_to_sms": input.users.by_channel.sms,
-	},
+	"The pool is in Seoul (ap-northeast-2), whose pools must send SMS with the SNS configuration of Tokyo (ap-northeast-1), and its SNS Region is not Tokyo.",
+	evidence,
 ) if {
-	applies
+	channel.sns_used
 	input.pool.region == "ap-northeast-2"
-	input.pool.sms.sns_region != "ap-northeast-1"
+	input.pool.sms.region != "ap-northeast-1"
 }
 
 report contains report.indeterminate(

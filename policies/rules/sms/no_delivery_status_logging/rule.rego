@@ -16,7 +16,7 @@
 # custom:
 #   id: RC-SMS-008
 #   severity: low
-#   blocks_recovery: false
+#   channel: sms
 #   remediation: |
 #     Give SNS a role that may write CloudWatch Logs and turn on delivery status logging in the SMS region:
 #     aws sns set-sms-attributes --region <sms-region> \
@@ -29,7 +29,6 @@ import data.recoverscan.lib.sources
 
 applies if {
 	channel.sns_used
-	channel.sms_in_use
 }
 
 report contains report.fail(
@@ -37,7 +36,6 @@ report contains report.fail(
 	{
 		"sms_region": input.sms.region,
 		"delivery_status_iam_role_set": false,
-		"users_routed_to_sms": input.users.by_channel.sms,
 	},
 ) if {
 	applies

@@ -17,7 +17,7 @@
 # custom:
 #   id: RC-SMS-001
 #   severity: critical
-#   blocks_recovery: false
+#   channel: sms
 #   remediation: |
 #     Request production access for SMS in the pool's SMS region (SNS console, Text messaging (SMS), Exit SMS
 #     sandbox, or an AWS End User Messaging SMS support case). Check the status with:
@@ -34,12 +34,9 @@ report contains report.fail(
 		"sms_region": input.sms.region,
 		"in_sandbox": true,
 		"verified_destination_count": input.sms.sandbox.verified_destination_count,
-		"users_routed_to_sms": input.users.by_channel.sms,
-		"users_with_unknown_channel": input.users.by_channel.unknown,
 	},
 ) if {
 	channel.sns_used
-	channel.sms_in_use
 	sources.ok(input.sms.sandbox.read)
 	input.sms.sandbox.in_sandbox
 }
@@ -49,6 +46,5 @@ report contains report.indeterminate(
 	input.sms.sandbox.read,
 ) if {
 	channel.sns_used
-	channel.sms_in_use
 	sources.unread(input.sms.sandbox.read)
 }

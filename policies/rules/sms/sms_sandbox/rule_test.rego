@@ -3,40 +3,44 @@ package recoverscan.rules.sms.sms_sandbox_test
 import data.recoverscan.lib.fixtures
 import data.recoverscan.rules.sms.sms_sandbox as rule
 
-sms_users := {"users": {"by_channel": {"email": 100, "sms": 20}}}
-
 sandbox := {"sms": {"sandbox": {"in_sandbox": true, "verified_destination_count": 1}}}
 
-test_fails_in_sandbox_with_sms_users if {
-	r := rule.report with input as fixtures.pool_input(object.union(sms_users, sandbox))
+test_fails_in_sandbox if {
+	r := rule.report with input as fixtures.channel_input(sandbox)
+	count(r) == 1
 	some finding in r
 	finding.verdict == "fail"
-	finding.evidence.users_routed_to_sms == 20
+	finding.evidence == {"sms_region": "us-east-1", "in_sandbox": true, "verified_destination_count": 1}
+
+	# Each number is judged by RC-USER-013: no effect on the users' verdicts here.
+	not "effect" in object.keys(finding)
 }
 
-test_fails_when_channels_are_unknown if {
-	r := rule.report with input as fixtures.pool_input(object.union({"users": {"by_channel": {"unknown": 3}}}, sandbox))
-	{f.verdict | some f in r} == {"fail"}
+test_fails_in_the_region_it_is_given if {
+	# The engine evaluates SMS channel rules again with a legacy alternate
+	# region's state as input.sms.
+	r := rule.report with input as fixtures.channel_input(object.union(sandbox, {"sms": {"region": "eu-west-1"}}))
+	{f.evidence.sms_region | some f in r} == {"eu-west-1"}
 }
 
 test_passes_out_of_sandbox if {
-	count(rule.report) == 0 with input as fixtures.pool_input(sms_users)
-}
-
-test_passes_when_nobody_uses_sms if {
-	count(rule.report) == 0 with input as fixtures.pool_input(sandbox)
+	count(rule.report) == 0 with input as fixtures.channel_input({})
 }
 
 test_passes_with_custom_sms_sender if {
-	count(rule.report) == 0 with input as fixtures.pool_input(object.union_n([
-		sms_users, sandbox,
+	count(rule.report) == 0 with input as fixtures.channel_input(object.union(
+		sandbox,
 		{"pool": {"triggers": {"custom_sms_sender": "arn:aws:lambda:us-east-1:111122223333:function:sms"}}},
-	]))
+	))
+}
+
+test_passes_without_sms_configuration if {
+	count(rule.report) == 0 with input as fixtures.channel_input(object.union(sandbox, {"pool": {"sms": {"configured": false, "sns_caller_arn": ""}}}))
 }
 
 test_indeterminate_when_unread if {
 	src := fixtures.denied("sns:GetSMSSandboxAccountStatus")
-	r := rule.report with input as fixtures.pool_input(object.union(sms_users, {"sms": {"sandbox": {"read": src}}}))
+	r := rule.report with input as fixtures.channel_input({"sms": {"sandbox": {"read": src}}})
 	r == {{
 		"verdict": "indeterminate",
 		"message": "The SMS sandbox status of the pool's SMS region was not read, so it is unknown whether recovery texts reach users.",

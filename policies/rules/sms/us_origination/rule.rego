@@ -2,7 +2,8 @@
 # title: US recipients routed to SMS but no US origination number
 # description: |
 #   Users with US numbers are routed to SMS, and the pool's SMS region has no
-#   active, SMS-capable US origination identity. US carriers require a
+#   active, SMS-capable US origination identity, in SNS or in End User
+#   Messaging (SNS passes texts through it). US carriers require a
 #   registered origination number (short code, 10DLC or toll-free) for every
 #   text to a US number since June 2021, in the sandbox and in production:
 #   these users' recovery texts are not delivered (RC-USER-016 lists them).
@@ -15,7 +16,6 @@
 # custom:
 #   id: RC-SMS-003
 #   severity: high
-#   blocks_recovery: false
 #   remediation: |
 #     Obtain and register a US origination identity (10DLC, toll-free or short code) in the pool's SMS region
 #     through AWS End User Messaging SMS; Cognito uses it automatically. Check with:
@@ -42,14 +42,15 @@ report contains report.fail(
 	channel.sns_used
 	us_users > 0
 	sources.ok(input.sms.origination_numbers.read)
-	not channel.us_origination
+	sources.ok(input.sms.eums.phone_numbers.read)
+	not channel.us_origination(input.sms)
 }
 
 report contains report.indeterminate(
-	"Users with US numbers are routed to SMS, and the origination numbers of the pool's SMS region were not read.",
-	input.sms.origination_numbers.read,
+	"Users with US numbers are routed to SMS, and the origination identities of the pool's SMS region (in SNS or End User Messaging) were not all read.",
+	source,
 ) if {
 	channel.sns_used
 	us_users > 0
-	sources.unread(input.sms.origination_numbers.read)
+	some source in channel.us_origination_unknown(input.sms)
 }

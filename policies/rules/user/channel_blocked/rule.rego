@@ -2,11 +2,12 @@
 # title: Recovery channel is broken for the whole pool
 # description: |
 #   Cognito would send this user's code on a channel that cannot deliver
-#   anything for this pool: SMS with no SMS configuration and no
-#   CustomSMSSender (RC-POOL-004) or with an SMS role that may not publish
-#   (RC-POOL-008); email from an SES identity that is missing or not verified
-#   (RC-EMAIL-003), an SES account whose sending is paused (RC-EMAIL-005) or
-#   whose 24-hour sending quota is used up (RC-EMAIL-006).
+#   anything for this pool: a channel rule (a pool, SMS or email rule that
+#   declares custom.channel and custom.effect blocks), built-in or custom,
+#   failed for that channel, for example SMS with no SMS configuration
+#   (RC-POOL-004), an SMS spend limit reached (RC-SMS-002), or an SES
+#   identity that is not verified (RC-EMAIL-003). Also indeterminate when a
+#   hop of that channel could not be read.
 #   Cognito picks the channel from verified attributes and MFA only and does
 #   not fall back when delivery fails, so the user gets no code even when the
 #   other channel works. The evidence names the pool rules to fix.
@@ -20,48 +21,49 @@
 # custom:
 #   id: RC-USER-018
 #   severity: critical
-#   blocks_recovery: true
+#   effect: blocks
 #   remediation: |
 #     Fix the pool-level findings named in the evidence (blocked_by). Until then, an administrator can
 #     set a password for an affected user:
 #     aws cognito-idp admin-set-user-password --user-pool-id <pool-id> --username <username> --password <password> --permanent
 package recoverscan.rules.user.channel_blocked
 
-import data.recoverscan.lib.channel
+import data.recoverscan.lib.delivery
 import data.recoverscan.lib.recovery
-import data.recoverscan.lib.report
 
 report contains recovery.on_channel(
 	name,
 	sprintf(
 		"Cognito would send the recovery code by %s, which cannot deliver anything for this pool (%s), and it does not fall back to another channel.%s",
-		[label, concat(", ", rules), recovery.lockout_note],
+		[delivery.label(name), concat(", ", delivery.rules(entries)), recovery.lockout_note],
 	),
 	{
 		"channel": name,
-		"blocked_by": rules,
-		"reasons": [blocker.reason | some blocker in blockers],
+		"blocked_by": delivery.rules(entries),
+		"reasons": delivery.reasons(entries),
 	},
 ) if {
 	recovery.status_allows_reset
 	some name in {"email", "sms"}
-	blockers := channel.blockers[name]
-	count(blockers) > 0
-	label := recovery.channel_label[name]
-	rules := sort({blocker.rule | some blocker in blockers})
+	delivery.blocked(name)
+	entries := delivery.blocks(name)
 }
 
-report contains report.indeterminate(
-	sprintf(
-		"Cognito would send the recovery code by %s, and a source that says whether that channel works for this pool was not read.",
-		[label],
+# One finding per channel for every hop that could not be read; the
+# evidence's source is the first of them, unread lists them all.
+report contains {
+	"verdict": "indeterminate",
+	"message": sprintf(
+		"Cognito would send the recovery code by %s, and whether that channel works for this pool was not settled (%s): %s",
+		[delivery.label(name), concat(", ", delivery.rules(entries)), concat(" ", delivery.reasons(entries))],
 	),
-	source,
-) if {
+	"evidence": {"source": first.source, "unread": delivery.rules(entries)},
+} if {
 	recovery.status_allows_reset
 	some name in {"email", "sms"}
 	recovery.routes(name)
-	label := recovery.channel_label[name]
-	count(channel.blockers[name]) == 0
-	some source in channel.unknown[name]
+	not delivery.blocked(name)
+	entries := delivery.unread(name)
+	count(entries) > 0
+	first := [entry | some id in delivery.rules(entries); some entry in entries; entry.rule == id][0]
 }

@@ -14,7 +14,7 @@
 # custom:
 #   id: RC-USER-008
 #   severity: high
-#   blocks_recovery: true
+#   effect: blocks
 #   remediation: |
 #     If the user should have access again:
 #     aws cognito-idp admin-enable-user --user-pool-id <pool-id> --username <username>

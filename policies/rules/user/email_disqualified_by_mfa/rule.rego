@@ -19,7 +19,7 @@
 # custom:
 #   id: RC-USER-004
 #   severity: critical
-#   blocks_recovery: true
+#   effect: blocks
 #   remediation: |
 #     Give the user a channel email MFA does not disqualify: verify the user's phone number
 #     (aws cognito-idp admin-update-user-attributes --user-pool-id <pool-id> --username <username> \

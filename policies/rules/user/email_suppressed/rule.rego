@@ -15,7 +15,8 @@
 # custom:
 #   id: RC-USER-011
 #   severity: high
-#   blocks_recovery: true
+#   channel: email
+#   effect: blocks
 #   remediation: |
 #     After confirming the address is valid, remove it from the suppression list in the pool's SES region:
 #     aws sesv2 delete-suppressed-destination --email-address <email-address> --region <ses-region>
@@ -44,7 +45,7 @@ report contains recovery.on_channel(
 
 report contains report.indeterminate(
 	"The SES suppression list of the pool's SES region was not read, so it is unknown whether the recovery email would be dropped.",
-	input.email.suppression.read,
+	unknown.source,
 ) if {
 	recovery.status_allows_reset
 	recovery.routes("email")

@@ -13,7 +13,7 @@
 # custom:
 #   id: RC-USER-007
 #   severity: low
-#   blocks_recovery: true
+#   effect: blocks
 #   remediation: |
 #     None in Cognito: the user resets the password at the identity provider. (AdminSetUserPassword would
 #     turn the profile into a native CONFIRMED user, which AWS advises against.)

@@ -23,7 +23,7 @@
 # custom:
 #   id: RC-USER-005
 #   severity: high
-#   blocks_recovery: true
+#   effect: blocks
 #   remediation: |
 #     Send the user a new temporary password (this also restarts the validity window):
 #     aws cognito-idp admin-create-user --user-pool-id <pool-id> --username <username> --message-action RESEND

@@ -20,7 +20,7 @@
 # custom:
 #   id: RC-USER-001
 #   severity: critical
-#   blocks_recovery: true
+#   effect: blocks
 #   remediation: |
 #     Once the address or number is known to belong to the user, mark it verified:
 #     aws cognito-idp admin-update-user-attributes --user-pool-id <pool-id> --username <username> \

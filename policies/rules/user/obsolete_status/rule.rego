@@ -11,7 +11,6 @@
 # custom:
 #   id: RC-USER-010
 #   severity: low
-#   blocks_recovery: false
 #   remediation: |
 #     Inspect the user and, if the account should be usable, set a password:
 #     aws cognito-idp admin-get-user --user-pool-id <pool-id> --username <username>

@@ -14,7 +14,8 @@
 # custom:
 #   id: RC-USER-012
 #   severity: high
-#   blocks_recovery: true
+#   channel: sms
+#   effect: blocks
 #   remediation: |
 #     If the user agrees to receive texts again, opt the number back in, in the pool's SMS region
 #     (possible once every 30 days):
@@ -39,8 +40,8 @@ report contains recovery.on_channel(
 }
 
 report contains report.indeterminate(
-	"The SNS opt-out list of the pool's SMS region was not read, so it is unknown whether the recovery text can reach the user's number.",
-	input.sms.opt_outs.read,
+	sprintf("It is unknown whether the user's number has opted out of SMS where Cognito sends the recovery text: %s.", [unknown.source.error]),
+	unknown.source,
 ) if {
 	recovery.status_allows_reset
 	recovery.routes("sms")

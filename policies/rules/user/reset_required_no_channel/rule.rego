@@ -22,7 +22,7 @@
 # custom:
 #   id: RC-USER-009
 #   severity: critical
-#   blocks_recovery: true
+#   effect: blocks
 #   remediation: |
 #     Fix the channel problem named in the evidence (blocked_by), or, once the address is known to be the
 #     user's, mark it verified so ForgotPassword can reach it:
@@ -32,7 +32,7 @@
 #     aws cognito-idp admin-set-user-password --user-pool-id <pool-id> --username <username> --password <password> --permanent
 package recoverscan.rules.user.reset_required_no_channel
 
-import data.recoverscan.lib.channel
+import data.recoverscan.lib.delivery
 import data.recoverscan.lib.recipient
 import data.recoverscan.lib.recovery
 import data.recoverscan.lib.report
@@ -47,8 +47,8 @@ prefix := "The user is in RESET_REQUIRED, so ForgotPassword is the only way back
 
 # What stops delivery on a channel, for this user.
 problems(name) := {p |
-	some blocker in channel.blockers[name]
-	p := {"rule": blocker.rule, "reason": blocker.reason}
+	some entry in delivery.blocks(name)
+	p := {"rule": entry.rule, "reason": entry.message}
 } | {p |
 	some blocker in recipient.blockers
 	blocker.channel == name
@@ -126,7 +126,7 @@ report contains report.indeterminate(
 	some source in unknown_sources(name)
 }
 
-unknown_sources(name) := channel.unknown[name] | {u.source |
+unknown_sources(name) := {entry.source | some entry in delivery.unread(name)} | {u.source |
 	some u in recipient.unknown
 	u.channel == name
 }

@@ -19,11 +19,24 @@ test_fails_for_admin_only_pool if {
 	verdicts(rule.report) == {"fail"} with input as reset(fixtures.mechanisms(["admin_only"]))
 }
 
+paused := {"rule": "RC-EMAIL-005", "title": "SES sending paused for the account", "message": "SES sending is disabled."}
+
 test_fails_when_the_channel_is_broken_for_the_pool if {
-	r := rule.report with input as reset({"email": {"account": {"sending_enabled": false}}})
+	r := rule.report with input as reset({"delivery": {"email": {"blocks": [paused]}}})
 	some f in r
 	f.verdict == "fail"
 	f.evidence.blocked_by == ["RC-EMAIL-005"]
+	f.evidence.reasons == ["SES sending is disabled."]
+}
+
+test_indeterminate_when_a_hop_of_the_channel_is_unread if {
+	src := fixtures.denied("ses:GetAccount")
+	r := rule.report with input as reset({"delivery": {"email": {"unread": [object.union(paused, {"source": src})]}}})
+	verdicts(r) == {"indeterminate"}
+	{f.evidence.source | some f in r} == {src}
+
+	# Unread hops of a channel Cognito does not choose do not matter.
+	count(rule.report) == 0 with input as reset({"delivery": {"sms": {"unread": [object.union(paused, {"source": src})]}}})
 }
 
 test_fails_when_the_address_is_suppressed if {

@@ -5,8 +5,11 @@
 #   (DEVELOPER), and the account is still in the SES sandbox of the SES
 #   region. "When your account is in the sandbox, you can only send email to
 #   verified identities", so Cognito "can't send messages to your users' email
-#   addresses" unless the address itself was verified in SES (which the
-#   snapshot does not record for end users). Not evaluated when a
+#   addresses" unless the address, or its domain, is itself a verified SES
+#   identity. The collector joins each address against the SES region's
+#   verified identities (ses:ListEmailIdentities) in memory and keeps only
+#   the answer (email.recipient_verified); when those identities were not
+#   read, the finding is indeterminate. Not evaluated when a
 #   CustomEmailSender trigger sends the pool's email.
 # related_resources:
 #   - ref: https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-email.html
@@ -18,7 +21,8 @@
 # custom:
 #   id: RC-USER-014
 #   severity: high
-#   blocks_recovery: true
+#   channel: email
+#   effect: blocks
 #   remediation: |
 #     Request SES production access in the pool's SES region (see RC-EMAIL-002):
 #     aws sesv2 put-account-details --production-access-enabled --mail-type TRANSACTIONAL \
@@ -32,7 +36,7 @@ import data.recoverscan.lib.report
 report contains recovery.on_channel(
 	"email",
 	sprintf(
-		"The pool sends email with the account's own SES, which is in the SES sandbox, so the recovery email reaches only verified identities and not this user.%s",
+		"The pool sends email with the account's own SES, which is in the SES sandbox, so the recovery email reaches only verified identities, and neither this user's address nor its domain is one.%s",
 		[recovery.lockout_note],
 	),
 	{
@@ -40,6 +44,7 @@ report contains recovery.on_channel(
 		"ses_region": input.email.region,
 		"sending_account": input.pool.email.sending_account,
 		"production_access_enabled": false,
+		"recipient_verified": false,
 	},
 ) if {
 	recovery.status_allows_reset
@@ -47,8 +52,8 @@ report contains recovery.on_channel(
 }
 
 report contains report.indeterminate(
-	"The SES account status of the pool's SES region was not read, so it is unknown whether the recovery email can leave the SES sandbox.",
-	input.email.account.read,
+	sprintf("It is unknown whether the recovery email can reach this address from the SES sandbox: %s was not read.", [unknown.source.action]),
+	unknown.source,
 ) if {
 	recovery.status_allows_reset
 	recovery.routes("email")

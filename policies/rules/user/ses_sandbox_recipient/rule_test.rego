@@ -10,6 +10,13 @@ test_fails_in_ses_sandbox if {
 	some finding in r
 	finding.verdict == "fail"
 	finding.evidence.ses_region == "us-east-1"
+	finding.evidence.recipient_verified == false
+	not contains(finding.message, "u***")
+}
+
+test_passes_for_a_verified_recipient if {
+	# The address, or its domain, is a verified identity of the SES region.
+	count(rule.report) == 0 with input as fixtures.user_input(object.union(sandbox, {"user": {"email": {"recipient_verified": true}}}))
 }
 
 test_passes_in_production if {
@@ -36,4 +43,14 @@ test_indeterminate_when_account_unread if {
 	r := rule.report with input as fixtures.user_input({"email": {"account": {"read": src}}})
 	{f.verdict | some f in r} == {"indeterminate"}
 	{f.evidence.source | some f in r} == {src}
+}
+
+test_indeterminate_when_verified_identities_unread if {
+	src := fixtures.denied("ses:ListEmailIdentities")
+	r := rule.report with input as fixtures.user_input(object.union(sandbox, {"email": {"verified_identities": {"read": src}}}))
+	{f.verdict | some f in r} == {"indeterminate"}
+	{f.evidence.source | some f in r} == {src}
+
+	# Out of the sandbox the identities do not matter.
+	count(rule.report) == 0 with input as fixtures.user_input({"email": {"verified_identities": {"read": src}}})
 }

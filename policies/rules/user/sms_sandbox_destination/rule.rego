@@ -16,7 +16,8 @@
 # custom:
 #   id: RC-USER-013
 #   severity: high
-#   blocks_recovery: true
+#   channel: sms
+#   effect: blocks
 #   remediation: |
 #     Move the account out of the SMS sandbox in the pool's SMS region (SNS console, Text messaging (SMS),
 #     Exit SMS sandbox; or an End User Messaging support case), see RC-SMS-001. Verifying individual
@@ -29,6 +30,8 @@ import data.recoverscan.lib.recovery
 import data.recoverscan.lib.report
 
 sandbox := input.sms.sandbox
+
+region_message := "The pool sets no SnsRegion, its two possible SNS regions differ on whether this number can receive texts, and which one Cognito uses is not documented."
 
 unknown_message := {
 	"sns:GetSMSSandboxAccountStatus": "The SMS sandbox status of the pool's SMS region was not read, so it is unknown whether the recovery text can reach the user's number.",
@@ -53,7 +56,7 @@ report contains recovery.on_channel(
 	recipient.blocked("RC-USER-013")
 }
 
-report contains report.indeterminate(unknown_message[unknown.source.action], unknown.source) if {
+report contains report.indeterminate(object.get(unknown_message, unknown.source.action, region_message), unknown.source) if {
 	recovery.status_allows_reset
 	recovery.routes("sms")
 	some unknown in recipient.unknown

@@ -24,7 +24,7 @@
 # custom:
 #   id: RC-USER-019
 #   severity: critical
-#   blocks_recovery: true
+#   effect: blocks
 #   remediation: |
 #     Send the user a new temporary password (this restarts the validity window):
 #     aws cognito-idp admin-create-user --user-pool-id <pool-id> --username <username> --message-action RESEND

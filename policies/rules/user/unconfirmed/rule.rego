@@ -17,7 +17,7 @@
 # custom:
 #   id: RC-USER-006
 #   severity: high
-#   blocks_recovery: true
+#   effect: blocks
 #   remediation: |
 #     Let the user confirm (aws cognito-idp resend-confirmation-code --client-id <client-id> --username <username>,
 #     then confirm-sign-up), or confirm the user as an administrator:

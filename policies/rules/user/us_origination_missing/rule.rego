@@ -18,7 +18,8 @@
 # custom:
 #   id: RC-USER-016
 #   severity: high
-#   blocks_recovery: true
+#   channel: sms
+#   effect: blocks
 #   remediation: |
 #     Obtain and register a US origination identity (10DLC, toll-free or short code) in the pool's SMS
 #     region through AWS End User Messaging SMS; Cognito uses it automatically. Check with:
@@ -48,8 +49,8 @@ report contains recovery.on_channel(
 }
 
 report contains report.indeterminate(
-	"The origination numbers of the pool's SMS region were not read, so it is unknown whether a recovery text can reach this US number.",
-	input.sms.origination_numbers.read,
+	sprintf("It is unknown whether the SMS region has a US origination identity for this US number: %s (%s).", [unknown.source.action, unknown.source.error]),
+	unknown.source,
 ) if {
 	recovery.status_allows_reset
 	recovery.routes("sms")

@@ -18,7 +18,7 @@
 # custom:
 #   id: RC-USER-002
 #   severity: critical
-#   blocks_recovery: true
+#   effect: blocks
 #   remediation: |
 #     Verify a contact the setting allows, as for RC-USER-001:
 #     aws cognito-idp admin-update-user-attributes --user-pool-id <pool-id> --username <username> \
