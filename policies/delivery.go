@@ -122,13 +122,15 @@ func splitChannels(res []result, smsRegion string) []channelResult {
 			chs = []string{named}
 		}
 		cr := channelResult{result: r, channels: chs}
-		if slices.Contains(chs, ChannelSMS) {
+		// Only SMS rules judge an SNS region; a pool rule's finding is the
+		// same in both passes and is reported once.
+		if r.rule.Kind == KindSMS {
 			if r.evidence == nil {
 				cr.evidence = map[string]any{}
 			} else {
 				cr.evidence = copyMap(r.evidence)
 			}
-			if _, ok := cr.evidence["sms_region"]; !ok && smsRegion != "" && len(chs) == 1 {
+			if _, ok := cr.evidence["sms_region"]; !ok && smsRegion != "" {
 				cr.evidence["sms_region"] = smsRegion
 			}
 		}
@@ -167,7 +169,9 @@ func addEntry(d *Delivery, r channelResult) {
 		c := d.Channel(ch)
 		e := entryOf(r)
 		switch {
-		case r.verdict == Indeterminate:
+		case r.verdict == Indeterminate && r.effect != "":
+			// Unread facts of a rule that cannot change a verdict
+			// (no effect) leave every verdict as it is.
 			c.Unread = append(c.Unread, e)
 		case r.effect == EffectBlocks:
 			c.Blocks = append(c.Blocks, e)

@@ -87,7 +87,7 @@ func TestValidate(t *testing.T) {
 		t.Fatalf("demo: exit %d: %s", code, stderr)
 	}
 	code, out, stderr := runCLI(t, "validate", good)
-	if code != exitOK || !strings.Contains(out, "valid snapshot: accounts 1, regions 3, pools 9 (not completely listed: 0), users 24") {
+	if code != exitOK || !strings.Contains(out, "valid snapshot: accounts 1, regions 3, pools 11 (not completely listed: 0), users 24") {
 		t.Fatalf("validate: exit %d, out %q, stderr %q", code, out, stderr)
 	}
 	b, err := os.ReadFile(good)

@@ -252,19 +252,29 @@ func euWest1() snapshot.Region {
 }
 
 // euWest2 is a legacy SNS region (eu-west-1 is its alternate) with healthy
-// SMS and two pools about to launch, so without users yet: a clinic that
-// requires SMS MFA and recovers by phone only, and a shop that sends email
-// from an SES region London pools may not use.
+// SMS and pools about to launch, so without users yet: a clinic that
+// requires SMS MFA, recovers by phone only and sets no SnsRegion (so its
+// texts may go through either region); a shop that sends email from an SES
+// region London pools may not use and nearly used up; a kiosk whose texts
+// go through its own sender function, which recoverscan cannot look into;
+// and a mailer whose sender function has no KMS key to receive codes with.
 func euWest2() snapshot.Region {
 	clinic := pool("eu-west-2_DemoClin7", "uk-clinic", "eu-west-2", []snapshot.RecoveryMechanism{{Name: snapshot.MechanismPhone, Priority: 1}})
 	clinic.AutoVerifiedAttributes = []string{"phone_number"}
 	clinic.VerifyBeforeUpdate = []string{"phone_number"}
 	clinic.MFA = snapshot.PoolMFA{Configuration: "ON", Read: ok("cognito-idp:GetUserPoolMfaConfig"), SMSEnabled: true}
 	clinic.SMS = smsConfig("eu-west-2", "")
-	// Texts go through the clinic's own sender function, which recoverscan
-	// cannot look into.
-	clinic.Triggers.CustomSMSSender = "arn:aws:lambda:eu-west-2:" + Account + ":function:clinic-sms"
-	clinic.Triggers.KMSKeySet = true
+	clinic.SMS.AlternateRegion = "eu-west-1"
+
+	kiosk := pool("eu-west-2_DemoKios9", "uk-kiosk", "eu-west-2", phoneThenEmail())
+	kiosk.AutoVerifiedAttributes = []string{"email", "phone_number"}
+	kiosk.VerifyBeforeUpdate = []string{"email", "phone_number"}
+	kiosk.SMS = smsConfig("eu-west-2", "eu-west-2")
+	kiosk.Triggers.CustomSMSSender = "arn:aws:lambda:eu-west-2:" + Account + ":function:kiosk-sms"
+	kiosk.Triggers.KMSKeySet = true
+
+	mailer := pool("eu-west-2_DemoMail0", "uk-mailer", "eu-west-2", []snapshot.RecoveryMechanism{{Name: snapshot.MechanismEmail, Priority: 1}})
+	mailer.Triggers.CustomEmailSender = "arn:aws:lambda:eu-west-2:" + Account + ":function:mailer"
 
 	shop := pool("eu-west-2_DemoShop8", "uk-shop", "eu-west-2", emailThenPhone())
 	shop.AutoVerifiedAttributes = []string{"email", "phone_number"}
@@ -275,15 +285,7 @@ func euWest2() snapshot.Region {
 	return snapshot.Region{
 		Name:      "eu-west-2",
 		PoolsRead: ok("cognito-idp:ListUserPools"),
-		SMS: []snapshot.SMSState{{
-			Region:             "eu-west-2",
-			Attributes:         snapshot.SMSAttributes{Read: ok("sns:GetSMSAttributes"), MonthlySpendLimit: "100", DefaultSMSType: "Transactional", DeliveryStatusIAMRoleSet: true},
-			Sandbox:            snapshot.SMSSandbox{Read: ok("sns:GetSMSSandboxAccountStatus"), DestinationsRead: ok("sns:ListSMSSandboxPhoneNumbers")},
-			OriginationNumbers: snapshot.OriginationNumbers{Read: ok("sns:ListOriginationNumbers"), Numbers: []snapshot.OriginationNumber{{Country: "GB", Status: "ACTIVE", RouteType: "Transactional", SMS: true}}},
-			OptOuts:            snapshot.OptOuts{Read: ok("sns:ListPhoneNumbersOptedOut")},
-			Spend:              spend(12.40),
-			EUMS:               eums(100, 100),
-		}},
+		SMS: []snapshot.SMSState{ukSMS("eu-west-2", 12.40), ukSMS("eu-west-1", 3.75)},
 		Email: []snapshot.EmailState{{
 			Region: "eu-central-1",
 			Account: snapshot.SESAccount{
@@ -294,7 +296,20 @@ func euWest2() snapshot.Region {
 			Suppression:        snapshot.Suppression{Read: ok("ses:ListSuppressedDestinations")},
 			VerifiedIdentities: snapshot.VerifiedIdentities{Read: ok("ses:ListEmailIdentities"), Count: 1},
 		}},
-		Pools: []snapshot.Pool{finish(clinic), finish(shop)},
+		Pools: []snapshot.Pool{finish(clinic), finish(shop), finish(kiosk), finish(mailer)},
+	}
+}
+
+// ukSMS is the healthy SNS state of the London pools' SMS regions.
+func ukSMS(region string, spent float64) snapshot.SMSState {
+	return snapshot.SMSState{
+		Region:             region,
+		Attributes:         snapshot.SMSAttributes{Read: ok("sns:GetSMSAttributes"), MonthlySpendLimit: "100", DefaultSMSType: "Transactional", DeliveryStatusIAMRoleSet: true},
+		Sandbox:            snapshot.SMSSandbox{Read: ok("sns:GetSMSSandboxAccountStatus"), DestinationsRead: ok("sns:ListSMSSandboxPhoneNumbers")},
+		OriginationNumbers: snapshot.OriginationNumbers{Read: ok("sns:ListOriginationNumbers"), Numbers: []snapshot.OriginationNumber{{Country: "GB", Status: "ACTIVE", RouteType: "Transactional", SMS: true}}},
+		OptOuts:            snapshot.OptOuts{Read: ok("sns:ListPhoneNumbersOptedOut")},
+		Spend:              spend(spent),
+		EUMS:               eums(100, 100),
 	}
 }
 

@@ -1,11 +1,15 @@
 # METADATA
 # title: Pool-wide channel health
 # description: |
-#   The health of each delivery channel for the whole pool: the single source
-#   of truth that user rules (RC-USER-018) and pool, SMS and email rules share.
-#   Reads input.pool, input.sms and input.email (present for every rule kind
-#   but client); sms_in_use and email_in_use also read input.users, so only
-#   pool, sms and email rules may use those two.
+#   Facts about each delivery channel of the whole pool that channel rules
+#   (pool, SMS and email rules that declare custom.channel) and per-user rules
+#   share: who sends (SNS, a custom sender, Cognito, the account's SES) and
+#   why an SES identity, configuration set or account cannot send. Which
+#   finding blocks or endangers a channel is each rule's METADATA, not this
+#   library's. Reads input.pool, input.sms and input.email (present for every
+#   rule kind but client); sms_in_use and email_in_use also read input.users,
+#   so only pool rules without custom.channel may use those two (the engine
+#   reports a channel rule's findings only when its channel is in use).
 #
 #   A custom sender trigger replaces SNS or SES for its channel (facts
 #   RC-POOL-012), so the SNS/SES state rules do not apply to that channel.
@@ -110,6 +114,25 @@ identity_checked if {
 }
 
 # METADATA
+# title: identity_contradiction
+# description: |
+#   SES answered with a record of the identity that contradicts itself: a
+#   verification status of SUCCESS while the identity is not verified for
+#   sending, or verified for sending with another status. Neither half can
+#   be trusted, so what depends on it is indeterminate.
+identity_contradiction := sprintf(
+	"SES reports the identity's verification status as %s but VerifiedForSendingStatus as %v, which contradict each other.",
+	[identity.verification_status, identity.verified_for_sending],
+) if {
+	identity_checked
+	sources.ok(identity_read)
+	identity.exists
+	identity.verification_status != ""
+	success := identity.verification_status == "SUCCESS"
+	success != identity.verified_for_sending
+}
+
+# METADATA
 # title: ses_identity_problem
 # description: Why the pool's SES identity cannot send (RC-EMAIL-003), when it certainly cannot.
 ses_identity_problem := "The SES identity named by the pool's SourceArn does not exist in the SES region." if {
@@ -120,6 +143,7 @@ ses_identity_problem := "The SES identity named by the pool's SourceArn does not
 	identity_checked
 	sources.ok(identity_read)
 	not identity.verified_for_sending
+	not identity_contradiction
 }
 
 # METADATA
@@ -250,90 +274,39 @@ sms_role_broken if {
 
 # METADATA
 # scope: document
-# title: sms_blockers
-# description: What stops every text message of the pool, as {"rule", "reason"}.
-sms_blockers contains {
-	"rule": "RC-POOL-004",
-	"reason": "The pool has no SMS configuration and no CustomSMSSender trigger, so Cognito cannot send text messages.",
-} if {
-	sms_no_sender
-}
-
-sms_blockers contains {
-	"rule": "RC-POOL-008",
-	"reason": "SmsConfigurationFailure reports InvalidSmsRoleAccessPolicyException: the SMS role may not publish.",
-} if {
-	sms_role_broken
-}
-
-# METADATA
-# scope: document
-# title: email_blockers
-# description: What stops every email of the pool, as {"rule", "reason"}.
-email_blockers contains {"rule": "RC-EMAIL-003", "reason": ses_identity_problem}
-
-email_blockers contains {"rule": "RC-EMAIL-005", "reason": ses_account_problem}
-
-email_blockers contains {"rule": "RC-EMAIL-007", "reason": cognito_send_problem}
-
-# Inferred: the fact sheet has no Cognito error for it, but SES refuses
-# mail sent through a missing or sending-disabled configuration set.
-email_blockers contains {"rule": "RC-EMAIL-009", "reason": configuration_set_problem}
-
-email_blockers contains {
-	"rule": "RC-EMAIL-006",
-	"reason": "The account's SES 24-hour sending quota is used up, so SES refuses every email until the window frees capacity.",
-} if {
-	ses_quota_exhausted
-}
-
-# METADATA
-# title: sms_unknown
-# description: Unread sources that leave the pool-wide health of SMS unknown.
-sms_unknown contains input.pool.read if not pool_read
-
-# METADATA
-# scope: document
-# title: email_unknown
-# description: Unread sources that leave the pool-wide health of email unknown.
-email_unknown contains input.pool.read if not pool_read
-
-email_unknown contains identity_read if {
-	identity_checked
-	sources.unread(identity_read)
-}
-
-email_unknown contains input.email.account.read if {
-	ses_account_used
-	sources.unread(input.email.account.read)
-}
-
-email_unknown contains configuration_set_read if {
-	configuration_set_used
-	sources.unread(configuration_set_read)
-}
-
-# METADATA
-# title: blockers
-# description: sms_blockers and email_blockers by channel name.
-blockers := {"email": email_blockers, "sms": sms_blockers}
-
-# METADATA
-# title: unknown
-# description: sms_unknown and email_unknown by channel name.
-unknown := {"email": email_unknown, "sms": sms_unknown}
-
-# METADATA
-# scope: document
 # title: us_origination
-# description: The SMS region has an ACTIVE, SMS-capable US origination number.
-default us_origination := false
+# description: |
+#   The SMS state sms (input.sms, or input.sms_alternate) has an ACTIVE,
+#   SMS-capable US origination identity in SNS or in End User Messaging:
+#   either settles the carriers' requirement, since SNS passes texts through
+#   End User Messaging.
+us_origination(sms) if {
+	sources.ok(sms.origination_numbers.read)
+	us_number(sms.origination_numbers.numbers)
+}
 
-us_origination if {
-	some number in input.sms.origination_numbers.numbers
+us_origination(sms) if {
+	sources.ok(sms.eums.phone_numbers.read)
+	us_number(sms.eums.phone_numbers.numbers)
+}
+
+us_number(identities) if {
+	some number in identities
 	number.country == "US"
-	number.status == "ACTIVE"
+	upper(number.status) == "ACTIVE"
 	number.sms == true
+}
+
+# METADATA
+# title: us_origination_unknown
+# description: |
+#   The sources that could settle whether sms has a US origination identity,
+#   when none of the read ones shows one and some were not read.
+us_origination_unknown(sms) := {src |
+	some src in [sms.origination_numbers.read, sms.eums.phone_numbers.read]
+	sources.unread(src)
+} if {
+	not us_origination(sms)
 }
 
 # METADATA

@@ -1,25 +1,85 @@
 # METADATA
 # title: Per-recipient conditions
 # description: |
-#   The per-recipient conditions that stop delivery to input.user's own
-#   address or number (blockers, unknown: RC-USER-011..014, 016, and
-#   RC-USER-009 on top), whichever channel Cognito chooses: the user
-#   rules that report them pair them with recovery.chosen (recovery.on_channel).
-#   Reads input.user, input.sms and input.email, and input.pool through
-#   lib.channel (only where SNS or the account's SES actually send).
+#   The last hop of a code's path: the conditions of input.user's own address
+#   or number that stop delivery on a channel (blockers) or that could not be
+#   settled (unknown), whichever channel Cognito chooses; the user rules that
+#   report them pair them with recovery.chosen (recovery.on_channel), and
+#   RC-USER-009 collects them for users who cannot sign in without a reset.
+#   Each entry names the user rule that reports it, for evidence.
+#
+#   SMS conditions are judged in every SNS region Cognito may send through:
+#   the pool's SMS region and, for a pool without SnsRegion in a Region with
+#   a legacy alternate, that alternate too (input.sms_alternate). A condition
+#   that holds in both blocks; one that holds in only one of them leaves the
+#   outcome unknown, since which region sends is not documented.
+#
+#   Reads input.user, input.sms, input.sms_alternate and input.email, and
+#   input.pool through lib.channel (only where SNS or the account's SES send).
 package recoverscan.lib.recipient
 
 import data.recoverscan.lib.channel
 import data.recoverscan.lib.sources
+
+# The SNS regions Cognito may send this pool's texts through, with the
+# user's joins against each region's lists.
+sms_regions contains {
+	"sms": input.sms,
+	"opted_out": input.user.phone.opted_out,
+	"sandbox_verified": input.user.phone.sandbox_verified,
+}
+
+sms_regions contains {
+	"sms": input.sms_alternate,
+	"opted_out": input.user.phone.alternate_opted_out,
+	"sandbox_verified": input.user.phone.alternate_sandbox_verified,
+} if {
+	input.pool.sms.alternate_region != ""
+}
+
+# Why each SMS condition stops a text, by the user rule that reports it.
+sms_reason := {
+	"RC-USER-012": "The phone number has opted out of SMS in the SMS region.",
+	"RC-USER-013": "The SMS region is in the SMS sandbox and the number is not a verified sandbox destination.",
+	"RC-USER-016": "The number is a US number and the SMS region has no active US origination identity, in SNS or in End User Messaging.",
+}
+
+# holds(r, rule): the SMS condition holds in the region r of sms_regions.
+holds(r, "RC-USER-012") if {
+	sources.ok(r.sms.opt_outs.read)
+	r.opted_out
+}
+
+holds(r, "RC-USER-013") if {
+	sources.ok(r.sms.sandbox.read)
+	r.sms.sandbox.in_sandbox
+	sources.ok(r.sms.sandbox.destinations_read)
+	not r.sandbox_verified
+}
+
+holds(r, "RC-USER-016") if {
+	input.user.phone.country == "US"
+	sources.ok(r.sms.origination_numbers.read)
+	sources.ok(r.sms.eums.phone_numbers.read)
+	not channel.us_origination(r.sms)
+}
+
+# The regions of sms_regions where the condition holds.
+sms_blocked_in(rule) := {r.sms.region | some r in sms_regions; holds(r, rule)}
 
 # METADATA
 # scope: document
 # title: blockers
 # description: |
 #   Conditions of this user's own address or number that certainly stop a
-#   message on a channel, as {"rule", "channel", "reason"}, whichever channel
-#   Cognito chooses: the user rules that report them pair them with
-#   recovery.chosen (recovery.on_channel). Only where SNS or the account's SES actually send.
+#   message on a channel, as {"rule", "channel", "reason"}. Only where SNS or
+#   the account's SES actually send.
+blockers contains {"rule": rule, "channel": "sms", "reason": reason} if {
+	channel.sns_used
+	some rule, reason in sms_reason
+	count(sms_blocked_in(rule)) == count(sms_regions)
+}
+
 blockers contains {
 	"rule": "RC-USER-011",
 	"channel": "email",
@@ -33,44 +93,13 @@ blockers contains {
 blockers contains {
 	"rule": "RC-USER-014",
 	"channel": "email",
-	"reason": "The account's SES is in the sandbox and sends only to verified identities.",
+	"reason": "The account's SES is in the sandbox and sends only to verified identities, and neither the address nor its domain is one.",
 } if {
 	channel.ses_account_used
 	sources.ok(input.email.account.read)
 	input.email.account.production_access_enabled == false
-}
-
-blockers contains {
-	"rule": "RC-USER-012",
-	"channel": "sms",
-	"reason": "The phone number has opted out of SMS in the SMS region.",
-} if {
-	channel.sns_used
-	sources.ok(input.sms.opt_outs.read)
-	input.user.phone.opted_out
-}
-
-blockers contains {
-	"rule": "RC-USER-013",
-	"channel": "sms",
-	"reason": "The SMS region is in the SMS sandbox and the number is not a verified sandbox destination.",
-} if {
-	channel.sns_used
-	sources.ok(input.sms.sandbox.read)
-	input.sms.sandbox.in_sandbox
-	sources.ok(input.sms.sandbox.destinations_read)
-	not input.user.phone.sandbox_verified
-}
-
-blockers contains {
-	"rule": "RC-USER-016",
-	"channel": "sms",
-	"reason": "The number is a US number and the SMS region has no active US origination number.",
-} if {
-	channel.sns_used
-	input.user.phone.country == "US"
-	sources.ok(input.sms.origination_numbers.read)
-	not channel.us_origination
+	sources.ok(input.email.verified_identities.read)
+	not input.user.email.recipient_verified
 }
 
 # METADATA
@@ -81,12 +110,60 @@ blocked(rule) if {
 	blocker.rule == rule
 }
 
+# Which region sends is not documented for a pool without SnsRegion.
+region_choice := {
+	"status": "unavailable",
+	"action": "cognito-idp:DescribeUserPool",
+	"error": sprintf(
+		"the pool sets no SnsRegion, and which of %s and %s Cognito sends its texts through is not documented",
+		[input.pool.sms.region, input.pool.sms.alternate_region],
+	),
+}
+
 # METADATA
 # scope: document
 # title: unknown
 # description: |
-#   Unread sources that leave a per-recipient condition unknown, as
-#   {"rule", "channel", "source"}.
+#   Unread sources (or undocumented behaviour) that leave a per-recipient
+#   condition unknown, as {"rule", "channel", "source"}.
+unknown contains {"rule": "RC-USER-012", "channel": "sms", "source": r.sms.opt_outs.read} if {
+	channel.sns_used
+	not blocked("RC-USER-012")
+	some r in sms_regions
+	sources.unread(r.sms.opt_outs.read)
+}
+
+unknown contains {"rule": "RC-USER-013", "channel": "sms", "source": r.sms.sandbox.read} if {
+	channel.sns_used
+	not blocked("RC-USER-013")
+	some r in sms_regions
+	sources.unread(r.sms.sandbox.read)
+}
+
+unknown contains {"rule": "RC-USER-013", "channel": "sms", "source": r.sms.sandbox.destinations_read} if {
+	channel.sns_used
+	not blocked("RC-USER-013")
+	some r in sms_regions
+	sources.ok(r.sms.sandbox.read)
+	r.sms.sandbox.in_sandbox
+	sources.unread(r.sms.sandbox.destinations_read)
+}
+
+unknown contains {"rule": "RC-USER-016", "channel": "sms", "source": src} if {
+	channel.sns_used
+	not blocked("RC-USER-016")
+	input.user.phone.country == "US"
+	some r in sms_regions
+	some src in channel.us_origination_unknown(r.sms)
+}
+
+unknown contains {"rule": rule, "channel": "sms", "source": region_choice} if {
+	channel.sns_used
+	some rule, _ in sms_reason
+	count(sms_blocked_in(rule)) > 0
+	count(sms_blocked_in(rule)) < count(sms_regions)
+}
+
 unknown contains {"rule": "RC-USER-011", "channel": "email", "source": input.email.suppression.read} if {
 	channel.ses_account_used
 	sources.unread(input.email.suppression.read)
@@ -97,25 +174,9 @@ unknown contains {"rule": "RC-USER-014", "channel": "email", "source": input.ema
 	sources.unread(input.email.account.read)
 }
 
-unknown contains {"rule": "RC-USER-012", "channel": "sms", "source": input.sms.opt_outs.read} if {
-	channel.sns_used
-	sources.unread(input.sms.opt_outs.read)
-}
-
-unknown contains {"rule": "RC-USER-013", "channel": "sms", "source": input.sms.sandbox.read} if {
-	channel.sns_used
-	sources.unread(input.sms.sandbox.read)
-}
-
-unknown contains {"rule": "RC-USER-013", "channel": "sms", "source": input.sms.sandbox.destinations_read} if {
-	channel.sns_used
-	sources.ok(input.sms.sandbox.read)
-	input.sms.sandbox.in_sandbox
-	sources.unread(input.sms.sandbox.destinations_read)
-}
-
-unknown contains {"rule": "RC-USER-016", "channel": "sms", "source": input.sms.origination_numbers.read} if {
-	channel.sns_used
-	input.user.phone.country == "US"
-	sources.unread(input.sms.origination_numbers.read)
+unknown contains {"rule": "RC-USER-014", "channel": "email", "source": input.email.verified_identities.read} if {
+	channel.ses_account_used
+	sources.ok(input.email.account.read)
+	input.email.account.production_access_enabled == false
+	sources.unread(input.email.verified_identities.read)
 }

@@ -41,6 +41,7 @@ report contains report.fail(
 		"ses_region": input.pool.email.ses_region,
 		"sending_account": input.pool.email.sending_account,
 		"cognito_may_send": channel.identity.cognito_may_send,
+		"exception": "InvalidEmailRoleAccessPolicyException",
 	},
 ) if {
 	channel.cognito_send_problem

@@ -6,8 +6,10 @@
 #   identity does not exist or is not verified for sending in the SES region.
 #   Cognito then fails every email with InvalidEmailRoleAccessPolicyException
 #   ("returned when you have an unverified email address or the identity
-#   policy isn't set"). Evaluated when users are or may be routed to email and
-#   no CustomEmailSender replaces SES.
+#   policy isn't set"). When SES's answer contradicts itself (verification
+#   status SUCCESS but not verified for sending, or the reverse) the finding
+#   is indeterminate and names the contradiction. Reported when users are or
+#   may be routed to email and no CustomEmailSender replaces SES.
 # related_resources:
 #   - ref: https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_EmailConfigurationType.html
 #     description: EmailConfigurationType (SourceArn)
@@ -39,9 +41,22 @@ report contains report.fail(
 		"exists": channel.identity.exists,
 		"verified_for_sending": channel.identity.verified_for_sending,
 		"verification_status": channel.identity.verification_status,
+		"exception": "InvalidEmailRoleAccessPolicyException",
 	},
 ) if {
 	channel.ses_identity_problem
+}
+
+# SES's answer contradicts itself: neither half settles the identity.
+report contains report.indeterminate(
+	sprintf("It is unknown whether the pool's SES sending identity is verified for sending: %s", [channel.identity_contradiction]),
+	{
+		"status": "error",
+		"action": "ses:GetEmailIdentity",
+		"error": channel.identity_contradiction,
+	},
+) if {
+	channel.identity_contradiction
 }
 
 report contains report.indeterminate(

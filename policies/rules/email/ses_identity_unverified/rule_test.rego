@@ -41,3 +41,17 @@ test_indeterminate_when_the_snapshot_has_no_record if {
 	r := rule.report with input as fixtures.channel_input({"email": {"identities": []}})
 	{f.evidence.source.action | some f in r} == {"ses:GetEmailIdentity"}
 }
+
+test_indeterminate_when_ses_contradicts_itself if {
+	# Verified for sending with a failed status, or the reverse: never fail or pass.
+	{x.verdict | some x in rule.report} == {"indeterminate"} with input as fixtures.channel_input(identity({"verified_for_sending": true, "verification_status": "FAILED"}))
+
+	r := rule.report with input as fixtures.channel_input(identity({"verified_for_sending": false, "verification_status": "SUCCESS"}))
+	count(r) == 1
+	{f.verdict | some f in r} == {"indeterminate"}
+	some f in r
+	f.evidence.source.status == "error"
+	f.evidence.source.action == "ses:GetEmailIdentity"
+	contains(f.evidence.source.error, "SUCCESS but VerifiedForSendingStatus as false")
+	contains(f.message, "contradict each other")
+}

@@ -4,9 +4,10 @@
 #   The pool sends email with the account's own SES (DEVELOPER), and SES
 #   sending is paused in the SES region: the account is under enforcement
 #   SHUTDOWN ("Your account's ability to send email is currently paused") or
-#   SendingEnabled is false. No recovery email leaves SES. PROBATION is not
-#   reported here: sending continues under probation, so it would not meet
-#   this rule's critical severity. Evaluated when users are or may be routed
+#   SendingEnabled is false. No recovery email leaves SES. Under PROBATION
+#   sending continues, but SES shuts it down if the account's bounce or
+#   complaint rates do not improve, so that finding endangers the pool's
+#   email rather than blocking it. Reported when users are or may be routed
 #   to email and no CustomEmailSender replaces SES.
 # related_resources:
 #   - ref: https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_GetAccount.html
@@ -21,7 +22,9 @@
 #   remediation: |
 #     If sending was disabled by the account (not by SES enforcement), re-enable it:
 #     aws sesv2 put-account-sending-attributes --sending-enabled --region <ses-region>
-#     Under SHUTDOWN, resolve the enforcement case with AWS (SES console, Reputation metrics) first.
+#     Under SHUTDOWN or PROBATION, resolve the enforcement case with AWS (SES console, Reputation metrics)
+#     first; check the account's status with:
+#     aws sesv2 get-account --region <ses-region>
 package recoverscan.rules.email.ses_sending_paused
 
 import data.recoverscan.lib.channel
@@ -37,6 +40,20 @@ report contains report.fail(
 	},
 ) if {
 	channel.ses_account_problem
+}
+
+report contains report.endangers(
+	"The account's SES is under enforcement PROBATION in the pool's SES region: recovery emails still leave SES, but SES pauses sending if the account's bounce and complaint rates do not improve.",
+	{
+		"ses_region": input.email.region,
+		"sending_enabled": input.email.account.sending_enabled,
+		"enforcement_status": "PROBATION",
+	},
+) if {
+	channel.ses_account_used
+	sources.ok(input.email.account.read)
+	input.email.account.enforcement_status == "PROBATION"
+	not channel.ses_account_problem
 }
 
 report contains report.indeterminate(

@@ -9,6 +9,9 @@ test_fails_for_shutdown if {
 	some finding in r
 	finding.verdict == "fail"
 	finding.message == "The account's SES sending is shut down by SES enforcement (SHUTDOWN). No recovery email leaves SES."
+
+	# The declared effect, blocks.
+	not "effect" in object.keys(finding)
 }
 
 test_fails_when_sending_disabled if {
@@ -16,9 +19,25 @@ test_fails_when_sending_disabled if {
 	{f.verdict | some f in r} == {"fail"}
 }
 
-test_passes_for_healthy_and_probation if {
+test_passes_when_healthy if {
 	count(rule.report) == 0 with input as fixtures.channel_input({})
-	count(rule.report) == 0 with input as fixtures.channel_input({"email": {"account": {"enforcement_status": "PROBATION"}}})
+}
+
+test_probation_endangers if {
+	r := rule.report with input as fixtures.channel_input({"email": {"account": {"enforcement_status": "PROBATION"}}})
+	count(r) == 1
+	some finding in r
+	finding.verdict == "fail"
+	finding.effect == "endangers"
+	finding.evidence.enforcement_status == "PROBATION"
+}
+
+test_paused_under_probation_blocks if {
+	r := rule.report with input as fixtures.channel_input({"email": {"account": {"enforcement_status": "PROBATION", "sending_enabled": false}}})
+	count(r) == 1
+	some finding in r
+	not "effect" in object.keys(finding)
+	contains(finding.message, "SendingEnabled is false")
 }
 
 test_passes_for_cognito_default if {
@@ -31,5 +50,6 @@ test_passes_for_cognito_default if {
 test_indeterminate_when_unread if {
 	src := fixtures.denied("ses:GetAccount")
 	r := rule.report with input as fixtures.channel_input({"email": {"account": {"read": src}}})
+	{f.verdict | some f in r} == {"indeterminate"}
 	{f.evidence.source | some f in r} == {src}
 }

@@ -7,8 +7,10 @@
 #   encrypted with LambdaConfig.KMSKeyID, which the custom sender triggers
 #   require, and the pool has none, so the trigger cannot receive a code it
 #   can decrypt and deliver. Custom senders run asynchronously, so
-#   ForgotPassword still reports success. The scanner does not read the key's
-#   state, its policy or the function's permissions (see COVERAGE.md).
+#   ForgotPassword still reports success. One finding per sender, filed
+#   under its channel. The scanner does not read the key's state, its
+#   policy or the function's permissions (see COVERAGE.md); with a key, the
+#   sender is RC-POOL-018's finding.
 # related_resources:
 #   - ref: https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_LambdaConfigType.html
 #     description: LambdaConfigType (KMSKeyID, CustomSMSSender, CustomEmailSender)
@@ -34,23 +36,34 @@ import data.recoverscan.lib.channel
 import data.recoverscan.lib.report
 import data.recoverscan.lib.sources
 
-senders contains "CustomSMSSender" if channel.custom_sms_sender
+# The custom sender triggers the pool has, by the channel they send on.
+senders["sms"] := {"trigger": "CustomSMSSender", "function_arn": input.pool.triggers.custom_sms_sender} if {
+	channel.custom_sms_sender
+}
 
-senders contains "CustomEmailSender" if channel.custom_email_sender
+senders["email"] := {"trigger": "CustomEmailSender", "function_arn": input.pool.triggers.custom_email_sender} if {
+	channel.custom_email_sender
+}
 
+name_of := {"sms": "SMS", "email": "email"}
+
+# One finding per sender; evidence.channel files it under that channel.
 report contains report.fail(
 	sprintf(
-		"The pool's %s trigger replaces Cognito's own sending, but the pool has no KMS key to encrypt the codes it hands to the trigger, so recovery codes cannot be delivered on that channel.",
-		[concat(" and ", sort(senders))],
+		"The pool's %s trigger replaces Cognito's own sending, but the pool has no KMS key to encrypt the codes it hands to the trigger, so recovery codes cannot be delivered by %s.",
+		[sender.trigger, label],
 	),
 	{
-		"triggers": sort(senders),
+		"channel": name,
+		"trigger": sender.trigger,
+		"function_arn": sender.function_arn,
 		"kms_key_set": false,
 	},
 ) if {
 	sources.ok(input.pool.read)
-	count(senders) > 0
 	not input.pool.triggers.kms_key_set
+	some name, sender in senders
+	label := name_of[name]
 }
 
 report contains report.indeterminate(

@@ -5,8 +5,10 @@
 #   means "the Identity and Access Management role that Amazon Cognito uses to
 #   send SMS messages isn't properly configured": every text fails. SNSSandbox
 #   means the account is in the SMS sandbox and "messages will only reach
-#   verified end users". Evaluated when recovery can route users to SMS and no
-#   CustomSMSSender replaces SNS. Absence proves nothing: Cognito does not
+#   verified end users": a risk here, since each number is judged by
+#   RC-USER-013; a value the rule does not know endangers SMS delivery.
+#   Evaluated when recovery can route users to SMS and no CustomSMSSender
+#   replaces SNS. Absence proves nothing: Cognito does not
 #   fill SNSSandbox when the pool's creator lacked SNS permissions (RC-SMS-001
 #   checks SNS directly).
 # related_resources:
@@ -34,24 +36,57 @@ import data.recoverscan.lib.sources
 
 failure := input.pool.sms_configuration_failure
 
-default explanation := "SMS delivery may fail"
+role_broken if contains(failure, "InvalidSmsRoleAccessPolicyException")
 
-explanation := "the SMS role may not publish, so every text message fails with InvalidSmsRoleAccessPolicyException" if {
-	contains(failure, "InvalidSmsRoleAccessPolicyException")
-} else := "the account is in the SMS sandbox, so texts reach only verified sandbox destinations" if {
+sandbox_only if {
+	not role_broken
 	contains(failure, "SNSSandbox")
 }
 
-report contains report.fail(
-	sprintf("Cognito reports SmsConfigurationFailure %q for the pool: %s.", [failure, explanation]),
-	{
-		"sms_configuration_failure": failure,
-		"recovery_order": recovery.order,
-	},
-) if {
+evidence := {
+	"sms_configuration_failure": failure,
+	"recovery_order": recovery.order,
+}
+
+applies if {
 	failure != ""
 	"sms" in recovery.order
 	channel.sns_used
+}
+
+# The role may not publish: every text fails (the declared effect, blocks).
+report contains report.fail(
+	sprintf(
+		"Cognito reports SmsConfigurationFailure %q for the pool: the SMS role may not publish, so every text message fails with InvalidSmsRoleAccessPolicyException.",
+		[failure],
+	),
+	object.union(evidence, {"exception": "InvalidSmsRoleAccessPolicyException"}),
+) if {
+	applies
+	role_broken
+}
+
+# The sandbox stops only unverified numbers, which RC-USER-013 judges per
+# recipient; Cognito's own flag is a risk.
+report contains report.risk(
+	sprintf(
+		"Cognito reports SmsConfigurationFailure %q for the pool: the account is in the SMS sandbox, so texts reach only verified sandbox destinations.",
+		[failure],
+	),
+	evidence,
+) if {
+	applies
+	sandbox_only
+}
+
+# A value this rule does not know: texts may fail.
+report contains report.endangers(
+	sprintf("Cognito reports SmsConfigurationFailure %q for the pool: SMS delivery may fail.", [failure]),
+	evidence,
+) if {
+	applies
+	not role_broken
+	not sandbox_only
 }
 
 report contains report.indeterminate(

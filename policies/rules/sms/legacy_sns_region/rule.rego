@@ -11,11 +11,13 @@
 #   Cognito actually uses is not documented, so the scan reads SNS in both
 #   and judges the pool's texts in both: a problem in only one of them makes
 #   the users' outcome uncertain, and every SMS setting (sandbox, spend
-#   limit, origination numbers) has to be kept in two Regions. This finding
+#   limit, origination numbers) has to be kept in two Regions. That finding
 #   is the risk itself, with no effect on the users' verdicts: pin SnsRegion.
 #   When the snapshot holds no state of the alternate Region (one written by
 #   a version that did not read it), the finding is indeterminate, since
-#   the texts may go through a Region nobody checked. Also reported when a
+#   the texts may go through a Region nobody checked: the declared effect
+#   (endangers) is that finding's, so the pool's SMS users may not receive
+#   a code. Also reported when a
 #   pool in Seoul (ap-northeast-2) reads its SNS state anywhere but Tokyo:
 #   Seoul pools "must use your Amazon SNS configuration in the Asia Pacific
 #   (Tokyo) Region".
@@ -28,6 +30,7 @@
 #   id: RC-SMS-005
 #   severity: medium
 #   channel: sms
+#   effect: endangers
 #   remediation: |
 #     Pin the SNS Region whose SMS state you maintain (Tokyo, ap-northeast-1, for Seoul pools):
 #     aws cognito-idp update-user-pool --user-pool-id <pool-id> \
@@ -67,7 +70,7 @@ unpinned if {
 	input.pool.sms.sns_region == ""
 }
 
-report contains report.fail(
+report contains report.risk(
 	sprintf(
 		concat(" ", [
 			"The pool sets no SnsRegion, so Cognito may send its text messages through %s or through the legacy SNS Region %s,",
@@ -101,7 +104,7 @@ report contains report.indeterminate(
 	alternate != input.pool.sms.region
 }
 
-report contains report.fail(
+report contains report.risk(
 	"The pool is in Seoul (ap-northeast-2), whose pools must send SMS with the SNS configuration of Tokyo (ap-northeast-1), and its SNS Region is not Tokyo.",
 	evidence,
 ) if {

@@ -5,9 +5,9 @@
 #   writes no delivery status logs to CloudWatch: when a recovery text does
 #   not arrive, nobody can see whether the carrier rejected it, the number
 #   opted out or the spend limit stopped it. Observability only; nothing
-#   fails because of it. (Cognito's own userNotification log delivery,
-#   GetLogDeliveryConfiguration, is not read by the collector.) Evaluated
-#   when users are or may be routed to SMS through SNS.
+#   fails because of it. (Cognito's own export of its delivery errors,
+#   userNotification logs, is RC-POOL-019.) Reported when users are or may
+#   be routed to SMS through SNS.
 # related_resources:
 #   - ref: https://docs.aws.amazon.com/sns/latest/dg/sms_preferences.html
 #     description: Setting SMS messaging preferences (delivery status logging)

@@ -13,8 +13,10 @@
 #   risk. When the spend, the limit or the quota the verdict needs was not
 #   read (or the limit is not a number), the finding is indeterminate; a
 #   limit above 1 USD with the quota unread is indeterminate too, since it
-#   may exceed the quota. Not evaluated when a CustomSMSSender
-#   trigger sends the pool's texts.
+#   may exceed the quota. Each finding states its own effect; the declared
+#   one (blocks) is that of the indeterminate findings, since an unknown
+#   limit or spend may be one that stops every text. Not evaluated when a
+#   CustomSMSSender trigger sends the pool's texts.
 # related_resources:
 #   - ref: https://docs.aws.amazon.com/sns/latest/api/API_SetSMSAttributes.html
 #     description: SetSMSAttributes (MonthlySpendLimit)
@@ -28,6 +30,7 @@
 #   id: RC-SMS-002
 #   severity: high
 #   channel: sms
+#   effect: blocks
 #   remediation: |
 #     Request a higher SMS spend quota (Service Quotas or an AWS support case), then raise the limit in the
 #     pool's SMS region:
@@ -178,10 +181,12 @@ report contains report.indeterminate(
 	not quota_read
 }
 
+# Reported once the limit is known: an unknown limit is already the finding.
 report contains report.indeterminate(
 	"The month-to-date SMS spend of the pool's SMS region was not read, so it is unknown whether the spend limit stops recovery texts.",
 	input.sms.spend.read,
 ) if {
 	channel.sns_used
+	limit
 	sources.unread(input.sms.spend.read)
 }

@@ -103,6 +103,9 @@ test_indeterminate_when_attributes_unread if {
 	src := fixtures.denied("sns:GetSMSAttributes")
 	r := rule.report with input as fixtures.channel_input({"sms": {"attributes": {"read": src, "monthly_spend_limit": ""}}})
 	verdicts(r) == {"indeterminate"}
+
+	# The declared effect (blocks) applies to indeterminate findings.
+	effects(r) == {"declared"}
 	{f.evidence.source | some f in r} == {src}
 }
 
@@ -117,6 +120,10 @@ test_indeterminate_when_spend_unread if {
 	r := rule.report with input as fixtures.channel_input({"sms": {"spend": {"read": src}}})
 	verdicts(r) == {"indeterminate"}
 	{f.evidence.source | some f in r} == {src}
+
+	# With the limit unknown too, that finding alone.
+	r3 := rule.report with input as fixtures.channel_input({"sms": {"attributes": {"read": fixtures.denied("sns:GetSMSAttributes")}, "spend": {"read": src}}})
+	{f.evidence.source.action | some f in r3} == {"sns:GetSMSAttributes"}
 
 	# The limit above the quota does not need the spend.
 	r2 := rule.report with input as object.union(at("100", 0), {"sms": {"spend": {"read": src}}})

@@ -6,6 +6,10 @@
 #   "You cannot send SMS messages to a number that is opted out": no code
 #   arrives, and Cognito does not fall back to email when delivery fails. Not
 #   evaluated when a CustomSMSSender trigger sends the pool's text messages.
+#   For a pool without SnsRegion that may also send through a legacy
+#   alternate SNS region, the condition is judged in both: it fails when it
+#   holds in both, and is indeterminate when it holds in only one, since
+#   which region sends is not documented.
 # related_resources:
 #   - ref: https://docs.aws.amazon.com/sns/latest/api/API_CheckIfPhoneNumberIsOptedOut.html
 #     description: CheckIfPhoneNumberIsOptedOut
@@ -27,13 +31,28 @@ import data.recoverscan.lib.recipient
 import data.recoverscan.lib.recovery
 import data.recoverscan.lib.report
 
+# Where the condition holds: the pool's SMS region, or both regions
+# Cognito may send through for a pool without SnsRegion (lib.recipient).
+default where := "in the pool's SMS region"
+
+where := sprintf(
+	"in both SNS regions Cognito may send the pool's texts through (%s and %s)",
+	[input.pool.sms.region, input.pool.sms.alternate_region],
+) if {
+	input.pool.sms.alternate_region != ""
+}
+
 report contains recovery.on_channel(
 	"sms",
 	sprintf(
-		"The user's phone number has opted out of SMS in the pool's SMS region, so the recovery text is not delivered.%s",
-		[recovery.lockout_note],
+		"The user's phone number has opted out of SMS %s, so the recovery text is not delivered.%s",
+		[where, recovery.lockout_note],
 	),
-	{"phone_masked": input.user.phone.masked, "sms_region": input.sms.region},
+	{
+		"phone_masked": input.user.phone.masked,
+		"sms_region": input.sms.region,
+		"sms_regions": sort(recipient.sms_blocked_in("RC-USER-012")),
+	},
 ) if {
 	recovery.status_allows_reset
 	recipient.blocked("RC-USER-012")

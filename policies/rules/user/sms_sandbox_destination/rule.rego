@@ -6,6 +6,10 @@
 #   ten) verified sandbox destinations. "In sandbox mode, you can send
 #   messages only to verified phone numbers": no code arrives. Not evaluated
 #   when a CustomSMSSender trigger sends the pool's text messages.
+#   For a pool without SnsRegion that may also send through a legacy
+#   alternate SNS region, the condition is judged in both: it fails when it
+#   holds in both, and is indeterminate when it holds in only one, since
+#   which region sends is not documented.
 # related_resources:
 #   - ref: https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ForgotPassword.html
 #     description: ForgotPassword
@@ -38,15 +42,27 @@ unknown_message := {
 	"sns:ListSMSSandboxPhoneNumbers": "The account is in the SMS sandbox, and its verified destinations were not read, so it is unknown whether the recovery text can reach the user's number.",
 }
 
+# Where the condition holds: the pool's SMS region, or both regions
+# Cognito may send through for a pool without SnsRegion (lib.recipient).
+default where := "in the pool's SMS region"
+
+where := sprintf(
+	"in both SNS regions Cognito may send the pool's texts through (%s and %s)",
+	[input.pool.sms.region, input.pool.sms.alternate_region],
+) if {
+	input.pool.sms.alternate_region != ""
+}
+
 report contains recovery.on_channel(
 	"sms",
 	sprintf(
-		"The account is in the SMS sandbox of the pool's SMS region and the user's number is not a verified sandbox destination, so the recovery text is not delivered.%s",
-		[recovery.lockout_note],
+		"The account is in the SMS sandbox %s and the user's number is not a verified sandbox destination there, so the recovery text is not delivered.%s",
+		[where, recovery.lockout_note],
 	),
 	{
 		"phone_masked": input.user.phone.masked,
 		"sms_region": input.sms.region,
+		"sms_regions": sort(recipient.sms_blocked_in("RC-USER-013")),
 		"in_sandbox": true,
 		"sandbox_verified": false,
 		"verified_destination_count": sandbox.verified_destination_count,

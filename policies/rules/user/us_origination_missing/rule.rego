@@ -8,6 +8,10 @@
 #   can send SMS messages to US phone numbers", in the sandbox and in
 #   production alike: without one the text is not delivered. Not evaluated
 #   when a CustomSMSSender trigger sends the pool's text messages.
+#   For a pool without SnsRegion that may also send through a legacy
+#   alternate SNS region, the condition is judged in both: it fails when it
+#   holds in both, and is indeterminate when it holds in only one, since
+#   which region sends is not documented.
 # related_resources:
 #   - ref: https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ForgotPassword.html
 #     description: ForgotPassword
@@ -30,17 +34,29 @@ import data.recoverscan.lib.recipient
 import data.recoverscan.lib.recovery
 import data.recoverscan.lib.report
 
+# Where the condition holds: the pool's SMS region, or both regions
+# Cognito may send through for a pool without SnsRegion (lib.recipient).
+default where := "in the pool's SMS region"
+
+where := sprintf(
+	"in both SNS regions Cognito may send the pool's texts through (%s and %s)",
+	[input.pool.sms.region, input.pool.sms.alternate_region],
+) if {
+	input.pool.sms.alternate_region != ""
+}
+
 report contains recovery.on_channel(
 	"sms",
 	sprintf(
-		"The user's number is a US number and the pool's SMS region has no active, SMS-capable US origination number, so US carriers do not deliver the recovery text.%s",
-		[recovery.lockout_note],
+		"The user's number is a US number and there is no active, SMS-capable US origination identity (in SNS or End User Messaging) %s, so US carriers do not deliver the recovery text.%s",
+		[where, recovery.lockout_note],
 	),
 	{
 		"phone_masked": input.user.phone.masked,
 		# recipient.blocked holds for US numbers only.
 		"phone_country": "US",
 		"sms_region": input.sms.region,
+		"sms_regions": sort(recipient.sms_blocked_in("RC-USER-016")),
 		"origination_countries": sort({number.country | some number in input.sms.origination_numbers.numbers}),
 	},
 ) if {
