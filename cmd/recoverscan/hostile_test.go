@@ -118,7 +118,7 @@ func TestExitCodePrecedence(t *testing.T) {
 		t.Errorf("exit %d, stderr %q; want %d saying the scan is incomplete too", code, stderr, exitFindings)
 	}
 	code, _, stderr = runCLI(t, "scan", "--snapshot", snap, "-o", filepath.Join(dir, "r.txt"))
-	if code != exitIncomplete || !strings.Contains(stderr, "permission denied: grant sns:GetSMSAttributes") {
+	if code != exitIncomplete || !strings.Contains(stderr, "permission denied: grant ") || !strings.Contains(stderr, "sns:GetSMSAttributes") {
 		t.Errorf("exit %d, stderr %q; want %d naming the cause", code, stderr, exitIncomplete)
 	}
 }
