@@ -17,6 +17,9 @@ type groupKey struct {
 	Pool    poolKey
 	RuleID  string
 	Verdict policies.Verdict
+	// Suppressed groups the suppressed findings apart, for the formats
+	// that keep them.
+	Suppressed bool
 }
 
 // userGroup aggregates the per-user findings of one groupKey.
@@ -32,6 +35,8 @@ type userGroup struct {
 	Users int64
 	// Samples are the smallest usernames, sorted, at most sampleCap.
 	Samples []string
+	// Suppression is the first suppression of a suppressed group.
+	Suppression *policies.SuppressedBy
 	// Sources are the unread sources of indeterminate findings, keyed by
 	// action+status so that millions of users collapse to a few.
 	Sources map[sourceInfo]bool
@@ -107,15 +112,6 @@ func newDigest(sampleCap int) *digest {
 	}
 }
 
-// digestOf digests a report's findings.
-func digestOf(fs []policies.Finding, sampleCap int) *digest {
-	d := newDigest(sampleCap)
-	for i := range fs {
-		d.add(&fs[i])
-	}
-	return d
-}
-
 // add takes one finding into the digest.
 func (d *digest) add(f *policies.Finding) {
 	d.findings++
@@ -163,11 +159,11 @@ func (d *digest) add(f *policies.Finding) {
 		d.others = append(d.others, *f)
 		return
 	}
-	k := groupKey{Pool: poolOf(f), RuleID: f.RuleID, Verdict: f.Verdict}
+	k := groupKey{Pool: poolOf(f), RuleID: f.RuleID, Verdict: f.Verdict, Suppressed: f.Suppressed != nil}
 	g := d.groups[k]
 	if g == nil {
 		g = &userGroup{Key: k, PoolName: f.Resource.PoolName, Title: f.Title, Severity: f.Severity,
-			BlocksRecovery: f.BlocksRecovery, sampleCap: d.sampleCap, last: "\x00"}
+			BlocksRecovery: f.BlocksRecovery, Suppression: f.Suppressed, sampleCap: d.sampleCap, last: "\x00"}
 		d.groups[k] = g
 	}
 	g.add(f)

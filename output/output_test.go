@@ -79,7 +79,7 @@ func TestGoldenSARIFIsValid(t *testing.T) {
 }
 
 func TestFormats(t *testing.T) {
-	if got := strings.Join(Formats(), ","); got != "table,json,markdown,sarif" {
+	if got := strings.Join(Formats(), ","); got != "table,asff,csv,html,json,markdown,ocsf,sarif" {
 		t.Errorf("Formats() = %s", got)
 	}
 	var buf bytes.Buffer

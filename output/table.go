@@ -47,6 +47,8 @@ type tableRow struct {
 	subject  string // "12 users", "client abc", "pool", "sms", "email"
 	text     string
 	order    string // tie-breaker: client id, message
+	// group is the per-user group a row folds, if any.
+	group *userGroup
 }
 
 // tablePool is a pool and its rows.
@@ -233,6 +235,7 @@ func userRow(g *userGroup) tableRow {
 		ruleID:   Terminal(g.Key.RuleID),
 		subject:  thousands(g.Users) + " " + plural(g.Users, "user", "users"),
 		text:     Terminal(text),
+		group:    g,
 	}
 }
 

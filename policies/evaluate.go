@@ -457,7 +457,7 @@ func (ev *evaluation) onPoolEnd(p *snapshot.PoolSettings, usersRead snapshot.Sou
 	}
 	ev.caches = nil
 	ev.problem("pool "+p.ID+" users", usersRead)
-	if err := ev.reportChannels(usersRead, listed); err != nil {
+	if err := ev.reportChannels(); err != nil {
 		return err
 	}
 	t := &ev.tally

@@ -162,7 +162,7 @@ func writeReport(cmd *cobra.Command, t reportTarget, rd output.Renderer, r *poli
 		parts = pr.Parts(r)
 	}
 	if parts > 1 && t.path == "" {
-		return &exitError{code: exitUsage, err: fmt.Errorf("--format %s: the report needs %d files (%s): give -o FILE and recoverscan writes FILE, FILE-2, ...", t.format, parts, pr.PartLimit())}
+		return &exitError{code: exitUsage, err: fmt.Errorf("--format %s: the report needs %d files (%s): give -o FILE and recoverscan writes FILE, FILE-2 and so on", t.format, parts, pr.PartLimit())}
 	}
 	if parts == 1 {
 		// Standard output, a device or FIFO written directly, or a
