@@ -305,6 +305,9 @@ func (r *userReader) user(ctx context.Context, in *types.UserType) (*snapshot.Us
 		if u.Sub != "" {
 			u.Sub = pseudonym(key, "sub", u.Sub)
 		}
+	} else {
+		// A username shaped like an address or number is contact data.
+		u.MaskContactUsername()
 	}
 	return u, nil
 }

@@ -34,7 +34,11 @@ limit=900000
 		diff="$RUNNER_TEMP/recoverscan-diff.json"
 		if recoverscan diff "$PREVIOUS" "$SNAPSHOT_FILE" --format json --quiet "${common[@]}" >"$diff"; then
 			# --severity applies to the new findings as to the report.
+			# Names come from the scanned account: escape Markdown and HTML in
+			# them, as recoverscan's own Markdown does.
 			jq -r --arg sev "${SEVERITY:-}" '
+				def md: tostring | gsub("[\u0000-\u001f\u007f]"; " ") | gsub("&"; "&amp;") | gsub("<"; "&lt;") | gsub(">"; "&gt;")
+					| gsub("(?<c>[\\\\`*_{}\\[\\]()#+!|~@])"; "\\\(.c)");
 				($sev | ascii_downcase | split(",") | map(gsub("^\\s+|\\s+$"; "")) | map(select(. != ""))) as $keep
 				| .appeared = ((.appeared // []) | map(select(($keep | length) == 0 or (.severity as $s | $keep | index($s)))))
 				| .users_changed //= []
@@ -46,13 +50,13 @@ limit=900000
 					"| severity | rule | pool | new findings |", "| --- | --- | --- | ---: |",
 					(.appeared | group_by([.severity, .rule_id, .resource.pool_id])
 						| sort_by(-(.[0].severity | {critical: 4, high: 3, medium: 2, low: 1}[.] // 0), .[0].rule_id)
-						| .[] | "| \(.[0].severity) | \(.[0].rule_id): \(.[0].title) | \(.[0].resource.pool_name // "-") (`\(.[0].resource.pool_id // "-")`) | \(length) |"),
+						| .[] | "| \(.[0].severity) | \(.[0].rule_id): \(.[0].title | md) | \(.[0].resource.pool_name // "-" | md) (\(.[0].resource.pool_id // "-" | md)) | \(length) |"),
 					""
 				else empty end),
 				(if (.users_changed | length) > 0 then
 					"| pool | before | now | users |", "| --- | --- | --- | ---: |",
 					(.users_changed | group_by([.pool_id, .before, .after]) | .[]
-						| "| \(.[0].pool_name) (`\(.[0].pool_id)`) | \(.[0].before // "-") | \(.[0].after // "-") | \(length) |")
+						| "| \(.[0].pool_name | md) (\(.[0].pool_id | md)) | \(.[0].before // "-") | \(.[0].after // "-") | \(length) |")
 				else empty end)
 			' "$diff"
 		else

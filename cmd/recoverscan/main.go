@@ -10,6 +10,10 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
+
+	"github.com/recoverscan/recoverscan/collector/atomicfile"
+	"github.com/recoverscan/recoverscan/output"
 )
 
 // Exit codes. Documented in the README and in `scan --help`; scripts
@@ -46,10 +50,30 @@ func usageError(format string, args ...any) error {
 	return &exitError{code: exitUsage, err: fmt.Errorf(format, args...)}
 }
 
+// interruptGrace is how long the program has, after SIGINT or SIGTERM, to
+// stop by itself before it removes its temporary files and exits.
+const interruptGrace = 3 * time.Second
+
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, cancel := context.WithCancelCause(context.Background())
+	signals := make(chan os.Signal, 2)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		sig := <-signals
+		// Stop the work; its own clean-up runs as it unwinds.
+		cancel(fmt.Errorf("%v signal received", sig))
+		// A second signal, or work that does not stop in time, ends the
+		// program here, without leaving temporary files behind.
+		select {
+		case <-signals:
+		case <-time.After(interruptGrace):
+		}
+		atomicfile.RemoveTemporary()
+		fmt.Fprintf(os.Stderr, "recoverscan: stopped by the %v signal; temporary files removed\n", sig)
+		os.Exit(exitIncomplete)
+	}()
+	hardStop = exitNow
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
 	os.Exit(code)
 }
 
@@ -71,14 +95,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil && !errors.Is(ee.err, errSilent) {
-			fmt.Fprintln(stderr, "recoverscan: "+ee.err.Error())
+			fmt.Fprintln(stderr, "recoverscan: "+output.Terminal(ee.err.Error()))
 		}
 		if ee.code == exitUsage && isFlagError(ee.err) {
 			hint()
 		}
 		return ee.code
 	}
-	fmt.Fprintln(stderr, "recoverscan: "+err.Error())
+	fmt.Fprintln(stderr, "recoverscan: "+output.Terminal(err.Error()))
 	if isFlagError(err) {
 		hint()
 		return exitUsage

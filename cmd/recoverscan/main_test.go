@@ -45,6 +45,8 @@ func TestUsageErrors(t *testing.T) {
 		{"bad rate limits", []string{"collect", "--region", "us-east-1", "-o", "x.json", "--rate-limits", "ListUser=5"}, "--rate-limits"},
 		{"zero rate limit", []string{"scan", "--region", "us-east-1", "--rate-limits", "ListUsers=0"}, "positive number"},
 		{"validate without a file", []string{"validate"}, "accepts 1 arg"},
+		{"negative eval timeout", []string{"demo", "--eval-timeout", "-1s"}, "--eval-timeout -1s"},
+		{"bad eval memory", []string{"demo", "--eval-memory", "lots"}, "--eval-memory"},
 		{"bad format in a list", []string{"demo", "--format", "sarif,xml", "-o", "x"}, `--format "xml"`},
 		{"format twice", []string{"demo", "--format", "sarif,sarif", "-o", "x"}, "given twice"},
 		{"several formats to stdout", []string{"demo", "--format", "sarif,markdown"}, "--output-dir"},

@@ -10,6 +10,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/recoverscan/recoverscan/collector"
+	"github.com/recoverscan/recoverscan/output"
 	"github.com/recoverscan/recoverscan/policies"
 )
 
@@ -70,7 +71,7 @@ func (p *progress) update(ev collector.ProgressEvent) {
 	if ev.EstimatedTotal > 0 {
 		total = fmt.Sprintf(" of ~%d", ev.EstimatedTotal)
 	}
-	fmt.Fprintf(p.w, "\r\x1b[K%s %s: %d%s users%s", ev.Region, ev.PoolID, ev.UsersDone, total, rate)
+	fmt.Fprintf(p.w, "\r\x1b[K%s %s: %d%s users%s", output.Terminal(ev.Region), output.Terminal(ev.PoolID), ev.UsersDone, total, rate)
 	if ev.Done {
 		fmt.Fprint(p.w, "\r\x1b[K")
 	}

@@ -28,12 +28,14 @@ type reportSink struct {
 	renderers  []output.Renderer
 	threshold  policies.Severity
 	failing    int
+	// causes are why the sources of indeterminate findings were unread.
+	causes output.CauseSet
 }
 
 // newReportSink reads the suppression file, if any, and starts the
 // renderers. Close it when done.
 func newReportSink(cmd *cobra.Command, g *globalFlags, f *reportFlags) (*reportSink, error) {
-	s := &reportSink{flags: f}
+	s := &reportSink{flags: f, causes: output.NewCauseSet()}
 	shown, err := f.shown()
 	if err != nil {
 		return nil, err
@@ -78,6 +80,7 @@ func (s *reportSink) add(f *policies.Finding) error {
 	if s.suppressor != nil {
 		s.suppressor.Apply(f)
 	}
+	output.AddFindingCauses(s.causes, f)
 	if s.threshold != "" && f.Suppressed == nil && f.Verdict == policies.Fail && f.Severity.Rank() >= s.threshold.Rank() {
 		s.failing++
 	}
@@ -121,13 +124,41 @@ func (s *reportSink) finish(cmd *cobra.Command, r *policies.Report) error {
 			return err
 		}
 	}
+	return s.verdict(r)
+}
+
+// errScanIncomplete marks the exit of a scan that was evaluated and
+// reported but could not read everything.
+var errScanIncomplete = errors.New("the scan is incomplete")
+
+// verdict is the exit status of a reported scan. Findings at or above
+// --fail-on (exit 1) win over an incomplete scan (exit 3): they are real
+// whatever could not be read, and a gate on them must fail. The
+// incompleteness is reported either way.
+func (s *reportSink) verdict(r *policies.Report) error {
+	incomplete := r.Incomplete()
 	if s.failing > 0 {
-		return &exitError{code: exitFindings, err: fmt.Errorf("%d findings at or above %s", s.failing, s.threshold)}
+		err := fmt.Errorf("%d findings at or above %s", s.failing, s.threshold)
+		if incomplete {
+			err = fmt.Errorf("%w; %w too (exit code 1 wins over 3): %s", err, errScanIncomplete, s.incompleteAdvice(r))
+		}
+		return &exitError{code: exitFindings, err: err}
 	}
-	if r.Incomplete() {
-		return &exitError{code: exitIncomplete, err: errors.New("the scan is incomplete: some facts could not be read (see the report); grant the permissions it names")}
+	if incomplete {
+		return &exitError{code: exitIncomplete, err: fmt.Errorf("%w: %s", errScanIncomplete, s.incompleteAdvice(r))}
 	}
 	return nil
+}
+
+// incompleteAdvice says why a scan is incomplete, by cause (credentials,
+// connection, permission, an operation the endpoint does not offer,
+// throttling), and what settles each.
+func (s *reportSink) incompleteAdvice(r *policies.Report) string {
+	advice := output.Advice(r, s.causes)
+	if len(advice) == 0 {
+		return "not every pool's users could be listed (see the report): scan again"
+	}
+	return strings.Join(advice, "; ")
 }
 
 // writeReport writes one format's report to its file or to stdout. A
@@ -143,11 +174,18 @@ func writeReport(cmd *cobra.Command, t reportTarget, rd output.Renderer, r *poli
 	if parts > 1 && t.path == "" {
 		return &exitError{code: exitUsage, err: fmt.Errorf("--format %s: the report needs %d files (%s): give -o FILE and recoverscan writes FILE, FILE-2 and so on", t.format, parts, pr.PartLimit())}
 	}
-	if t.path == "" {
-		if err := rd.Render(cmd.OutOrStdout(), r); err != nil {
+	if parts == 1 {
+		// Standard output, a device or FIFO written directly, or a
+		// regular file written atomically.
+		out, err := createOutput(t.path, cmd.OutOrStdout())
+		if err != nil {
+			return err
+		}
+		defer out.abort()
+		if err := rd.Render(out, r); err != nil {
 			return &exitError{code: exitIncomplete, err: fmt.Errorf("write report: %w", err)}
 		}
-		return nil
+		return out.commit()
 	}
 	for i := 0; i < parts; i++ {
 		name := partName(t, i)
@@ -155,12 +193,7 @@ func writeReport(cmd *cobra.Command, t reportTarget, rd output.Renderer, r *poli
 		if err != nil {
 			return &exitError{code: exitUsage, err: err}
 		}
-		if parts == 1 {
-			err = rd.Render(file, r)
-		} else {
-			err = pr.RenderPart(file, r, i)
-		}
-		if err != nil {
+		if err := pr.RenderPart(file, r, i); err != nil {
 			file.Abort()
 			return &exitError{code: exitIncomplete, err: fmt.Errorf("write report %s: %w", name, err)}
 		}
