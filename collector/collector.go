@@ -21,7 +21,9 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/pinpointsmsvoicev2"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -51,7 +53,8 @@ type Options struct {
 	WithMFA bool
 	// Version is the tool version recorded in the header.
 	Version string
-	// Now gives the snapshot time; default time.Now.
+	// Now gives the snapshot time, which also fixes the month whose SMS
+	// spend is read; default time.Now.
 	Now func() time.Time
 	// Logger receives diagnostics; default discards them. Contact data
 	// is never logged.
@@ -217,10 +220,13 @@ func newAccount(cfg aws.Config, opts Options) *account {
 // clients are the service clients of one region. They share one set of
 // rate limiters, because Cognito quotas are per account and region.
 type clients struct {
-	cfg     aws.Config
-	cognito *cip.Client
-	sns     *sns.Client
-	ses     *sesv2.Client
+	cfg        aws.Config
+	cognito    *cip.Client
+	sns        *sns.Client
+	ses        *sesv2.Client
+	cloudwatch *cloudwatch.Client
+	// smsVoice is AWS End User Messaging SMS (pinpoint-sms-voice-v2).
+	smsVoice *pinpointsmsvoicev2.Client
 }
 
 // clientsFor returns the clients for region.
@@ -236,13 +242,23 @@ func (a *account) clientsFor(region string) *clients {
 	}
 	cfg := regionConfig(a.cfg, region, a.maxAttempts, newLimiters(a.opts.Limits), timeout)
 	c := &clients{
-		cfg:     cfg,
-		cognito: cip.NewFromConfig(cfg),
-		sns:     sns.NewFromConfig(cfg),
-		ses:     sesv2.NewFromConfig(cfg),
+		cfg:        cfg,
+		cognito:    cip.NewFromConfig(cfg),
+		sns:        sns.NewFromConfig(cfg),
+		ses:        sesv2.NewFromConfig(cfg),
+		cloudwatch: cloudwatch.NewFromConfig(cfg),
+		smsVoice:   pinpointsmsvoicev2.NewFromConfig(cfg),
 	}
 	a.clients[region] = c
 	return c
+}
+
+// now is the collection's clock (Options.Now, else time.Now).
+func (a *account) now() time.Time {
+	if a.opts.Now != nil {
+		return a.opts.Now()
+	}
+	return time.Now()
 }
 
 // identity reads the account id with sts:GetCallerIdentity.

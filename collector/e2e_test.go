@@ -195,6 +195,19 @@ func TestCollect(t *testing.T) {
 		wantStatus(t, "origination numbers", sms.OriginationNumbers.Read, snapshot.SourceUnavailable, "sns:ListOriginationNumbers")
 		wantStatus(t, "SES account", email.Account.Read, snapshot.SourceUnavailable, "ses:GetAccount")
 		wantStatus(t, "suppression list", email.Suppression.Read, snapshot.SourceUnavailable, "ses:ListSuppressedDestinations")
+		// Nor these (moto routes neither CloudWatch's RPC v2 CBOR, nor End
+		// User Messaging, nor Cognito's log delivery, nor SESv2's
+		// ListEmailIdentities as the SDK now sends it, a POST).
+		wantStatus(t, "spend", sms.Spend.Read, snapshot.SourceUnavailable, "cloudwatch:GetMetricData")
+		wantStatus(t, "EUMS account", sms.EUMS.Account.Read, snapshot.SourceUnavailable, "sms-voice:DescribeAccountAttributes")
+		wantStatus(t, "EUMS spend limit", sms.EUMS.SpendLimit.Read, snapshot.SourceUnavailable, "sms-voice:DescribeSpendLimits")
+		wantStatus(t, "EUMS phone numbers", sms.EUMS.PhoneNumbers.Read, snapshot.SourceUnavailable, "sms-voice:DescribePhoneNumbers")
+		wantStatus(t, "EUMS sender ids", sms.EUMS.SenderIDs.Read, snapshot.SourceUnavailable, "sms-voice:DescribeSenderIds")
+		wantStatus(t, "verified identities", email.VerifiedIdentities.Read, snapshot.SourceUnavailable, "ses:ListEmailIdentities")
+		wantStatus(t, "log delivery", r.pool(t, awstest.PoolPhoneOnly).LogDelivery.Read, snapshot.SourceUnavailable, "cognito-idp:GetLogDeliveryConfiguration")
+		if u := r.user(t, awstest.PoolDeveloper, "deliverable"); u.Email.RecipientVerified {
+			t.Errorf("recipient verified without the identities listed: %+v", u.Email)
+		}
 		// moto implements these.
 		wantStatus(t, "SMS attributes", sms.Attributes.Read, snapshot.SourceOK, "sns:GetSMSAttributes")
 		wantStatus(t, "opt-outs", sms.OptOuts.Read, snapshot.SourceOK, "sns:ListPhoneNumbersOptedOut")
@@ -273,6 +286,77 @@ func TestCollect(t *testing.T) {
 		}
 	})
 
+	t.Run("DeliveryPathDenied", func(t *testing.T) {
+		st := world.StandInState()
+		st.Errors = map[string]string{
+			"GetMetricData":               "AccessDenied",
+			"DescribeAccountAttributes":   "AccessDeniedException",
+			"DescribeSpendLimits":         "AccessDeniedException",
+			"DescribePhoneNumbers":        "AccessDeniedException",
+			"DescribeSenderIds":           "AccessDeniedException",
+			"ListEmailIdentities":         "AccessDeniedException",
+			"GetLogDeliveryConfiguration": "AccessDeniedException",
+		}
+		r := collect(t, awstest.StartStandIn(t, moto, st), collector.Options{})
+		reg := r.region(t)
+		sms, email := reg.SMS[0], reg.Email[0]
+		wantStatus(t, "spend", sms.Spend.Read, snapshot.SourceDenied, "cloudwatch:GetMetricData")
+		wantStatus(t, "EUMS account", sms.EUMS.Account.Read, snapshot.SourceDenied, "sms-voice:DescribeAccountAttributes")
+		wantStatus(t, "EUMS spend limit", sms.EUMS.SpendLimit.Read, snapshot.SourceDenied, "sms-voice:DescribeSpendLimits")
+		wantStatus(t, "EUMS phone numbers", sms.EUMS.PhoneNumbers.Read, snapshot.SourceDenied, "sms-voice:DescribePhoneNumbers")
+		wantStatus(t, "EUMS sender ids", sms.EUMS.SenderIDs.Read, snapshot.SourceDenied, "sms-voice:DescribeSenderIds")
+		wantStatus(t, "verified identities", email.VerifiedIdentities.Read, snapshot.SourceDenied, "ses:ListEmailIdentities")
+		for _, p := range reg.Pools {
+			wantStatus(t, p.Name+" log delivery", p.LogDelivery.Read, snapshot.SourceDenied, "cognito-idp:GetLogDeliveryConfiguration")
+			if p.LogDelivery.UserNotificationErrors {
+				t.Errorf("%s: user_notification_errors set although not read", p.Name)
+			}
+		}
+		// Nothing unread is filled in.
+		if sms.Spend.MonthToDateUSD != 0 || sms.EUMS.Account.Tier != "" || sms.EUMS.SpendLimit.Found ||
+			len(sms.EUMS.PhoneNumbers.Numbers) != 0 || len(sms.EUMS.SenderIDs.Items) != 0 || email.VerifiedIdentities.Count != 0 {
+			t.Errorf("facts set although not read: %+v %+v", sms, email.VerifiedIdentities)
+		}
+		if u := r.user(t, awstest.PoolDeveloper, "deliverable"); u.Email.RecipientVerified {
+			t.Errorf("recipient verified although the identities were not listed: %+v", u.Email)
+		}
+		// The other SMS and SES sources are read as usual.
+		wantStatus(t, "SMS attributes", sms.Attributes.Read, snapshot.SourceOK, "sns:GetSMSAttributes")
+		wantStatus(t, "suppression", email.Suppression.Read, snapshot.SourceOK, "ses:ListSuppressedDestinations")
+	})
+
+	t.Run("SpendNoDataPoints", func(t *testing.T) {
+		// Nothing sent this month: CloudWatch has no data point.
+		st := world.StandInState()
+		st.SMS.Spend = nil
+		r := collect(t, awstest.StartStandIn(t, moto, st), collector.Options{PoolIDs: []string{world.Pools[awstest.PoolPhoneOnly].ID}})
+		sp := r.region(t).SMS[0].Spend
+		wantStatus(t, "spend", sp.Read, snapshot.SourceOK, "cloudwatch:GetMetricData")
+		if sp.MonthToDateUSD != 0 || sp.Month != "2026-11" {
+			t.Errorf("spend: %+v", sp)
+		}
+	})
+
+	t.Run("SpendIncomplete", func(t *testing.T) {
+		for status, want := range map[string]snapshot.SourceStatus{
+			"InternalError": snapshot.SourceError,
+			"Forbidden":     snapshot.SourceDenied,
+			"PartialData":   snapshot.SourceError, // no more pages, yet partial
+		} {
+			st := world.StandInState()
+			st.SMS.SpendStatus = status
+			r := collect(t, awstest.StartStandIn(t, moto, st), collector.Options{PoolIDs: []string{world.Pools[awstest.PoolPhoneOnly].ID}})
+			sp := r.region(t).SMS[0].Spend
+			wantStatus(t, "spend "+status, sp.Read, want, "cloudwatch:GetMetricData")
+			if !strings.Contains(sp.Read.Error, status) || sp.MonthToDateUSD != 0 {
+				t.Errorf("spend %s: %+v", status, sp)
+			}
+		}
+	})
+
+	// Pools in other regions: a legacy alternate SNS region and Seoul.
+	t.Run("LegacyAlternateRegion", func(t *testing.T) { testLegacyAlternateRegion(t, moto) })
+
 	t.Run("ListUsersFailsPartWay", func(t *testing.T) {
 		st := world.StandInState()
 		st.ListUsersLimit = 3
@@ -347,6 +431,7 @@ func TestCollect(t *testing.T) {
 		m := reg.Pools[1]
 		wantStatus(t, "missing pool", m.Read, snapshot.SourceError, "cognito-idp:DescribeUserPool")
 		wantStatus(t, "missing pool users", m.UsersRead, snapshot.SourceSkipped, "cognito-idp:ListUsers")
+		wantStatus(t, "missing pool log delivery", m.LogDelivery.Read, snapshot.SourceSkipped, "cognito-idp:GetLogDeliveryConfiguration")
 		if m.Region != testRegion || !strings.Contains(m.Read.Error, "ResourceNotFound") {
 			t.Errorf("missing pool: %+v", m.PoolSettings)
 		}
@@ -445,6 +530,33 @@ func checkFullSnapshot(t *testing.T, w *awstest.World, r *result) {
 	if !slices.Equal(sms.OriginationNumbers.Numbers, wantNumbers) {
 		t.Errorf("origination numbers: %+v", sms.OriginationNumbers.Numbers)
 	}
+	// The month's highest spend (not its last point), over two pages.
+	wantStatus(t, "spend", sms.Spend.Read, snapshot.SourceOK, "cloudwatch:GetMetricData")
+	if sms.Spend.MonthToDateUSD != awstest.SMSSpendUSD || sms.Spend.Month != "2026-11" {
+		t.Errorf("spend: %+v", sms.Spend)
+	}
+	eums := sms.EUMS
+	wantStatus(t, "EUMS account", eums.Account.Read, snapshot.SourceOK, "sms-voice:DescribeAccountAttributes")
+	wantStatus(t, "EUMS spend limit", eums.SpendLimit.Read, snapshot.SourceOK, "sms-voice:DescribeSpendLimits")
+	wantStatus(t, "EUMS phone numbers", eums.PhoneNumbers.Read, snapshot.SourceOK, "sms-voice:DescribePhoneNumbers")
+	wantStatus(t, "EUMS sender ids", eums.SenderIDs.Read, snapshot.SourceOK, "sms-voice:DescribeSenderIds")
+	if eums.Account.Tier != "SANDBOX" {
+		t.Errorf("EUMS account: %+v", eums.Account)
+	}
+	if l := eums.SpendLimit; !l.Found || l.EnforcedUSD != 1 || l.MaxUSD != 10 || !l.Overridden {
+		t.Errorf("EUMS spend limit: %+v", l)
+	}
+	wantEUMSNumbers := []snapshot.OriginationNumber{
+		{Country: "US", Status: "ACTIVE", RouteType: "TRANSACTIONAL", SMS: true},
+		{Country: "GB", Status: "PENDING", RouteType: "PROMOTIONAL", SMS: false},
+		{Country: "US", Status: "ACTIVE", RouteType: "TRANSACTIONAL", SMS: true},
+	}
+	if !slices.Equal(eums.PhoneNumbers.Numbers, wantEUMSNumbers) {
+		t.Errorf("EUMS phone numbers: %+v", eums.PhoneNumbers.Numbers)
+	}
+	if want := []snapshot.SenderID{{Country: "GB"}, {Country: "IN", Registered: true}}; !slices.Equal(eums.SenderIDs.Items, want) {
+		t.Errorf("EUMS sender ids: %+v", eums.SenderIDs.Items)
+	}
 
 	// Email state.
 	if len(reg.Email) != 1 {
@@ -457,6 +569,11 @@ func checkFullSnapshot(t *testing.T, w *awstest.World, r *result) {
 	}
 	if !em.Suppression.Read.OK() || em.Suppression.Count != 3 {
 		t.Errorf("suppression: %+v", em.Suppression)
+	}
+	// Two identities verified, one pending.
+	wantStatus(t, "verified identities", em.VerifiedIdentities.Read, snapshot.SourceOK, "ses:ListEmailIdentities")
+	if em.VerifiedIdentities.Count != 2 {
+		t.Errorf("verified identities: %+v", em.VerifiedIdentities)
 	}
 	identRead := snapshot.Source{Status: snapshot.SourceOK, Action: "ses:GetEmailIdentity"}
 	wantIdents := []snapshot.EmailIdentity{
@@ -583,8 +700,26 @@ func checkFullSnapshot(t *testing.T, w *awstest.World, r *result) {
 	if u := r.user(t, awstest.PoolDeveloper, "suppressed"); !u.Email.Suppressed || u.Email.SuppressionReason != "BOUNCE" || u.Email.Masked != "j***@e***.net" {
 		t.Errorf("suppressed: %+v", u.Email)
 	}
-	if u := r.user(t, awstest.PoolDeveloper, "deliverable"); u.Email.Suppressed {
+	if u := r.user(t, awstest.PoolDeveloper, "deliverable"); u.Email.Suppressed || !u.Email.RecipientVerified {
+		// Its domain is a verified identity.
 		t.Errorf("deliverable: %+v", u.Email)
+	}
+	if u := r.user(t, awstest.PoolDeveloper, "suppressed"); u.Email.RecipientVerified {
+		t.Errorf("suppressed: recipient verified although neither address nor domain is an identity: %+v", u.Email)
+	}
+
+	// Log delivery: message delivery errors exported from two pools.
+	wantLogs := map[string]bool{awstest.PoolPhoneOnly: true, awstest.PoolDeveloper: true}
+	for name := range w.Pools {
+		p := r.pool(t, name)
+		wantStatus(t, name+" log delivery", p.LogDelivery.Read, snapshot.SourceOK, "cognito-idp:GetLogDeliveryConfiguration")
+		if p.LogDelivery.UserNotificationErrors != wantLogs[name] {
+			t.Errorf("%s: user_notification_errors %v, want %v", name, p.LogDelivery.UserNotificationErrors, wantLogs[name])
+		}
+		// No pool of the region has a legacy alternate SNS region.
+		if p.SMS.AlternateRegion != "" {
+			t.Errorf("%s: alternate SNS region %q", name, p.SMS.AlternateRegion)
+		}
 	}
 }
 

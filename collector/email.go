@@ -19,6 +19,7 @@ const (
 	actGetEmailIdentity           = "ses:GetEmailIdentity"
 	actGetConfigurationSet        = "ses:GetConfigurationSet"
 	actListSuppressedDestinations = "ses:ListSuppressedDestinations"
+	actListEmailIdentities        = "ses:ListEmailIdentities"
 )
 
 // sesData is the SES account state of one region plus the suppression list
@@ -27,6 +28,26 @@ type sesData struct {
 	account     snapshot.SESAccount
 	suppression snapshot.Suppression
 	suppressed  map[string]string
+	verified    snapshot.VerifiedIdentities
+	// verifiedNames are the lower-cased names of the identities whose
+	// verification succeeded (addresses and domains), memory only; nil
+	// when they could not be listed.
+	verifiedNames map[string]struct{}
+}
+
+// recipientVerified reports whether a sandboxed SES account may send to
+// addr: the address, or its domain, is a verified identity. It is false
+// when the identities could not be listed.
+func (d *sesData) recipientVerified(addr string) bool {
+	addr = strings.ToLower(addr)
+	if _, found := d.verifiedNames[addr]; found {
+		return true
+	}
+	if i := strings.LastIndexByte(addr, '@'); i >= 0 {
+		_, found := d.verifiedNames[addr[i+1:]]
+		return found
+	}
+	return false
 }
 
 // sesState returns the SES account state of region, reading it once per
@@ -68,8 +89,29 @@ func (a *account) readSES(ctx context.Context, c *sesv2.Client, region string) *
 		d.suppressed = suppressed
 		d.suppression.Count = len(suppressed)
 	}
+
+	names := map[string]struct{}{}
+	d.verified.Read = ok(actListEmailIdentities)
+	ip := sesv2.NewListEmailIdentitiesPaginator(c, &sesv2.ListEmailIdentitiesInput{PageSize: aws.Int32(1000)})
+	for ip.HasMorePages() {
+		out, err := ip.NextPage(ctx)
+		if err != nil {
+			d.verified.Read = failed(actListEmailIdentities, err)
+			break
+		}
+		for _, id := range out.EmailIdentities {
+			if id.VerificationStatus == sestypes.VerificationStatusSuccess {
+				names[strings.ToLower(aws.ToString(id.IdentityName))] = struct{}{}
+			}
+		}
+	}
+	if d.verified.Read.OK() {
+		d.verifiedNames = names
+		d.verified.Count = len(names)
+	}
 	a.report(d.account.Read, "ses_region", region)
 	a.report(d.suppression.Read, "ses_region", region)
+	a.report(d.verified.Read, "ses_region", region)
 	return d
 }
 

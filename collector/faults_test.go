@@ -30,15 +30,21 @@ func (o readOperation) action() string { return o.service + ":" + o.op }
 var readOperations = func() []readOperation {
 	var ops []readOperation
 	for _, op := range []string{"ListUserPools", "DescribeUserPool", "GetUserPoolMfaConfig", "ListUserPoolClients",
-		"DescribeUserPoolClient", "ListUsers", "AdminGetUser"} {
+		"DescribeUserPoolClient", "ListUsers", "AdminGetUser", "GetLogDeliveryConfiguration"} {
 		ops = append(ops, readOperation{"cognito-idp", op, "TooManyRequestsException", "InternalErrorException"})
 	}
 	for _, op := range []string{"GetSMSAttributes", "GetSMSSandboxAccountStatus", "ListSMSSandboxPhoneNumbers",
 		"ListOriginationNumbers", "ListPhoneNumbersOptedOut"} {
 		ops = append(ops, readOperation{"sns", op, "Throttling", "InternalError"})
 	}
-	for _, op := range []string{"GetAccount", "GetEmailIdentity", "ListSuppressedDestinations", "GetConfigurationSet"} {
+	for _, op := range []string{"GetAccount", "GetEmailIdentity", "ListSuppressedDestinations", "GetConfigurationSet",
+		"ListEmailIdentities"} {
 		ops = append(ops, readOperation{"ses", op, "TooManyRequestsException", "InternalErrorException"})
+	}
+	// CloudWatch is awsQueryCompatible: its query-protocol codes.
+	ops = append(ops, readOperation{"cloudwatch", "GetMetricData", "Throttling", "InternalServiceError"})
+	for _, op := range []string{"DescribeAccountAttributes", "DescribeSpendLimits", "DescribePhoneNumbers", "DescribeSenderIds"} {
+		ops = append(ops, readOperation{"sms-voice", op, "ThrottlingException", "InternalServerException"})
 	}
 	return ops
 }()

@@ -22,6 +22,8 @@ const (
 	actDescribeUserPoolClient = "cognito-idp:DescribeUserPoolClient"
 	actListUsers              = "cognito-idp:ListUsers"
 	actAdminGetUser           = "cognito-idp:AdminGetUser"
+
+	actGetLogDeliveryConfiguration = "cognito-idp:GetLogDeliveryConfiguration"
 )
 
 // Cognito's default for TemporaryPasswordValidityDays when a pool leaves it
@@ -99,8 +101,9 @@ func (a *account) describePool(ctx context.Context, c *clients, region string, r
 		p.Read = failed(actDescribeUserPool, err)
 		a.report(p.Read, "region", region, "pool", ref.id)
 		skipped := snapshot.Source{Status: snapshot.SourceSkipped, Error: "DescribeUserPool failed"}
-		p.MFA.Read, p.Clients.Read = skipped, skipped
+		p.MFA.Read, p.Clients.Read, p.LogDelivery.Read = skipped, skipped, skipped
 		p.MFA.Read.Action, p.Clients.Read.Action = actGetUserPoolMfaConfig, actListUserPoolClients
+		p.LogDelivery.Read.Action = actGetLogDeliveryConfiguration
 		return p
 	}
 	p.Read = ok(actDescribeUserPool)
@@ -113,8 +116,48 @@ func (a *account) describePool(ctx context.Context, c *clients, region string, r
 	} else {
 		a.report(p.MFA.Read, "region", region, "pool", ref.id)
 	}
+	p.LogDelivery = a.readLogDelivery(ctx, c, region, ref.id)
 	p.Clients = a.readClients(ctx, c, ref.id)
 	return p
+}
+
+// readLogDelivery reads the pool's log delivery configuration and reduces
+// it to whether message delivery errors (event source userNotification, at
+// level ERROR or INFO) are exported to a destination.
+func (a *account) readLogDelivery(ctx context.Context, c *clients, region, poolID string) snapshot.LogDelivery {
+	out, err := c.cognito.GetLogDeliveryConfiguration(ctx, &cip.GetLogDeliveryConfigurationInput{UserPoolId: aws.String(poolID)})
+	if err != nil {
+		ld := snapshot.LogDelivery{Read: failed(actGetLogDeliveryConfiguration, err)}
+		a.report(ld.Read, "region", region, "pool", poolID)
+		return ld
+	}
+	ld := snapshot.LogDelivery{Read: ok(actGetLogDeliveryConfiguration)}
+	// A pool without a configuration answers an empty one (the model
+	// requires LogConfigurations); a missing one means the same.
+	if cfg := out.LogDeliveryConfiguration; cfg != nil {
+		for _, lc := range cfg.LogConfigurations {
+			if userNotificationErrors(lc) {
+				ld.UserNotificationErrors = true
+			}
+		}
+	}
+	return ld
+}
+
+// userNotificationErrors reports whether lc exports message delivery
+// errors: userNotification events at ERROR or INFO (which includes
+// errors), to a destination.
+func userNotificationErrors(lc types.LogConfigurationType) bool {
+	if lc.EventSource != types.EventSourceNameUserNotification {
+		return false
+	}
+	if lc.LogLevel != types.LogLevelError && lc.LogLevel != types.LogLevelInfo {
+		return false
+	}
+	cw := lc.CloudWatchLogsConfiguration != nil && aws.ToString(lc.CloudWatchLogsConfiguration.LogGroupArn) != ""
+	s3 := lc.S3Configuration != nil && aws.ToString(lc.S3Configuration.BucketArn) != ""
+	fh := lc.FirehoseConfiguration != nil && aws.ToString(lc.FirehoseConfiguration.StreamArn) != ""
+	return cw || s3 || fh
 }
 
 // fillPool copies DescribeUserPool's answer into p.
@@ -166,17 +209,14 @@ func fillPool(p *snapshot.PoolSettings, up *types.UserPoolType) {
 		p.Email.ConfigurationSet = aws.ToString(ec.ConfigurationSet)
 	}
 
-	p.SMS.Region = p.Region
 	if sc := up.SmsConfiguration; sc != nil {
 		p.SMS.SNSCallerARN = aws.ToString(sc.SnsCallerArn)
 		p.SMS.ExternalIDSet = aws.ToString(sc.ExternalId) != ""
 		p.SMS.SNSRegion = aws.ToString(sc.SnsRegion)
-		if p.SMS.SNSRegion != "" {
-			p.SMS.Region = p.SMS.SNSRegion
-		}
 		// SDK v1.61.0 does not model EumsSms, so SMS.EUMS stays false.
 		p.SMS.Configured = p.SMS.SNSCallerARN != ""
 	}
+	p.SMS.Region, p.SMS.AlternateRegion = smsRegions(p.Region, p.SMS.SNSRegion)
 	p.SMSConfigurationFailure = aws.ToString(up.SmsConfigurationFailure)
 	p.EmailConfigurationFailure = aws.ToString(up.EmailConfigurationFailure)
 
@@ -192,6 +232,33 @@ func fillPool(p *snapshot.PoolSettings, up *types.UserPoolType) {
 		}
 		p.Triggers.KMSKeySet = aws.ToString(lc.KMSKeyID) != ""
 	}
+}
+
+// legacySNSRegions are the legacy alternate SNS regions of pools created
+// without SnsRegion, by pool region: such a pool "can send SMS messages
+// with Amazon SNS resources in a legacy Amazon SNS Region" (Cognito
+// developer guide, SMS settings).
+var legacySNSRegions = map[string]string{
+	"us-east-2":    "us-east-1",
+	"ap-south-1":   "ap-southeast-1",
+	"ca-central-1": "us-east-1",
+	"eu-central-1": "eu-west-1",
+	"eu-west-2":    "eu-west-1",
+}
+
+// smsRegions returns the SNS region whose state a pool's SMS depend on
+// and its legacy alternate, if any. With SnsRegion set, that is the one
+// region. Without it, the pool's own region and the legacy alternate of
+// the table above; a Seoul pool must use Tokyo's SNS configuration, and
+// nothing else.
+func smsRegions(poolRegion, snsRegion string) (region, alternate string) {
+	switch {
+	case snsRegion != "":
+		return snsRegion, ""
+	case poolRegion == "ap-northeast-2":
+		return "ap-northeast-1", ""
+	}
+	return poolRegion, legacySNSRegions[poolRegion]
 }
 
 // fillMFA copies GetUserPoolMfaConfig's answer into m. A factor is on when

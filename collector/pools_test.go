@@ -99,3 +99,51 @@ func TestMFAMatters(t *testing.T) {
 		}
 	}
 }
+
+func TestSMSRegions(t *testing.T) {
+	for _, tc := range []struct{ pool, sns, region, alternate string }{
+		// Without SnsRegion: the pool's region and its legacy alternate.
+		{"us-east-2", "", "us-east-2", "us-east-1"},
+		{"ap-south-1", "", "ap-south-1", "ap-southeast-1"},
+		{"ca-central-1", "", "ca-central-1", "us-east-1"},
+		{"eu-central-1", "", "eu-central-1", "eu-west-1"},
+		{"eu-west-2", "", "eu-west-2", "eu-west-1"},
+		// Seoul must use Tokyo, and only Tokyo.
+		{"ap-northeast-2", "", "ap-northeast-1", ""},
+		// Regions without a legacy alternate.
+		{"us-east-1", "", "us-east-1", ""},
+		{"eu-west-1", "", "eu-west-1", ""},
+		// SnsRegion set: that region alone.
+		{"us-east-2", "us-east-2", "us-east-2", ""},
+		{"eu-west-2", "us-west-2", "us-west-2", ""},
+		{"ap-northeast-2", "ap-northeast-1", "ap-northeast-1", ""},
+	} {
+		region, alternate := smsRegions(tc.pool, tc.sns)
+		if region != tc.region || alternate != tc.alternate {
+			t.Errorf("smsRegions(%q, %q) = %q, %q; want %q, %q", tc.pool, tc.sns, region, alternate, tc.region, tc.alternate)
+		}
+	}
+}
+
+func TestUserNotificationErrors(t *testing.T) {
+	cw := &types.CloudWatchLogsConfigurationType{LogGroupArn: aws.String("arn:aws:logs:us-east-1:123456789012:log-group:g")}
+	s3 := &types.S3ConfigurationType{BucketArn: aws.String("arn:aws:s3:::b")}
+	fh := &types.FirehoseConfigurationType{StreamArn: aws.String("arn:aws:firehose:us-east-1:123456789012:deliverystream/s")}
+	for _, tc := range []struct {
+		name string
+		lc   types.LogConfigurationType
+		want bool
+	}{
+		{"errors to CloudWatch Logs", types.LogConfigurationType{EventSource: types.EventSourceNameUserNotification, LogLevel: types.LogLevelError, CloudWatchLogsConfiguration: cw}, true},
+		{"info to S3", types.LogConfigurationType{EventSource: types.EventSourceNameUserNotification, LogLevel: types.LogLevelInfo, S3Configuration: s3}, true},
+		{"errors to Firehose", types.LogConfigurationType{EventSource: types.EventSourceNameUserNotification, LogLevel: types.LogLevelError, FirehoseConfiguration: fh}, true},
+		{"no destination", types.LogConfigurationType{EventSource: types.EventSourceNameUserNotification, LogLevel: types.LogLevelError}, false},
+		{"empty destination", types.LogConfigurationType{EventSource: types.EventSourceNameUserNotification, LogLevel: types.LogLevelError, CloudWatchLogsConfiguration: &types.CloudWatchLogsConfigurationType{}}, false},
+		{"authentication events", types.LogConfigurationType{EventSource: types.EventSourceNameUserAuthEvents, LogLevel: types.LogLevelInfo, S3Configuration: s3}, false},
+		{"no level", types.LogConfigurationType{EventSource: types.EventSourceNameUserNotification, CloudWatchLogsConfiguration: cw}, false},
+	} {
+		if got := userNotificationErrors(tc.lc); got != tc.want {
+			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}

@@ -35,15 +35,19 @@ func (a *account) collectRegion(ctx context.Context, region string, w *snapshot.
 		if !p.Read.OK() {
 			continue
 		}
-		if r := p.SMS.Region; r != "" && j.sms[r] == nil {
-			j.sms[r] = a.smsState(ctx, r)
-			reg.SMS = append(reg.SMS, j.sms[r].state)
+		// The legacy alternate region's state is read too: the pool may
+		// send through either.
+		for _, r := range []string{p.SMS.Region, p.SMS.AlternateRegion} {
+			if r != "" && j.sms[r] == nil {
+				j.sms[r] = a.smsState(ctx, r)
+				reg.SMS = append(reg.SMS, j.sms[r].state)
+			}
 		}
 	}
 	for _, r := range sesRegions(pools) {
 		d := a.sesState(ctx, r)
 		j.ses[r] = d
-		es := snapshot.EmailState{Region: r, Account: d.account, Suppression: d.suppression}
+		es := snapshot.EmailState{Region: r, Account: d.account, Suppression: d.suppression, VerifiedIdentities: d.verified}
 		for _, name := range sesIdentities(pools, r) {
 			es.Identities = append(es.Identities, a.emailIdentity(ctx, r, name))
 		}

@@ -30,13 +30,16 @@ type smsData struct {
 // smsState returns the SNS state of region, reading it once per account.
 func (a *account) smsState(ctx context.Context, region string) *smsData {
 	return readOnce(&a.mu, a.sms, region, func() *smsData {
-		return a.readSMS(ctx, a.clientsFor(region).sns, region)
+		return a.readSMS(ctx, a.clientsFor(region), region)
 	})
 }
 
-func (a *account) readSMS(ctx context.Context, c *sns.Client, region string) *smsData {
+// readSMS reads the SMS state of region: SNS's settings and lists, the
+// month's spend (CloudWatch) and End User Messaging's view of the account.
+func (a *account) readSMS(ctx context.Context, cl *clients, region string) *smsData {
 	d := &smsData{state: snapshot.SMSState{Region: region}}
 	st := &d.state
+	c := cl.sns
 
 	attrs, err := c.GetSMSAttributes(ctx, &sns.GetSMSAttributesInput{
 		Attributes: []string{"MonthlySpendLimit", "DefaultSMSType", "DeliveryStatusIAMRole"},
@@ -106,8 +109,12 @@ func (a *account) readSMS(ctx context.Context, c *sns.Client, region string) *sm
 		st.OptOuts.Count = len(optedOut)
 	}
 
+	st.Spend = readSpend(ctx, cl.cloudwatch, a.now())
+	st.EUMS = readEUMS(ctx, cl.smsVoice)
+
 	for _, s := range []snapshot.Source{st.Attributes.Read, st.Sandbox.Read, st.Sandbox.DestinationsRead,
-		st.OriginationNumbers.Read, st.OptOuts.Read} {
+		st.OriginationNumbers.Read, st.OptOuts.Read, st.Spend.Read, st.EUMS.Account.Read,
+		st.EUMS.SpendLimit.Read, st.EUMS.PhoneNumbers.Read, st.EUMS.SenderIDs.Read} {
 		a.report(s, "sms_region", region)
 	}
 	return d

@@ -222,6 +222,7 @@ type userReader struct {
 	c    *clients
 	pool *snapshot.PoolSettings
 	sms  *smsData // nil when the pool's SMS region state was not read
+	alt  *smsData // the legacy alternate SNS region's; nil when none
 	ses  *sesData // nil when the pool has no SES region
 	u    snapshot.User
 	// mfaFailed notes that an AdminGetUser failure was logged already,
@@ -230,7 +231,11 @@ type userReader struct {
 }
 
 func (a *account) newUserReader(c *clients, p *snapshot.PoolSettings, j *joins) *userReader {
-	return &userReader{a: a, c: c, pool: p, sms: j.sms[p.SMS.Region], ses: j.ses[p.Email.SESRegion]}
+	ur := &userReader{a: a, c: c, pool: p, sms: j.sms[p.SMS.Region], ses: j.ses[p.Email.SESRegion]}
+	if r := p.SMS.AlternateRegion; r != "" {
+		ur.alt = j.sms[r]
+	}
+	return ur
 }
 
 // user converts one listed user. The returned pointer is valid until the
@@ -268,6 +273,9 @@ func (r *userReader) user(ctx context.Context, in *types.UserType) (*snapshot.Us
 				u.Email.Suppressed, u.Email.SuppressionReason = true, reason
 			}
 		}
+		if r.ses != nil {
+			u.Email.RecipientVerified = r.ses.recipientVerified(email)
+		}
 	} else {
 		u.Email.Verified = false
 	}
@@ -279,6 +287,11 @@ func (r *userReader) user(ctx context.Context, in *types.UserType) (*snapshot.Us
 			key := phoneKey(phone)
 			_, u.Phone.OptedOut = r.sms.optedOut[key]
 			_, u.Phone.SandboxVerified = r.sms.sandboxVerified[key]
+		}
+		if r.alt != nil {
+			key := phoneKey(phone)
+			_, u.Phone.AlternateOptedOut = r.alt.optedOut[key]
+			_, u.Phone.AlternateSandboxVerified = r.alt.sandboxVerified[key]
 		}
 	} else {
 		u.Phone.Verified = false
@@ -292,6 +305,9 @@ func (r *userReader) user(ctx context.Context, in *types.UserType) (*snapshot.Us
 		if u.Sub != "" {
 			u.Sub = pseudonym(key, "sub", u.Sub)
 		}
+	} else {
+		// A username shaped like an address or number is contact data.
+		u.MaskContactUsername()
 	}
 	return u, nil
 }

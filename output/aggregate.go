@@ -1,6 +1,7 @@
 package output
 
 import (
+	"fmt"
 	"sort"
 
 	"github.com/recoverscan/recoverscan/policies"
@@ -16,6 +17,9 @@ type groupKey struct {
 	Pool    poolKey
 	RuleID  string
 	Verdict policies.Verdict
+	// Suppressed groups the suppressed findings apart, for the formats
+	// that keep them.
+	Suppressed bool
 }
 
 // userGroup aggregates the per-user findings of one groupKey.
@@ -31,6 +35,8 @@ type userGroup struct {
 	Users int64
 	// Samples are the smallest usernames, sorted, at most sampleCap.
 	Samples []string
+	// Suppression is the first suppression of a suppressed group.
+	Suppression *policies.SuppressedBy
 	// Sources are the unread sources of indeterminate findings, keyed by
 	// action+status so that millions of users collapse to a few.
 	Sources map[sourceInfo]bool
@@ -47,6 +53,9 @@ type userGroup struct {
 type digest struct {
 	groups map[groupKey]*userGroup
 	others []policies.Finding
+	// overflow counts, per rule, pool and verdict, the findings beyond
+	// maxPerRulePool that others does not keep.
+	overflow map[groupKey]*overflow
 	// sampleCap is how many sample usernames a group keeps; countsOnly
 	// digests keep no groups or findings at all.
 	sampleCap  int
@@ -61,25 +70,46 @@ type digest struct {
 	scopes map[[2]string]bool
 	// rules are stubs of the rules findings name, by id.
 	rules map[string]policies.Rule
+	// kept counts others per rule, pool and verdict.
+	kept map[groupKey]int
+	// causes are why the sources of indeterminate findings were unread.
+	causes CauseSet
+}
+
+// maxPerRulePool is how many findings of one rule about one pool (pool,
+// client or channel findings: per-user ones are aggregated anyway) the
+// table and SARIF keep; the rest are counted, so that a rule reporting
+// hundreds of thousands of findings cannot exhaust memory. The JSON
+// format, which streams, lists every one.
+const maxPerRulePool = 100
+
+// overflow is what is kept of the findings past maxPerRulePool: how many,
+// and one of them (without evidence) to describe them.
+type overflow struct {
+	N    int64
+	Last policies.Finding
+}
+
+// overflowFinding describes the findings left out for one rule and pool as
+// one finding: "… and N more".
+func (o *overflow) finding() policies.Finding {
+	f := o.Last
+	f.Message = fmt.Sprintf("… and %s more %s of this rule about this pool (the json format lists them all)", thousands(o.N), plural(o.N, "finding", "findings"))
+	f.Resource.ClientID = ""
+	return f
 }
 
 func newDigest(sampleCap int) *digest {
 	return &digest{
 		groups:      map[groupKey]*userGroup{},
+		overflow:    map[groupKey]*overflow{},
+		kept:        map[groupKey]int{},
+		causes:      NewCauseSet(),
 		sampleCap:   sampleCap,
 		permissions: map[string]bool{},
 		scopes:      map[[2]string]bool{},
 		rules:       map[string]policies.Rule{},
 	}
-}
-
-// digestOf digests a report's findings.
-func digestOf(fs []policies.Finding, sampleCap int) *digest {
-	d := newDigest(sampleCap)
-	for i := range fs {
-		d.add(&fs[i])
-	}
-	return d
 }
 
 // add takes one finding into the digest.
@@ -98,10 +128,11 @@ func (d *digest) add(f *policies.Finding) {
 	if f.Verdict == policies.Indeterminate {
 		d.byVerdict.Indeterminate++
 		for _, s := range findingSources(f.Evidence) {
-			if s.Action != "" && deniedStatus(s.Status) {
+			if s.Action != "" && CauseOf(s.Status, s.Error) == CausePermission {
 				d.permissions[s.Action] = true
 			}
 		}
+		AddFindingCauses(d.causes, f)
 	} else {
 		d.byVerdict.Fail++
 	}
@@ -113,14 +144,26 @@ func (d *digest) add(f *policies.Finding) {
 		return
 	}
 	if !isUserFinding(f) {
+		k := groupKey{Pool: poolOf(f), RuleID: f.RuleID, Verdict: f.Verdict}
+		if d.kept[k] >= maxPerRulePool {
+			o := d.overflow[k]
+			if o == nil {
+				o = &overflow{Last: *f}
+				o.Last.Evidence = nil
+				d.overflow[k] = o
+			}
+			o.N++
+			return
+		}
+		d.kept[k]++
 		d.others = append(d.others, *f)
 		return
 	}
-	k := groupKey{Pool: poolOf(f), RuleID: f.RuleID, Verdict: f.Verdict}
+	k := groupKey{Pool: poolOf(f), RuleID: f.RuleID, Verdict: f.Verdict, Suppressed: f.Suppressed != nil}
 	g := d.groups[k]
 	if g == nil {
 		g = &userGroup{Key: k, PoolName: f.Resource.PoolName, Title: f.Title, Severity: f.Severity,
-			BlocksRecovery: f.BlocksRecovery, sampleCap: d.sampleCap, last: "\x00"}
+			BlocksRecovery: f.BlocksRecovery, Suppression: f.Suppressed, sampleCap: d.sampleCap, last: "\x00"}
 		d.groups[k] = g
 	}
 	g.add(f)
@@ -131,9 +174,10 @@ func (g *userGroup) add(f *policies.Finding) {
 	if user == "" {
 		user = f.Resource.Sub
 	}
-	if user != g.last {
+	// Masked usernames repeat: the sub tells users apart.
+	if id := user + "\x00" + f.Resource.Sub; id != g.last {
 		g.Users++
-		g.last = user
+		g.last = id
 		g.sample(user)
 	}
 	if f.Verdict == policies.Indeterminate {

@@ -28,9 +28,9 @@ func writeDiffTable(out io.Writer, d *policies.Diff, opts Options) error {
 	w := bufio.NewWriter(out)
 	side := func(i policies.ReportInfo) string {
 		if i.TakenAt == "" {
-			return i.Name
+			return Terminal(i.Name)
 		}
-		return fmt.Sprintf("%s (snapshot %s)", i.Name, strings.Replace(strings.TrimSuffix(i.TakenAt, "Z"), "T", " ", 1))
+		return Terminal(fmt.Sprintf("%s (snapshot %s)", i.Name, strings.Replace(strings.TrimSuffix(i.TakenAt, "Z"), "T", " ", 1)))
 	}
 	fmt.Fprintf(w, "Changes from %s\n          to %s\n", side(d.Old), side(d.New))
 	section := func(title string, fs []policies.Finding) {
@@ -40,7 +40,7 @@ func writeDiffTable(out io.Writer, d *policies.Diff, opts Options) error {
 			if c, ok := severityColor[f.Severity]; ok && opts.Color {
 				sev = c + sev + ansiReset
 			}
-			fmt.Fprintf(w, "  %s  %-13s %s%s\n", sev, f.RuleID, subject(f), verdictSuffix(f))
+			fmt.Fprintf(w, "  %s  %-13s %s%s\n", sev, Terminal(f.RuleID), Terminal(subject(f)), verdictSuffix(f))
 		}
 	}
 	section("New findings", d.Appeared)
@@ -54,8 +54,8 @@ func writeDiffTable(out io.Writer, d *policies.Diff, opts Options) error {
 		for _, id := range u.Removed {
 			delta = append(delta, "-"+id)
 		}
-		fmt.Fprintf(w, "  %s in %s (%s): %s → %s  [%s]\n", u.Username, orDash(u.PoolName), u.PoolID,
-			strings.ReplaceAll(u.Before, "_", " "), strings.ReplaceAll(u.After, "_", " "), strings.Join(delta, " "))
+		fmt.Fprintf(w, "  %s in %s (%s): %s → %s  [%s]\n", Terminal(u.Username), Terminal(orDash(u.PoolName)), Terminal(u.PoolID),
+			Terminal(strings.ReplaceAll(u.Before, "_", " ")), Terminal(strings.ReplaceAll(u.After, "_", " ")), Terminal(strings.Join(delta, " ")))
 	}
 	o, n := d.Totals[0], d.Totals[1]
 	fmt.Fprintf(w, "\nUsers who cannot receive a code: %s → %s; may not: %s → %s\n",

@@ -52,30 +52,31 @@ var stepColors = map[policies.StepState]string{
 
 func writeWalk(out io.Writer, ex *policies.Explanation, walk policies.Walk, opts Options) error {
 	w := bufio.NewWriter(out)
-	fmt.Fprintf(w, "Password recovery for %s in pool %s (%s), account %s, %s\n", ex.User.Username, ex.Pool.Name, ex.Pool.ID, ex.Account, ex.Region)
-	fmt.Fprintf(w, "as of the snapshot taken %s\n\n", strings.Replace(strings.TrimSuffix(ex.TakenAt, "Z"), "T", " ", 1)+" UTC")
+	fmt.Fprintf(w, "Password recovery for %s in pool %s (%s), account %s, %s\n", Terminal(ex.User.Username), Terminal(ex.Pool.Name), Terminal(ex.Pool.ID), Terminal(ex.Account), Terminal(ex.Region))
+	fmt.Fprintf(w, "as of the snapshot taken %s\n\n", Terminal(strings.Replace(strings.TrimSuffix(ex.TakenAt, "Z"), "T", " ", 1))+" UTC")
 	width := 0
 	for _, s := range walk.Steps {
-		width = max(width, len(s.Name))
+		width = max(width, len(Terminal(s.Name)))
 	}
 	for _, s := range walk.Steps {
 		mark := stepMarks[s.State]
 		if c, ok := stepColors[s.State]; ok && opts.Color {
 			mark = c + mark + ansiReset
 		}
-		fmt.Fprintf(w, "  %s %-*s  %s\n", mark, width, s.Name, s.Detail)
+		fmt.Fprintf(w, "  %s %-*s  %s\n", mark, width, Terminal(s.Name), Terminal(s.Detail))
 	}
 	fmt.Fprintf(w, "\nForgotPassword would %s\n", describeOutcome(walk.Outcome))
 	for _, n := range walk.Outcome.Notes {
-		fmt.Fprintf(w, "  note: %s\n", n)
+		fmt.Fprintf(w, "  note: %s\n", Terminal(n))
 	}
 	if len(walk.Fixes) > 0 {
 		fmt.Fprintln(w, "\nFix, in order:")
 		for i, f := range walk.Fixes {
 			id, cmd, _ := strings.Cut(f, ": ")
-			fmt.Fprintf(w, "  %d. %s\n", i+1, id)
+			fmt.Fprintf(w, "  %d. %s\n", i+1, Terminal(id))
+			// A remediation's lines are its own; what is in them is not.
 			for _, line := range strings.Split(cmd, "\n") {
-				fmt.Fprintf(w, "     %s\n", line)
+				fmt.Fprintf(w, "     %s\n", Terminal(line))
 			}
 		}
 	}
@@ -95,13 +96,13 @@ func describeOutcome(o policies.Outcome) string {
 		return "return " + delivery() + "\nand the code reaches the user."
 	case policies.OutcomeUndelivered:
 		if o.Delivery != nil {
-			return "accept the request and return " + delivery() + "\nbut the code is NOT delivered: " + o.Why
+			return "accept the request and return " + delivery() + "\nbut the code is NOT delivered: " + Terminal(o.Why)
 		}
-		return "send no code: " + o.Why
+		return "send no code: " + Terminal(o.Why)
 	case policies.OutcomeError:
-		return "fail with " + o.Exception + ": " + o.Message
+		return "fail with " + Terminal(o.Exception) + ": " + Terminal(o.Message)
 	}
-	s := "do something that cannot be told from the snapshot: " + o.Why
+	s := "do something that cannot be told from the snapshot: " + Terminal(o.Why)
 	if o.Delivery != nil {
 		s += "\nIf nothing stops it, it returns " + delivery()
 	}

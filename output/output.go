@@ -90,7 +90,7 @@ func missingPermissions(r *policies.Report, d *digest) []string {
 	set := maps.Clone(d.permissions)
 	for _, s := range r.Scopes {
 		for _, p := range s.Problems {
-			if p.Action != "" && deniedStatus(p.Status) {
+			if p.Action != "" && CauseOf(p.Status, p.Error) == CausePermission {
 				set[p.Action] = true
 			}
 		}

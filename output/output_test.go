@@ -79,7 +79,7 @@ func TestGoldenSARIFIsValid(t *testing.T) {
 }
 
 func TestFormats(t *testing.T) {
-	if got := strings.Join(Formats(), ","); got != "table,json,markdown,sarif" {
+	if got := strings.Join(Formats(), ","); got != "table,asff,csv,html,json,markdown,ocsf,sarif" {
 		t.Errorf("Formats() = %s", got)
 	}
 	var buf bytes.Buffer
@@ -133,7 +133,7 @@ func TestTableAggregatesUsers(t *testing.T) {
 		"indeterminate: The SES identity could not be read. (grant ses:GetEmailIdentity)",
 		"88 findings: 61 critical, 14 high, 10 medium, 3 low (9 indeterminate)",
 		"1,234,612 users: 1,234,519 can receive a recovery code, 82 cannot, 11 may not",
-		"Grant cognito-idp:AdminGetUser, cognito-idp:ListUsers, ses:GetEmailIdentity and scan again.",
+		"Permission denied: grant cognito-idp:AdminGetUser, cognito-idp:ListUsers, ses:GetEmailIdentity and scan again.",
 		"could not read pool us-east-1_BBBBBBBBB users: denied (grant cognito-idp:ListUsers)",
 	} {
 		if !strings.Contains(out, s) {

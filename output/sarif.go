@@ -144,6 +144,9 @@ func splitDigest(d *digest, parts []*policies.Report) []*digest {
 		pd := partOf(f.Resource.Account, f.Resource.Region)
 		pd.others = append(pd.others, f)
 	}
+	for k, o := range d.overflow {
+		partOf(k.Pool.Account, k.Pool.Region).overflow[k] = o
+	}
 	for k := range d.scopes {
 		partOf(k[0], k[1]).scopes[k] = true
 	}
@@ -212,6 +215,16 @@ func buildSARIF(r *policies.Report, d *digest, maxResults int) (*sarif.Report, e
 		f := &d.others[i]
 		s := scopeOf(f.Resource.Account, f.Resource.Region)
 		s.candidates = append(s.candidates, findingCandidate(f, index[f.RuleID]))
+	}
+	for _, o := range d.overflow {
+		f := o.finding()
+		s := scopeOf(f.Resource.Account, f.Resource.Region)
+		c := findingCandidate(&f, index[f.RuleID])
+		if c.result.Properties == nil {
+			c.result.Properties = sarif.Properties{}
+		}
+		c.result.Properties["count"] = o.N
+		s.candidates = append(s.candidates, c)
 	}
 
 	log, err := sarif.New(sarif.Version210)
@@ -409,7 +422,7 @@ func userCandidate(g *userGroup, ruleIndex int) *candidate {
 	if title == "" {
 		title = k.RuleID
 	}
-	who := thousands(g.Users) + " " + plural(g.Users, "user", "users") + " in pool " + poolLabel(k.Pool.PoolID, g.PoolName)
+	who := thousands(g.Users) + " " + plural(g.Users, "user", "users") + " in pool " + Markdown(poolLabel(k.Pool.PoolID, g.PoolName))
 	var msg string
 	props := sarif.Properties{"count": g.Users}
 	if k.Verdict == policies.Indeterminate {
@@ -438,7 +451,7 @@ func userCandidate(g *userGroup, ruleIndex int) *candidate {
 // findingCandidate is the result of a pool, client, SMS or email finding.
 func findingCandidate(f *policies.Finding, ruleIndex int) *candidate {
 	p := poolOf(f)
-	where := "Pool " + poolLabel(p.PoolID, f.Resource.PoolName)
+	where := "Pool " + Markdown(poolLabel(p.PoolID, f.Resource.PoolName))
 	if f.Resource.ClientID != "" {
 		where += ", app client " + f.Resource.ClientID
 	}
@@ -712,6 +725,9 @@ func uriSegment(s string) string {
 	return out
 }
 
+// poolLabel names a pool in a message. Names come from the snapshot: a
+// caller escapes them for where the label goes (Markdown in SARIF
+// messages, which GitHub renders).
 func poolLabel(id, name string) string {
 	switch {
 	case name != "" && id != "":

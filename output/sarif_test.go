@@ -137,7 +137,7 @@ func TestSARIFShape(t *testing.T) {
 	for _, res := range d.Runs[0].Results {
 		if res.RuleID == "RC-USER-001" && strings.Contains(res.Message.Text, "prod-customers") {
 			found = true
-			if !strings.HasPrefix(res.Message.Text, "57 users in pool prod-customers (us-east-1_AAAAAAAAA): No verified email address or phone number.") {
+			if !strings.HasPrefix(res.Message.Text, "57 users in pool prod-customers (us-east-1\\_AAAAAAAAA): No verified email address or phone number.") {
 				t.Errorf("message = %q", res.Message.Text)
 			}
 			if res.Properties["count"] != float64(57) {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/recoverscan/recoverscan/collector/atomicfile"
 	"github.com/recoverscan/recoverscan/policies"
 )
 
@@ -62,7 +63,7 @@ type spill struct {
 }
 
 func newSpill() (*spill, error) {
-	f, err := os.CreateTemp("", "recoverscan-findings-*")
+	f, err := atomicfile.CreateTemp("", "recoverscan-findings-*")
 	if err != nil {
 		return nil, fmt.Errorf("output: %w", err)
 	}
@@ -91,5 +92,5 @@ func (s *spill) close() error {
 	name := s.file.Name()
 	s.file.Close()
 	s.file = nil
-	return os.Remove(name)
+	return atomicfile.Remove(name)
 }

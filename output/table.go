@@ -47,6 +47,8 @@ type tableRow struct {
 	subject  string // "12 users", "client abc", "pool", "sms", "email"
 	text     string
 	order    string // tie-breaker: client id, message
+	// group is the per-user group a row folds, if any.
+	group *userGroup
 }
 
 // tablePool is a pool and its rows.
@@ -84,9 +86,9 @@ func writeTable(w io.Writer, r *policies.Report, d *digest, opts Options) error 
 	var b strings.Builder
 	b.WriteString(headerLine(r))
 	for _, s := range scopes {
-		fmt.Fprintf(&b, "\nAccount %s, region %s\n", orDash(s.account), orDash(s.region))
+		fmt.Fprintf(&b, "\nAccount %s, region %s\n", Terminal(orDash(s.account)), Terminal(orDash(s.region)))
 		for _, p := range s.problems {
-			b.WriteString("  ! " + problemText(p) + "\n")
+			b.WriteString("  ! " + Terminal(problemText(p)) + "\n")
 		}
 		if len(s.pools) == 0 {
 			b.WriteString("  no user pools\n")
@@ -164,6 +166,13 @@ func tableLayout(r *policies.Report, d *digest) []*tableScope {
 		p := poolFor(poolOf(f), f.Resource.PoolName)
 		p.rows = append(p.rows, findingRow(f))
 	}
+	for _, o := range d.overflow {
+		f := o.finding()
+		row := findingRow(&f)
+		row.order = "\uffff" // after the rule's other rows
+		p := poolFor(poolOf(&f), f.Resource.PoolName)
+		p.rows = append(p.rows, row)
+	}
 
 	// Scopes and pools known only from findings come after the report's
 	// own, sorted, so the order never depends on map iteration.
@@ -223,9 +232,10 @@ func userRow(g *userGroup) tableRow {
 	return tableRow{
 		severity: g.Severity,
 		verdict:  g.Key.Verdict,
-		ruleID:   g.Key.RuleID,
+		ruleID:   Terminal(g.Key.RuleID),
 		subject:  thousands(g.Users) + " " + plural(g.Users, "user", "users"),
-		text:     text,
+		text:     Terminal(text),
+		group:    g,
 	}
 }
 
@@ -248,9 +258,9 @@ func findingRow(f *policies.Finding) tableRow {
 	return tableRow{
 		severity: f.Severity,
 		verdict:  f.Verdict,
-		ruleID:   f.RuleID,
-		subject:  subject,
-		text:     oneLine(text),
+		ruleID:   Terminal(f.RuleID),
+		subject:  Terminal(subject),
+		text:     Terminal(oneLine(text)),
 		order:    f.Resource.ClientID,
 	}
 }
@@ -287,9 +297,9 @@ func headerLine(r *policies.Report) string {
 	if tool == "" {
 		tool = "recoverscan"
 	}
-	s := tool
+	s := Terminal(tool)
 	if r.Version != "" {
-		s += " " + r.Version
+		s += " " + Terminal(r.Version)
 	}
 	if !r.SnapshotTakenAt.IsZero() {
 		s += ", snapshot taken " + r.SnapshotTakenAt.UTC().Format("2006-01-02 15:04:05 UTC")
@@ -298,9 +308,9 @@ func headerLine(r *policies.Report) string {
 }
 
 func poolHeader(p *tablePool) string {
-	s := "Pool " + p.id
+	s := "Pool " + Terminal(p.id)
 	if p.name != "" {
-		s = "Pool " + p.name + " (" + p.id + ")"
+		s = "Pool " + Terminal(p.name) + " (" + Terminal(p.id) + ")"
 	}
 	if p.summary == nil {
 		return s
@@ -364,23 +374,23 @@ func summaryText(r *policies.Report, d *digest) string {
 			parts = append(parts, fmt.Sprintf("%s %s indeterminate", thousands(int64(n)), plural(int64(n), "verdict is", "verdicts are")))
 		}
 		b.WriteString("Incomplete data: " + strings.Join(parts, ", ") + ".")
-		if len(sum.MissingPermissions) > 0 {
-			b.WriteString(" Grant " + strings.Join(sum.MissingPermissions, ", ") + " and scan again.")
+		for _, a := range Advice(r, d.causes) {
+			b.WriteString(" " + Terminal(upperFirst(a)) + ".")
 		}
 		b.WriteString("\n")
 	}
 	if sr := r.Suppressions; sr != nil {
-		fmt.Fprintf(&b, "Suppressions (%s): %d %s suppressed", sr.File, sr.Suppressed, plural(int64(sr.Suppressed), "finding", "findings"))
+		fmt.Fprintf(&b, "Suppressions (%s): %d %s suppressed", Terminal(sr.File), sr.Suppressed, plural(int64(sr.Suppressed), "finding", "findings"))
 		if n := len(sr.Expired); n > 0 {
 			fmt.Fprintf(&b, "; %d expired (no longer suppressing):", n)
 			for _, e := range sr.Expired {
-				fmt.Fprintf(&b, " %s %s (expired %s)", e.Where, e.Rule, e.Expires.Format("2006-01-02"))
+				fmt.Fprintf(&b, " %s %s (expired %s)", Terminal(e.Where), Terminal(e.Rule), e.Expires.Format("2006-01-02"))
 			}
 		}
 		if n := len(sr.Unused); n > 0 {
 			fmt.Fprintf(&b, "; %d matched nothing:", n)
 			for _, e := range sr.Unused {
-				fmt.Fprintf(&b, " %s %s", e.Where, e.Rule)
+				fmt.Fprintf(&b, " %s %s", Terminal(e.Where), Terminal(e.Rule))
 			}
 		}
 		b.WriteString("\n")
@@ -416,4 +426,11 @@ func orDash(s string) string {
 // oneLine folds line breaks so one finding stays one row.
 func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }

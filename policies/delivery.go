@@ -229,29 +229,24 @@ func dedupe(es []DeliveryEntry) []DeliveryEntry {
 	return out
 }
 
-// inUse reports whether some user of the pool is, or may be, routed to
-// channel: counted users on it or of unknown channel, or a pool whose users
-// were not all listed, or that has none yet, and can route to it.
-func (ev *evaluation) inUse(channel string, usersRead snapshot.Source, listed int64) bool {
-	t := &ev.tally
-	if t.byChannel[channel] > 0 || t.byChannel["unknown"] > 0 {
+// inUse reports whether the pool can route a user's code to channel: its
+// recovery order includes the channel (or its settings were not read).
+// Users counted on the channel now are not required: a pool that falls
+// back to SMS sends a text to every user who lacks the first channel, so
+// what breaks SMS there is a finding before the first such user exists.
+func (ev *evaluation) inUse(channel string) bool {
+	if !ev.poolSettings.Read.OK() || ev.tally.byChannel[channel] > 0 || ev.tally.byChannel["unknown"] > 0 {
 		return true
 	}
-	if !usersRead.OK() || listed == 0 {
-		if !ev.poolSettings.Read.OK() {
-			return true
-		}
-		return slices.Contains(ev.order, any(channel))
-	}
-	return false
+	return slices.Contains(ev.order, any(channel))
 }
 
 // reportChannels sends the channel rules' findings whose channel is in use.
-func (ev *evaluation) reportChannels(usersRead snapshot.Source, listed int64) error {
+func (ev *evaluation) reportChannels() error {
 	for _, r := range ev.channelResults {
 		used := false
 		for _, ch := range r.channels {
-			used = used || ev.inUse(ch, usersRead, listed)
+			used = used || ev.inUse(ch)
 		}
 		if !used {
 			continue

@@ -417,7 +417,11 @@ func (ev *evaluation) evalUsers(b *batch) error {
 			if r.verdict == Fail && r.effect == EffectBlocks {
 				cannot = true
 			}
-			b.findings = append(b.findings, ev.finding(r, Resource{Username: u.Username, Sub: u.Sub}))
+			who := Resource{Username: u.Username, Sub: u.Sub}
+			if u.UsernameMasked {
+				who.commandUser = u.CommandUsername()
+			}
+			b.findings = append(b.findings, ev.finding(r, who))
 		}
 		switch {
 		case cannot:
@@ -453,7 +457,7 @@ func (ev *evaluation) onPoolEnd(p *snapshot.PoolSettings, usersRead snapshot.Sou
 	}
 	ev.caches = nil
 	ev.problem("pool "+p.ID+" users", usersRead)
-	if err := ev.reportChannels(usersRead, listed); err != nil {
+	if err := ev.reportChannels(); err != nil {
 		return err
 	}
 	t := &ev.tally
@@ -512,7 +516,7 @@ func (ev *evaluation) finding(r result, res Resource) Finding {
 	case res.ClientID != "":
 		remediation = fillRemediation(r.rule.Remediation, res, p)
 	case res.Username != "" && strings.Contains(remediation, "<username>"):
-		remediation = strings.ReplaceAll(remediation, "<username>", res.Username)
+		remediation = strings.ReplaceAll(remediation, "<username>", res.usernameForCommands())
 	}
 	return Finding{
 		RuleID:         r.rule.ID,
@@ -542,7 +546,7 @@ func fillRemediation(s string, res Resource, p *snapshot.PoolSettings) string {
 		pairs = append(pairs, "<ses-region>", r)
 	}
 	if res.Username != "" {
-		pairs = append(pairs, "<username>", res.Username)
+		pairs = append(pairs, "<username>", res.usernameForCommands())
 	}
 	if res.ClientID != "" {
 		pairs = append(pairs, "<client-id>", res.ClientID)

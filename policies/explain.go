@@ -59,7 +59,7 @@ func (e *Engine) Explain(ctx context.Context, r io.Reader, poolID, user string) 
 	)
 	ev := &evaluation{onlyPool: poolID}
 	ev.watch = func(u *snapshot.User, input ast.Value) error {
-		if found || (u.Username != user && u.Sub != user) {
+		if found || (!u.HasUsername(user) && u.Sub != user) {
 			return nil
 		}
 		found = true

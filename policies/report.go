@@ -130,6 +130,18 @@ type Resource struct {
 	ClientID string `json:"client_id,omitempty"`
 	Username string `json:"username,omitempty"`
 	Sub      string `json:"sub,omitempty"`
+	// commandUser names the user in remediation commands when Username,
+	// masked, cannot (see snapshot.User.CommandUsername).
+	commandUser string
+}
+
+// usernameForCommands is the Username an AWS CLI command takes for the
+// resource's user.
+func (r Resource) usernameForCommands() string {
+	if r.commandUser != "" {
+		return r.commandUser
+	}
+	return r.Username
 }
 
 // Finding is one rule result.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"regexp"
 	"strings"
 	"time"
 
@@ -42,8 +43,8 @@ type awsFlags struct {
 const pseudonymKeyEnv = "RECOVERSCAN_PSEUDONYM_KEY"
 
 func (f *awsFlags) register(cmd *cobra.Command) {
-	cmd.Flags().StringArrayVar(&f.regions, "region", nil, "AWS region to scan (repeatable)")
-	cmd.Flags().StringArrayVar(&f.pools, "pool", nil, "only this user pool id (repeatable; default: every pool in the region)")
+	cmd.Flags().StringArrayVar(&f.regions, "region", nil, "AWS region to scan (repeatable, or comma-separated: us-east-1,eu-west-1)")
+	cmd.Flags().StringArrayVar(&f.pools, "pool", nil, "only this user pool id (repeatable, or comma-separated; default: every pool in the region)")
 	cmd.Flags().StringVar(&f.profile, "profile", "", "AWS shared-config profile (default: the standard credential chain)")
 	cmd.Flags().BoolVar(&f.pseudonymize, "pseudonymize", false, "replace usernames and subs with a keyed hash (key from $"+pseudonymKeyEnv+" or --pseudonym-key-file), so a snapshot or report can be shared; the same key gives the same pseudonyms")
 	cmd.Flags().StringVar(&f.keyFile, "pseudonym-key-file", "", "file holding the --pseudonymize key (when $"+pseudonymKeyEnv+" is unset)")
@@ -51,6 +52,60 @@ func (f *awsFlags) register(cmd *cobra.Command) {
 	cmd.Flags().DurationVar(&f.timeout, "timeout", 0, "give up on the whole collection after this long (0: no limit); nothing partial is written")
 	cmd.Flags().StringVar(&f.rateLimits, "rate-limits", "", "request rates per Cognito quota category, shared by every pool of an account and region,\nas CATEGORY=RPS pairs: ListUsers, PoolRead, ClientRead, UserRead, Messaging\n(e.g. ListUsers=20; default ListUsers=10,PoolRead=5,ClientRead=5,UserRead=20,Messaging=5, or $"+collector.RateLimitsEnv+")")
 	cmd.Flags().BoolVar(&f.withMFA, "with-mfa", false, "read each user's MFA settings with AdminGetUser where a verdict depends on them\n(counts towards monthly active users; without it such verdicts are indeterminate)")
+}
+
+// regionPattern is the shape of an AWS region name: us-east-1,
+// us-gov-west-1, cn-north-1, eusc-de-east-1.
+var regionPattern = regexp.MustCompile(`^[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}$`)
+
+// poolIDPattern is the shape of a user pool id: the region, "_", then
+// letters and digits.
+var poolIDPattern = regexp.MustCompile(`^([a-z0-9-]+)_[0-9a-zA-Z]+$`)
+
+// parseLists splits comma-separated --region and --pool values and checks
+// each: a malformed region or pool id is a usage error, not a scan that
+// then fails to reach it.
+func (f *awsFlags) parseLists() error {
+	var err error
+	if f.regions, err = splitList("--region", f.regions, func(r string) error {
+		if !regionPattern.MatchString(r) {
+			return errors.New("a region looks like us-east-1")
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	f.pools, err = splitList("--pool", f.pools, func(id string) error {
+		m := poolIDPattern.FindStringSubmatch(id)
+		if m == nil || len(id) > 55 || !regionPattern.MatchString(m[1]) {
+			return errors.New("a user pool id looks like us-east-1_AbCdEf123")
+		}
+		return nil
+	})
+	return err
+}
+
+// splitList splits the values of a repeatable flag at commas, drops
+// duplicates and checks each with valid.
+func splitList(flag string, values []string, valid func(string) error) ([]string, error) {
+	var out []string
+	seen := map[string]bool{}
+	for _, v := range values {
+		for _, item := range strings.Split(v, ",") {
+			item = strings.TrimSpace(item)
+			if item == "" {
+				return nil, &flagError{fmt.Errorf("%s %q: empty item in the list", flag, v)}
+			}
+			if err := valid(item); err != nil {
+				return nil, &flagError{fmt.Errorf("%s %q: %w", flag, item, err)}
+			}
+			if !seen[item] {
+				seen[item] = true
+				out = append(out, item)
+			}
+		}
+	}
+	return out, nil
 }
 
 // resolveRegions fills the regions from --pool ids (whose prefix is their
@@ -76,9 +131,13 @@ func (f *awsFlags) resolveRegions() error {
 	return nil
 }
 
-// useConfigScope takes what to scan from the configuration file's scan
-// section when no --region or --pool was given. It reports whether it did.
+// useConfigScope checks --region and --pool, and takes what to scan from
+// the configuration file's scan section when neither was given. It reports
+// whether it did.
 func (f *awsFlags) useConfigScope(cf *configFlags) (bool, error) {
+	if err := f.parseLists(); err != nil {
+		return false, err
+	}
 	if len(f.regions) > 0 || len(f.pools) > 0 {
 		return false, nil
 	}

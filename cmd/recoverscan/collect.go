@@ -48,6 +48,9 @@ recorded in the snapshot and the command exits 3.`,
 			if out == "" {
 				return &flagError{errors.New("say where to write the snapshot: -o FILE (use -o - for stdout)")}
 			}
+			if err := checkOutputs([]namedPath{{"-o", out}}, nil); err != nil {
+				return err
+			}
 			ctx, cancel := f.deadline(cmd.Context())
 			defer cancel()
 			collect, err := f.collector(ctx)

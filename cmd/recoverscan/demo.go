@@ -41,6 +41,9 @@ recoverscan handles a large account.`,
 			if err := f.validate(); err != nil {
 				return err
 			}
+			if err := f.checkFiles(nil, "--write-snapshot", writeSnapshot); err != nil {
+				return err
+			}
 			if users < 0 {
 				return &flagError{fmt.Errorf("--users must not be negative, got %d", users)}
 			}
@@ -62,7 +65,7 @@ recoverscan handles a large account.`,
 			}
 			defer sink.Close()
 			defer data.Close()
-			report, err := evaluate(cmd.Context(), engine, data, f.evalTimeout, sink.add)
+			report, err := evaluate(cmd.Context(), engine, data, f.evaluationLimits(), sink.add)
 			if err != nil {
 				return evalError("demo snapshot", err)
 			}
@@ -70,7 +73,7 @@ recoverscan handles a large account.`,
 			// The demo is meant to show problems; only --fail-on makes
 			// them an exit status.
 			var ee *exitError
-			if errors.As(err, &ee) && ee.code == exitIncomplete && f.failOn == "none" {
+			if errors.As(err, &ee) && ee.code == exitIncomplete && errors.Is(err, errScanIncomplete) && f.failOn == "none" {
 				return nil
 			}
 			return err

@@ -100,6 +100,10 @@ severity.`,
 // readReport reads a JSON report, or evaluates a snapshot: the first key of
 // the document tells which it is.
 func readReport(ctx context.Context, path string, engine func() (*policies.Engine, error)) (*policies.Report, error) {
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
+		// The file is read twice: once for its first key, then whole.
+		return nil, &exitError{code: exitUsage, err: fmt.Errorf("%s: not a regular file; diff reads files, not pipes or devices", path)}
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, &exitError{code: exitUsage, err: err}

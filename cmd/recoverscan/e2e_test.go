@@ -19,6 +19,7 @@ import (
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 
 	"github.com/recoverscan/recoverscan/collector/awstest"
+	"github.com/recoverscan/recoverscan/output"
 	"github.com/recoverscan/recoverscan/output/sarifcheck"
 	"github.com/recoverscan/recoverscan/policies"
 )
@@ -230,7 +231,7 @@ func testStandIn(t *testing.T, w *e2eWorld) {
 			"disabled":             {"RC-USER-008"},
 			"phone-only-user":      {"RC-USER-002"},
 			"client:web-secret":    {"RC-CLIENT-001", "RC-CLIENT-002"},
-			"pool":                 {"RC-EMAIL-010", "RC-EMAIL-011", "RC-POOL-003", "RC-POOL-006", "RC-POOL-007"},
+			"pool":                 {"RC-EMAIL-010", "RC-EMAIL-011", "RC-POOL-003", "RC-POOL-006", "RC-POOL-007", "RC-POOL-019"},
 		},
 		awstest.PoolPhoneOnly: {
 			"us-sms":              {"RC-USER-003"},
@@ -239,11 +240,11 @@ func testStandIn(t *testing.T, w *e2eWorld) {
 			"pool":                {"RC-POOL-003", "RC-POOL-006", "RC-POOL-007", "RC-SMS-001", "RC-SMS-002", "RC-SMS-008"},
 		},
 		awstest.PoolEmailThenPhone: {
-			"pool": {"RC-EMAIL-010", "RC-EMAIL-011", "RC-POOL-004", "RC-POOL-006", "RC-POOL-007"},
+			"pool": {"RC-EMAIL-010", "RC-EMAIL-011", "RC-POOL-004", "RC-POOL-006", "RC-POOL-007", "RC-POOL-019"},
 		},
 		awstest.PoolLegacy: {
 			"legacy-both": {"RC-USER-018"},
-			"pool":        {"RC-POOL-002", "RC-POOL-004", "RC-POOL-006", "RC-POOL-007"},
+			"pool":        {"RC-EMAIL-010", "RC-EMAIL-011", "RC-POOL-002", "RC-POOL-004", "RC-POOL-006", "RC-POOL-007", "RC-POOL-019"},
 		},
 		awstest.PoolAdminOnly: {
 			"admin-only-user": {"RC-USER-002"},
@@ -254,7 +255,7 @@ func testStandIn(t *testing.T, w *e2eWorld) {
 			"pool":       {"RC-POOL-003", "RC-POOL-006", "RC-POOL-007"},
 		},
 		awstest.PoolCustomFrom: {
-			"pool": {"RC-EMAIL-007", "RC-EMAIL-010", "RC-POOL-003", "RC-POOL-006", "RC-POOL-007"},
+			"pool": {"RC-EMAIL-007", "RC-EMAIL-010", "RC-POOL-003", "RC-POOL-006", "RC-POOL-007", "RC-POOL-019"},
 		},
 	})
 
@@ -294,10 +295,22 @@ func testStandIn(t *testing.T, w *e2eWorld) {
 		}
 	}
 
-	// No contact data in any output format.
-	for _, format := range []string{"table", "json", "sarif"} {
-		_, out, errOut := runBinary(t, endpoint, "scan", "--region", e2eRegion, "--with-mfa", "--format", format)
-		assertNoContacts(t, format, out+errOut, w.world)
+	// No contact data in any output format, passes included: every
+	// format from one scan.
+	dir := t.TempDir()
+	_, out, errOut := runBinary(t, endpoint, "scan", "--region", e2eRegion, "--with-mfa", "--include-passed",
+		"--format", strings.Join(output.Formats(), ","), "--output-dir", dir)
+	assertNoContacts(t, "stdout and stderr", out+errOut, w.world)
+	files, err := filepath.Glob(filepath.Join(dir, "*"))
+	if err != nil || len(files) < len(output.Formats()) {
+		t.Fatalf("--output-dir wrote %v (%v), want a file per format", files, err)
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		assertNoContacts(t, filepath.Base(f), string(data), w.world)
 	}
 }
 

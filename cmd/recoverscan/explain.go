@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/spf13/cobra"
 
@@ -71,9 +70,9 @@ AdminGetUser (one call) unless --with-mfa=false.`,
 				}
 				src, name = bytes.NewReader(data), "demo snapshot"
 			case snapPath != "":
-				f, err := os.Open(snapPath)
+				f, err := openInput(cmd.Context(), "snapshot", snapPath)
 				if err != nil {
-					return &exitError{code: exitUsage, err: fmt.Errorf("snapshot: %w", err)}
+					return err
 				}
 				defer f.Close()
 				src, name = f, snapPath

@@ -16,8 +16,23 @@ import (
 func TestSeveralFormats(t *testing.T) {
 	dir := t.TempDir()
 	base := filepath.Join(dir, "results")
-	if code, _, stderr := runCLI(t, "demo", "--format", "sarif,markdown,json", "-o", base); code != exitOK {
+	if code, _, stderr := runCLI(t, "demo", "--format", "sarif,markdown,json,html,csv,ocsf,asff", "-o", base); code != exitOK {
 		t.Fatalf("demo: exit %d\n%s", code, stderr)
+	}
+	for _, ext := range []string{".html", ".csv", ".ocsf.json", ".asff.json"} {
+		data, err := os.ReadFile(base + ext)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.HasSuffix(ext, ".json") {
+			var events []map[string]any
+			if err := json.Unmarshal(data, &events); err != nil || len(events) == 0 {
+				t.Errorf("%s: %v, %d records", ext, err, len(events))
+			}
+			if ext == ".asff.json" && len(events) > 100 {
+				t.Errorf("%s: %d findings in one batch-import file", ext, len(events))
+			}
+		}
 	}
 	sarif, err := os.ReadFile(base + ".sarif")
 	if err != nil {
@@ -47,9 +62,9 @@ func TestSeveralFormats(t *testing.T) {
 	}
 
 	// Each equals what its format alone writes.
-	for _, format := range []string{"markdown", "json"} {
+	for format, ext := range map[string]string{"markdown": ".md", "json": ".json", "html": ".html", "csv": ".csv", "ocsf": ".ocsf.json"} {
 		_, alone, _ := runCLI(t, "demo", "--format", format)
-		file := base + map[string]string{"markdown": ".md", "json": ".json"}[format]
+		file := base + ext
 		got, _ := os.ReadFile(file)
 		if string(got) != alone {
 			t.Errorf("%s written with other formats differs from %s alone", file, format)
@@ -70,5 +85,24 @@ func TestSeveralFormats(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(out, "summary.md")); err != nil {
 		t.Error(err)
+	}
+}
+
+// TestPartName: the parts of a report go before the format's extension.
+func TestPartName(t *testing.T) {
+	for _, c := range []struct {
+		format, path string
+		i            int
+		want         string
+	}{
+		{"sarif", "out/results.sarif", 0, "out/results.sarif"},
+		{"sarif", "out/results.sarif", 1, "out/results-2.sarif"},
+		{"asff", "findings.asff.json", 2, "findings-3.asff.json"},
+		{"asff", "findings.json", 1, "findings-2.json"},
+		{"asff", "findings", 1, "findings-2"},
+	} {
+		if got := partName(reportTarget{format: c.format, path: c.path}, c.i); got != c.want {
+			t.Errorf("partName(%s, %s, %d) = %s, want %s", c.format, c.path, c.i, got, c.want)
+		}
 	}
 }

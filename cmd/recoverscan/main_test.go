@@ -45,6 +45,8 @@ func TestUsageErrors(t *testing.T) {
 		{"bad rate limits", []string{"collect", "--region", "us-east-1", "-o", "x.json", "--rate-limits", "ListUser=5"}, "--rate-limits"},
 		{"zero rate limit", []string{"scan", "--region", "us-east-1", "--rate-limits", "ListUsers=0"}, "positive number"},
 		{"validate without a file", []string{"validate"}, "accepts 1 arg"},
+		{"negative eval timeout", []string{"demo", "--eval-timeout", "-1s"}, "--eval-timeout -1s"},
+		{"bad eval memory", []string{"demo", "--eval-memory", "lots"}, "--eval-memory"},
 		{"bad format in a list", []string{"demo", "--format", "sarif,xml", "-o", "x"}, `--format "xml"`},
 		{"format twice", []string{"demo", "--format", "sarif,sarif", "-o", "x"}, "given twice"},
 		{"several formats to stdout", []string{"demo", "--format", "sarif,markdown"}, "--output-dir"},
@@ -85,7 +87,7 @@ func TestValidate(t *testing.T) {
 		t.Fatalf("demo: exit %d: %s", code, stderr)
 	}
 	code, out, stderr := runCLI(t, "validate", good)
-	if code != exitOK || !strings.Contains(out, "valid snapshot: accounts 1, regions 3, pools 9 (not completely listed: 0), users 24") {
+	if code != exitOK || !strings.Contains(out, "valid snapshot: accounts 1, regions 3, pools 11 (not completely listed: 0), users 24") {
 		t.Fatalf("validate: exit %d, out %q, stderr %q", code, out, stderr)
 	}
 	b, err := os.ReadFile(good)

@@ -10,15 +10,19 @@ import (
 	"golang.org/x/term"
 
 	"github.com/recoverscan/recoverscan/collector"
+	"github.com/recoverscan/recoverscan/output"
 	"github.com/recoverscan/recoverscan/policies"
 )
 
+// showProgress is false under --quiet.
+var showProgress = true
+
 // newProgress returns a progress callback that keeps one status line on w
 // while users are listed, or nil when w is not a terminal (logs and CI get
-// no carriage-return noise).
+// no carriage-return noise) or --quiet asked for silence.
 func newProgress(w io.Writer) func(collector.ProgressEvent) {
 	f, ok := w.(*os.File)
-	if !ok || !term.IsTerminal(int(f.Fd())) {
+	if !ok || !showProgress || !term.IsTerminal(int(f.Fd())) {
 		return nil
 	}
 	p := &progress{w: w}
@@ -67,7 +71,7 @@ func (p *progress) update(ev collector.ProgressEvent) {
 	if ev.EstimatedTotal > 0 {
 		total = fmt.Sprintf(" of ~%d", ev.EstimatedTotal)
 	}
-	fmt.Fprintf(p.w, "\r\x1b[K%s %s: %d%s users%s", ev.Region, ev.PoolID, ev.UsersDone, total, rate)
+	fmt.Fprintf(p.w, "\r\x1b[K%s %s: %d%s users%s", output.Terminal(ev.Region), output.Terminal(ev.PoolID), ev.UsersDone, total, rate)
 	if ev.Done {
 		fmt.Fprint(p.w, "\r\x1b[K")
 	}

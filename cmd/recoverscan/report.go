@@ -16,22 +16,31 @@ import (
 	"github.com/recoverscan/recoverscan/policies"
 )
 
-// reportSink takes findings as the engine makes them: it applies the
-// suppressions, counts what --fail-on counts and feeds one renderer per
-// requested format, so that no finding is kept.
+// reportSink takes findings as the engine makes them: it drops the
+// severities --severity leaves out, applies the suppressions, counts what
+// --fail-on counts and feeds one renderer per requested format, so that no
+// finding is kept.
 type reportSink struct {
 	flags      *reportFlags
+	shown      map[policies.Severity]bool // nil: every severity
 	suppressor *policies.Suppressor
 	targets    []reportTarget
 	renderers  []output.Renderer
 	threshold  policies.Severity
 	failing    int
+	// causes are why the sources of indeterminate findings were unread.
+	causes output.CauseSet
 }
 
 // newReportSink reads the suppression file, if any, and starts the
 // renderers. Close it when done.
 func newReportSink(cmd *cobra.Command, g *globalFlags, f *reportFlags) (*reportSink, error) {
-	s := &reportSink{flags: f}
+	s := &reportSink{flags: f, causes: output.NewCauseSet()}
+	shown, err := f.shown()
+	if err != nil {
+		return nil, err
+	}
+	s.shown = shown
 	if f.failOn != "none" {
 		s.threshold, _ = policies.ParseSeverity(f.failOn)
 	}
@@ -65,9 +74,13 @@ func newReportSink(cmd *cobra.Command, g *globalFlags, f *reportFlags) (*reportS
 
 // add takes one finding.
 func (s *reportSink) add(f *policies.Finding) error {
+	if s.shown != nil && !s.shown[f.Severity] {
+		return nil
+	}
 	if s.suppressor != nil {
 		s.suppressor.Apply(f)
 	}
+	output.AddFindingCauses(s.causes, f)
 	if s.threshold != "" && f.Suppressed == nil && f.Verdict == policies.Fail && f.Severity.Rank() >= s.threshold.Rank() {
 		s.failing++
 	}
@@ -111,13 +124,41 @@ func (s *reportSink) finish(cmd *cobra.Command, r *policies.Report) error {
 			return err
 		}
 	}
+	return s.verdict(r)
+}
+
+// errScanIncomplete marks the exit of a scan that was evaluated and
+// reported but could not read everything.
+var errScanIncomplete = errors.New("the scan is incomplete")
+
+// verdict is the exit status of a reported scan. Findings at or above
+// --fail-on (exit 1) win over an incomplete scan (exit 3): they are real
+// whatever could not be read, and a gate on them must fail. The
+// incompleteness is reported either way.
+func (s *reportSink) verdict(r *policies.Report) error {
+	incomplete := r.Incomplete()
 	if s.failing > 0 {
-		return &exitError{code: exitFindings, err: fmt.Errorf("%d findings at or above %s", s.failing, s.threshold)}
+		err := fmt.Errorf("%d findings at or above %s", s.failing, s.threshold)
+		if incomplete {
+			err = fmt.Errorf("%w; %w too (exit code 1 wins over 3): %s", err, errScanIncomplete, s.incompleteAdvice(r))
+		}
+		return &exitError{code: exitFindings, err: err}
 	}
-	if r.Incomplete() {
-		return &exitError{code: exitIncomplete, err: errors.New("the scan is incomplete: some facts could not be read (see the report); grant the permissions it names")}
+	if incomplete {
+		return &exitError{code: exitIncomplete, err: fmt.Errorf("%w: %s", errScanIncomplete, s.incompleteAdvice(r))}
 	}
 	return nil
+}
+
+// incompleteAdvice says why a scan is incomplete, by cause (credentials,
+// connection, permission, an operation the endpoint does not offer,
+// throttling), and what settles each.
+func (s *reportSink) incompleteAdvice(r *policies.Report) string {
+	advice := output.Advice(r, s.causes)
+	if len(advice) == 0 {
+		return "not every pool's users could be listed (see the report): scan again"
+	}
+	return strings.Join(advice, "; ")
 }
 
 // writeReport writes one format's report to its file or to stdout. A
@@ -131,13 +172,20 @@ func writeReport(cmd *cobra.Command, t reportTarget, rd output.Renderer, r *poli
 		parts = pr.Parts(r)
 	}
 	if parts > 1 && t.path == "" {
-		return &exitError{code: exitUsage, err: fmt.Errorf("--format %s: the report needs %d files (%s): give -o FILE and recoverscan writes FILE, FILE-2, ...", t.format, parts, pr.PartLimit())}
+		return &exitError{code: exitUsage, err: fmt.Errorf("--format %s: the report needs %d files (%s): give -o FILE and recoverscan writes FILE, FILE-2 and so on", t.format, parts, pr.PartLimit())}
 	}
-	if t.path == "" {
-		if err := rd.Render(cmd.OutOrStdout(), r); err != nil {
+	if parts == 1 {
+		// Standard output, a device or FIFO written directly, or a
+		// regular file written atomically.
+		out, err := createOutput(t.path, cmd.OutOrStdout())
+		if err != nil {
+			return err
+		}
+		defer out.abort()
+		if err := rd.Render(out, r); err != nil {
 			return &exitError{code: exitIncomplete, err: fmt.Errorf("write report: %w", err)}
 		}
-		return nil
+		return out.commit()
 	}
 	for i := 0; i < parts; i++ {
 		name := partName(t, i)
@@ -145,12 +193,7 @@ func writeReport(cmd *cobra.Command, t reportTarget, rd output.Renderer, r *poli
 		if err != nil {
 			return &exitError{code: exitUsage, err: err}
 		}
-		if parts == 1 {
-			err = rd.Render(file, r)
-		} else {
-			err = pr.RenderPart(file, r, i)
-		}
-		if err != nil {
+		if err := pr.RenderPart(file, r, i); err != nil {
 			file.Abort()
 			return &exitError{code: exitIncomplete, err: fmt.Errorf("write report %s: %w", name, err)}
 		}

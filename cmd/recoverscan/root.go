@@ -25,6 +25,7 @@ func isFlagError(err error) bool {
 type globalFlags struct {
 	logLevel string
 	noColor  bool
+	quiet    bool
 }
 
 func newRootCommand(stdout, stderr io.Writer) *cobra.Command {
@@ -40,7 +41,8 @@ state, evaluates Rego rules against the snapshot, and reports every user who
 could not receive a ForgotPassword code and every setting that stops or
 endangers delivery, as a table, JSON or SARIF for GitHub code scanning.
 
-It only reads: it never calls ForgotPassword or anything that sends a message.`,
+It only reads: it never calls ForgotPassword or anything that sends a message.
+` + envHelp,
 		Example: `  recoverscan demo                                     # the built-in example world
   recoverscan scan --region us-east-1                  # scan an account (AWS credential chain)
   recoverscan scan --region us-east-1 --format sarif -o results.sarif
@@ -53,11 +55,19 @@ It only reads: it never calls ForgotPassword or anything that sends a message.`,
   recoverscan explain --pool us-east-1_AbCdEf123 --user alice  # one user's recovery path`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       readBuildInfo().String(),
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			if err := applyEnv(cmd); err != nil {
+				return err
+			}
 			level := slog.LevelWarn
 			if err := level.UnmarshalText([]byte(g.logLevel)); err != nil {
 				return &flagError{errors.New("--log-level: want debug, info, warn or error")}
 			}
+			if g.quiet && !cmd.Flags().Changed("log-level") {
+				level = slog.LevelError
+			}
+			showProgress = !g.quiet
 			slog.SetDefault(slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})))
 			return nil
 		},
@@ -67,6 +77,8 @@ It only reads: it never calls ForgotPassword or anything that sends a message.`,
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &flagError{err} })
 	root.PersistentFlags().StringVar(&g.logLevel, "log-level", "warn", "diagnostics on stderr: debug, info, warn or error")
 	root.PersistentFlags().BoolVar(&g.noColor, "no-color", false, "never colour the table (default: colour when stdout is a terminal and NO_COLOR is unset)")
+	root.PersistentFlags().BoolVarP(&g.quiet, "quiet", "q", false, "no progress line and no warnings on stderr, only errors (the report is still written)")
+	root.SetVersionTemplate("{{.Version}}\n")
 	root.AddCommand(
 		newScanCommand(g),
 		newCollectCommand(g),
@@ -77,7 +89,9 @@ It only reads: it never calls ForgotPassword or anything that sends a message.`,
 		newPolicyCommand(g),
 		newValidateCommand(),
 		newVersionCommand(),
+		newCompletionCommand(),
 	)
 	root.CompletionOptions.DisableDefaultCmd = true
+	completeFlagValues(root)
 	return root
 }

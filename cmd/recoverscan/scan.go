@@ -25,9 +25,11 @@ type reportFlags struct {
 	outputDir     string
 	includePassed bool
 	failOn        string
+	severities    []string
 	policies      []string
 	suppressions  string
 	evalTimeout   time.Duration
+	evalMemory    sizeValue
 	config        configFlags
 
 	// formats is --format split, set by validate.
@@ -36,14 +38,41 @@ type reportFlags struct {
 
 func (f *reportFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVarP(&f.format, "format", "f", "table", "output format, or several separated by commas (with -o BASE or --output-dir): "+strings.Join(output.Formats(), ", "))
-	cmd.Flags().StringVarP(&f.out, "output", "o", "", "write the report to this file (atomically) instead of stdout; with several formats, the base name of their files (BASE.sarif, BASE.html, ...)")
+	cmd.Flags().StringVarP(&f.out, "output", "o", "", "write the report to this file (atomically; - for stdout) instead of stdout; with several formats, the base name of their files (BASE.sarif, BASE.html, ...)")
 	cmd.Flags().StringVar(&f.outputDir, "output-dir", "", "write each format's report into this directory, as recoverscan.EXT (or -o's base name)")
 	cmd.Flags().BoolVar(&f.includePassed, "include-passed", false, "also report each rule and pool that was evaluated and passed, with user counts for per-user rules (json, csv, ocsf, asff, html)")
 	cmd.Flags().StringVar(&f.failOn, "fail-on", "none", "exit 1 when a finding is at or above this severity: critical, high, medium, low or none")
+	cmd.Flags().StringSliceVar(&f.severities, "severity", nil, "show and export only findings of these severities, comma-separated: critical,high,medium,low\n(default all; --fail-on counts only the findings shown)")
 	cmd.Flags().StringArrayVar(&f.policies, "policy", nil, "directory of custom Rego rules (repeatable)")
 	cmd.Flags().StringVar(&f.suppressions, "suppressions", "", "YAML file of accepted findings (rule, resource patterns, reason, expiry date)")
 	cmd.Flags().DurationVar(&f.evalTimeout, "eval-timeout", defaultEvalTimeout, "stop with exit code 3 when evaluating the rules takes longer than this (time spent waiting for AWS not counted; 0 for no limit)")
+	f.evalMemory = defaultEvalMemory
+	cmd.Flags().Var(&f.evalMemory, "eval-memory", "stop with exit code 3 when the program holds more memory than this while evaluating the rules (e.g. 512MiB; 0 for no limit)")
 	f.config.register(cmd)
+}
+
+// evaluationLimits are the limits the flags set.
+func (f *reportFlags) evaluationLimits() evalLimits {
+	return evalLimits{time: f.evalTimeout, memory: int64(f.evalMemory)}
+}
+
+// checkFiles refuses, before any work, a report file that would be a
+// directory, and outputs that would overwrite an input or each other. A
+// snapshot file written alongside (saveFlag) cannot go to standard output,
+// which the report may use.
+func (f *reportFlags) checkFiles(inputs []namedPath, saveFlag, savePath string) error {
+	if savePath == stdoutName {
+		return &flagError{fmt.Errorf("%s -: standard output is for the report; write the snapshot to a file (or use 'recoverscan collect -o -')", saveFlag)}
+	}
+	targets, err := f.targets()
+	if err != nil {
+		return &flagError{err}
+	}
+	outputs := []namedPath{{saveFlag, savePath}}
+	for _, t := range targets {
+		outputs = append(outputs, namedPath{"-o", t.path})
+	}
+	return checkOutputs(outputs, inputs)
 }
 
 // validate checks the flags before any work is done.
@@ -60,6 +89,12 @@ func (f *reportFlags) validate() error {
 	if len(formats) > 1 && f.out == "" && f.outputDir == "" {
 		return &flagError{fmt.Errorf("--format %s writes several reports: give -o BASE (BASE.sarif, BASE.html, ...) or --output-dir DIR", f.format)}
 	}
+	if len(formats) > 1 && f.out == stdoutName {
+		return &flagError{fmt.Errorf("-o - writes one format to stdout; --format %s writes several reports: give -o BASE or --output-dir DIR", f.format)}
+	}
+	if f.evalTimeout < 0 {
+		return &flagError{fmt.Errorf("--eval-timeout %s: want a duration of 0 (no limit) or more", f.evalTimeout)}
+	}
 	if f.outputDir != "" && f.out != "" && filepath.Base(f.out) != f.out {
 		return &flagError{fmt.Errorf("with --output-dir, -o is a base name inside it, not a path: %q", f.out)}
 	}
@@ -68,7 +103,26 @@ func (f *reportFlags) validate() error {
 			return &flagError{fmt.Errorf("--fail-on: %w", err)}
 		}
 	}
+	if _, err := f.shown(); err != nil {
+		return err
+	}
 	return nil
+}
+
+// shown is the set of severities --severity keeps, nil for all.
+func (f *reportFlags) shown() (map[policies.Severity]bool, error) {
+	if len(f.severities) == 0 {
+		return nil, nil
+	}
+	keep := map[policies.Severity]bool{}
+	for _, v := range f.severities {
+		s, err := policies.ParseSeverity(v)
+		if err != nil {
+			return nil, &flagError{fmt.Errorf("--severity: %w", err)}
+		}
+		keep[s] = true
+	}
+	return keep, nil
 }
 
 // reportTarget is one report to write: a format and its file ("" for
@@ -96,6 +150,8 @@ func (f *reportFlags) targets() ([]reportTarget, error) {
 			t.path = filepath.Join(f.outputDir, base+format.Ext)
 		case len(f.formats) > 1:
 			t.path = f.out + format.Ext
+		case toStdout(f.out):
+			t.path = ""
 		default:
 			t.path = f.out
 		}
@@ -124,7 +180,7 @@ is honoured) and evaluates the rules against it as it streams in. With
 Without --region or --pool, the scan section of the configuration file says what
 to scan: several accounts (profiles or roles to assume), regions (or all), and
 pool include/exclude patterns; one failing account or region is reported and
-the others are still scanned.`,
+the others are still scanned.` + exitCodesHelp,
 		Example: `  recoverscan scan --region us-east-1
   recoverscan scan --region us-east-1 --region eu-west-1 --pool us-east-1_AbCdEf123
   recoverscan scan --region us-east-1 --format sarif -o results.sarif --fail-on high
@@ -138,6 +194,12 @@ the others are still scanned.`,
 			}
 			if f.snapshot != "" && (len(f.regions) > 0 || len(f.pools) > 0 || f.withMFA || f.saveSnapshot != "") {
 				return &flagError{errors.New("--snapshot evaluates a saved snapshot: it cannot be combined with --region, --pool, --with-mfa or --save-snapshot")}
+			}
+			if f.snapshot != "" && f.pseudonymize {
+				return &flagError{errors.New("--pseudonymize works while collecting, where the real names are at hand: a saved snapshot is evaluated as it was collected (collect it with --pseudonymize to share it)")}
+			}
+			if err := f.checkFiles([]namedPath{{"--snapshot", f.snapshot}}, "--save-snapshot", f.saveSnapshot); err != nil {
+				return err
 			}
 			if f.snapshot == "" {
 				fromConfig, err := f.useConfigScope(&f.config)
@@ -169,9 +231,9 @@ the others are still scanned.`,
 			defer sink.Close()
 			var report *policies.Report
 			if f.snapshot != "" {
-				report, err = evaluateFile(cmd.Context(), engine, f.snapshot, f.evalTimeout, sink.add)
+				report, err = evaluateFile(cmd.Context(), engine, f.snapshot, f.evaluationLimits(), sink.add)
 			} else {
-				report, err = scanLive(cmd.Context(), engine, &f.awsFlags, f.saveSnapshot, f.evalTimeout, sink.add)
+				report, err = scanLive(cmd.Context(), engine, &f.awsFlags, f.saveSnapshot, f.evaluationLimits(), sink.add)
 			}
 			if err != nil {
 				return err
@@ -186,14 +248,14 @@ the others are still scanned.`,
 	return cmd
 }
 
-// evaluateFile evaluates a saved snapshot within evalTimeout.
-func evaluateFile(ctx context.Context, e *policies.Engine, path string, evalTimeout time.Duration, emit func(*policies.Finding) error) (*policies.Report, error) {
-	f, err := os.Open(path)
+// evaluateFile evaluates a saved snapshot within the limits.
+func evaluateFile(ctx context.Context, e *policies.Engine, path string, limits evalLimits, emit func(*policies.Finding) error) (*policies.Report, error) {
+	f, err := openInput(ctx, "snapshot", path)
 	if err != nil {
-		return nil, &exitError{code: exitUsage, err: fmt.Errorf("snapshot: %w", err)}
+		return nil, err
 	}
 	defer f.Close()
-	r, err := evaluate(ctx, e, f, evalTimeout, emit)
+	r, err := evaluate(ctx, e, f, limits, emit)
 	if err != nil {
 		return nil, evalError(path, err)
 	}
@@ -203,8 +265,7 @@ func evaluateFile(ctx context.Context, e *policies.Engine, path string, evalTime
 // evalError classifies an evaluation error: a malformed snapshot is bad
 // input, anything else means the scan could not be evaluated.
 func evalError(path string, err error) error {
-	var fe *snapshot.FormatError
-	if errors.As(err, &fe) {
+	if badInput(err) {
 		return &exitError{code: exitUsage, err: fmt.Errorf("%s: %w", path, err)}
 	}
 	return &exitError{code: exitIncomplete, err: err}
@@ -215,7 +276,7 @@ var errEvaluationStopped = errors.New("evaluation stopped")
 
 // scanLive collects and evaluates at once: the collector writes the snapshot
 // into a pipe the engine reads, so users stream from AWS to findings.
-func scanLive(ctx context.Context, e *policies.Engine, af *awsFlags, savePath string, evalTimeout time.Duration, emit func(*policies.Finding) error) (*policies.Report, error) {
+func scanLive(ctx context.Context, e *policies.Engine, af *awsFlags, savePath string, limits evalLimits, emit func(*policies.Finding) error) (*policies.Report, error) {
 	ctx, cancel := af.deadline(ctx)
 	defer cancel()
 	collect, err := af.collector(ctx)
@@ -241,7 +302,7 @@ func scanLive(ctx context.Context, e *policies.Engine, af *awsFlags, savePath st
 		pw.CloseWithError(err)
 		collected <- err
 	}()
-	report, evalErr := evaluate(ctx, e, pr, evalTimeout, emit)
+	report, evalErr := evaluate(ctx, e, pr, limits, emit)
 	_ = pr.CloseWithError(errEvaluationStopped)
 	collectErr := <-collected
 	switch {

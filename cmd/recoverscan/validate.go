@@ -1,9 +1,7 @@
 package main
 
 import (
-	"errors"
 	"fmt"
-	"os"
 
 	"github.com/spf13/cobra"
 
@@ -22,9 +20,9 @@ truncated or newer-schema file is an error naming the byte offset (exit code
 		Example: `  recoverscan validate snapshot.json`,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			f, err := os.Open(args[0])
+			f, err := openInput(cmd.Context(), "snapshot", args[0])
 			if err != nil {
-				return &exitError{code: exitUsage, err: fmt.Errorf("snapshot: %w", err)}
+				return err
 			}
 			defer f.Close()
 			var accounts, regions, pools, incomplete, users int64
@@ -40,12 +38,11 @@ truncated or newer-schema file is an error naming the byte offset (exit code
 					return nil
 				},
 			})
-			var fe *snapshot.FormatError
-			if errors.As(err, &fe) {
+			if badInput(err) {
 				return &exitError{code: exitUsage, err: fmt.Errorf("%s: %w", args[0], err)}
 			}
 			if err != nil {
-				return err
+				return &exitError{code: exitIncomplete, err: fmt.Errorf("%s: %w", args[0], err)}
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "%s: valid snapshot: accounts %d, regions %d, pools %d (not completely listed: %d), users %d\n",
 				args[0], accounts, regions, pools, incomplete, users)

@@ -1,10 +1,12 @@
 package atomicfile_test
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/recoverscan/recoverscan/collector/atomicfile"
@@ -71,7 +73,11 @@ func TestCommit(t *testing.T) {
 	if _, err := os.Stat(path); !os.IsNotExist(err) {
 		t.Errorf("the target exists before Commit: %v", err)
 	}
-	assertPerm(t, f.Name(), 0o600)
+	tmp := entries(t, dir)
+	if len(tmp) != 1 {
+		t.Fatalf("%s holds %q, want one temporary file", dir, tmp)
+	}
+	assertPerm(t, filepath.Join(dir, tmp[0]), 0o600)
 	if _, err := f.WriteString(" and the rest"); err != nil {
 		t.Fatal(err)
 	}
@@ -186,4 +192,140 @@ func TestErrors(t *testing.T) {
 		t.Errorf("WriteFile over a directory: %v, want an error naming the path", err)
 	}
 	assertOnly(t, dir, "taken")
+}
+
+// TestErrorsNameTheTarget: an error is about the file the user named, not
+// the temporary file beside it.
+func TestErrorsNameTheTarget(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "no", "snap.json")
+	_, err := atomicfile.Create(missing)
+	if err == nil || !strings.Contains(err.Error(), missing) || strings.Contains(err.Error(), ".tmp-") {
+		t.Errorf("Create in a missing directory: %v, want an error naming %s and no temporary file", err, missing)
+	}
+	if _, err := os.Stat("/dev/full"); err != nil {
+		t.Skip("no /dev/full")
+	}
+	err = atomicfile.WriteFile("/dev/full", []byte("x"))
+	if err == nil || !strings.Contains(err.Error(), "/dev/full") || !errors.Is(err, syscall.ENOSPC) {
+		t.Errorf("WriteFile /dev/full: %v, want ENOSPC naming /dev/full", err)
+	}
+}
+
+// TestNonRegularTargets: a device, a FIFO or a link to one is written
+// directly; renaming over it would replace the node with a regular file.
+func TestNonRegularTargets(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no device nodes or FIFOs")
+	}
+	dir := t.TempDir()
+	isNode := func(path string, want os.FileMode) {
+		t.Helper()
+		fi, err := os.Lstat(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Mode().Type() != want {
+			t.Errorf("%s is now %v, want type %v", path, fi.Mode().Type(), want)
+		}
+	}
+
+	// A null device of the test's own, so that a failing run cannot
+	// replace the system's /dev/null.
+	null := filepath.Join(dir, "null")
+	if err := syscall.Mknod(null, syscall.S_IFCHR|0o666, 1<<8|3); err != nil {
+		t.Logf("no device of our own (%v): testing a FIFO only", err)
+		null = ""
+	}
+	want := []string{"fifo"}
+	if null != "" {
+		if err := atomicfile.WriteFile(null, []byte("gone")); err != nil {
+			t.Fatalf("WriteFile to a null device: %v", err)
+		}
+		isNode(null, os.ModeDevice|os.ModeCharDevice)
+		link := filepath.Join(dir, "null-link")
+		if err := os.Symlink(null, link); err != nil {
+			t.Fatal(err)
+		}
+		if err := atomicfile.WriteFile(link, []byte("gone")); err != nil {
+			t.Fatalf("WriteFile through a link to a device: %v", err)
+		}
+		isNode(link, os.ModeSymlink)
+		isNode(null, os.ModeDevice|os.ModeCharDevice)
+		want = append(want, "null", "null-link")
+	}
+
+	fifo := filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan string, 1)
+	go func() {
+		b, err := os.ReadFile(fifo)
+		if err != nil {
+			got <- err.Error()
+			return
+		}
+		got <- string(b)
+	}()
+	if err := atomicfile.WriteFile(fifo, []byte("through the pipe")); err != nil {
+		t.Fatalf("WriteFile to a FIFO: %v", err)
+	}
+	if s := <-got; s != "through the pipe" {
+		t.Errorf("the FIFO's reader got %q", s)
+	}
+	isNode(fifo, os.ModeNamedPipe)
+	assertOnly(t, dir, want...)
+}
+
+// TestLinkToRegularFile: the file a link names is replaced; the link stays.
+func TestLinkToRegularFile(t *testing.T) {
+	dir := t.TempDir()
+	real := filepath.Join(dir, "real.json")
+	if err := os.WriteFile(real, []byte("old"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "link.json")
+	if err := os.Symlink("real.json", link); err != nil {
+		t.Skip(err)
+	}
+	if err := atomicfile.WriteFile(link, []byte("new")); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Lstat(link)
+	if err != nil || fi.Mode().Type() != os.ModeSymlink {
+		t.Errorf("the link was replaced: %v %v", fi, err)
+	}
+	assertContent(t, real, "new")
+	assertOnly(t, dir, "link.json", "real.json")
+}
+
+// TestDirectoryTarget: a directory is refused before anything is written.
+func TestDirectoryTarget(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := atomicfile.Create(dir); !errors.Is(err, atomicfile.ErrIsDir) {
+		t.Errorf("Create of a directory: %v, want ErrIsDir", err)
+	}
+	assertOnly(t, dir)
+}
+
+// TestRemoveTemporary: what an interrupted program leaves is removed.
+func TestRemoveTemporary(t *testing.T) {
+	dir := t.TempDir()
+	f, err := atomicfile.Create(filepath.Join(dir, "report.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	spill, err := atomicfile.CreateTemp(dir, "spill-*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer spill.Close()
+	if _, err := f.WriteString("half"); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(entries(t, dir)); n != 2 {
+		t.Fatalf("%d files, want the two temporary ones", n)
+	}
+	atomicfile.RemoveTemporary()
+	assertOnly(t, dir)
 }

@@ -24,12 +24,22 @@ import (
 )
 
 // StandInState is what the stand-in serves. The zero value serves an
-// account out of the SMS sandbox with no lists, and leaves
-// ListPhoneNumbersOptedOut, GetSMSAttributes, GetEmailIdentity and
-// GetConfigurationSet to moto.
+// account out of the SMS sandbox with no lists, no SMS spend this month,
+// End User Messaging in production with a new account's spend limits and
+// no numbers, pools without log delivery, and leaves
+// ListPhoneNumbersOptedOut, GetSMSAttributes, GetEmailIdentity,
+// GetConfigurationSet and ListEmailIdentities to moto.
 type StandInState struct {
-	SMS   SMSFixture
-	Email EmailFixture
+	// SMS is the SMS state (SNS, CloudWatch spend, End User Messaging) of
+	// every region that SMSByRegion does not name.
+	SMS SMSFixture
+	// SMSByRegion is the SMS state of the regions it names, by the
+	// region a request is signed for.
+	SMSByRegion map[string]SMSFixture
+	Email       EmailFixture
+	// LogDelivery is what Cognito GetLogDeliveryConfiguration answers, by
+	// pool id; a pool not in the map has no log configuration.
+	LogDelivery map[string][]LogConfiguration
 	// Errors makes operations fail: operation name (as in the API, e.g.
 	// "GetSMSSandboxAccountStatus", "ListUsers") → AWS error code (e.g.
 	// "AuthorizationError", "AccessDeniedException", "Throttling"). It
@@ -93,6 +103,23 @@ type SMSFixture struct {
 	OptedOut []string
 	// Attributes, when non-nil, are served by GetSMSAttributes.
 	Attributes map[string]string
+	// Spend are the daily values of the CloudWatch metric AWS/SNS
+	// SMSMonthToDateSpentUSD that GetMetricData serves, from the start of
+	// the period asked for; none means nothing was sent.
+	Spend []float64
+	// SpendStatus, when set, is the StatusCode of GetMetricData's last
+	// page instead of Complete.
+	SpendStatus string
+	// EUMS is the End User Messaging SMS state.
+	EUMS EUMSFixture
+}
+
+// LogConfiguration is one entry of a pool's log delivery configuration.
+type LogConfiguration struct {
+	EventSource string // userNotification | userAuthEvents
+	LogLevel    string // ERROR | INFO
+	// At most one destination is set, as Cognito requires.
+	LogGroupARN, BucketARN, StreamARN string
 }
 
 // SandboxNumber is one SMS sandbox destination.
@@ -120,6 +147,15 @@ type EmailFixture struct {
 	// ConfigurationSets, when non-nil, are served by GetConfigurationSet;
 	// a name not in the map answers NotFoundException.
 	ConfigurationSets map[string]ConfigurationSet
+	// ListedIdentities, when non-nil, are served by ListEmailIdentities
+	// (moto's says SUCCESS for every identity).
+	ListedIdentities []ListedIdentity
+}
+
+// ListedIdentity is one entry of ListEmailIdentities.
+type ListedIdentity struct {
+	Name               string // a domain or an address
+	VerificationStatus string // SUCCESS | PENDING | FAILED | TEMPORARY_FAILURE | NOT_STARTED
 }
 
 // SESAccount is what GetAccount answers.
@@ -223,9 +259,13 @@ func (l *CallLog) Calls() []string {
 
 // StartStandIn starts an HTTP server that answers the operations moto
 // 5.2.1 lacks (SNS GetSMSSandboxAccountStatus, ListSMSSandboxPhoneNumbers,
-// ListOriginationNumbers; SESv2 GetAccount, ListSuppressedDestinations),
-// plus ListPhoneNumbersOptedOut, GetSMSAttributes, GetEmailIdentity and
-// GetConfigurationSet when state provides them, in the real AWS wire format, and passes every other
+// ListOriginationNumbers; SESv2 GetAccount, ListSuppressedDestinations;
+// CloudWatch GetMetricData in RPC v2 CBOR; End User Messaging SMS
+// DescribeAccountAttributes, DescribeSpendLimits, DescribePhoneNumbers,
+// DescribeSenderIds in awsJson1_0; Cognito GetLogDeliveryConfiguration in
+// awsJson1_1), plus ListPhoneNumbersOptedOut, GetSMSAttributes,
+// GetEmailIdentity, GetConfigurationSet and ListEmailIdentities when state
+// provides them, in the real AWS wire format, and passes every other
 // request to upstream (moto) unchanged. It returns the endpoint URL; the
 // server stops when the test ends.
 func StartStandIn(t testing.TB, upstream string, state StandInState) string {
@@ -483,14 +523,22 @@ func (s *standIn) tokenExpired(body []byte) bool {
 	return false
 }
 
-// credentialScope finds the signing service in a SigV4 Authorization
-// header: "Credential=AKID/20260101/us-east-1/sns/aws4_request".
-var credentialScope = regexp.MustCompile(`Credential=[^/]+/[^/]+/[^/]+/([^/]+)/aws4_request`)
+// credentialScope finds the signing region and service in a SigV4
+// Authorization header: "Credential=AKID/20260101/us-east-1/sns/aws4_request".
+var credentialScope = regexp.MustCompile(`Credential=[^/]+/[^/]+/([^/]+)/([^/]+)/aws4_request`)
+
+// smsFixture is the SMS state the stand-in serves in region.
+func (s *standIn) smsFixture(region string) *SMSFixture {
+	if st, found := s.state.SMSByRegion[region]; found {
+		return &st
+	}
+	return &s.state.SMS
+}
 
 func (s *standIn) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	service := ""
+	service, region := "", ""
 	if m := credentialScope.FindStringSubmatch(r.Header.Get("Authorization")); m != nil {
-		service = m[1]
+		region, service = m[1], m[2]
 	}
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
@@ -505,6 +553,22 @@ func (s *standIn) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var op string
 	var serve func(http.ResponseWriter, *http.Request)
 	switch {
+	case cloudWatchOperation(r) != "":
+		op = cloudWatchOperation(r)
+		// The IAM prefix; the signing name is "monitoring".
+		s.state.Log.add("cloudwatch:"+op, key, retry)
+		if s.hang(r, op) {
+			return
+		}
+		if code, found := s.failure(op); found {
+			writeCBORError(w, code)
+			return
+		}
+		serve = func(w http.ResponseWriter, r *http.Request) {
+			if !s.serveCloudWatch(w, op, region, body) {
+				s.proxy.ServeHTTP(w, r)
+			}
+		}
 	case strings.HasPrefix(r.URL.Path, "/v2/email/"):
 		op, _, _ = sesOperation(r)
 		s.state.Log.add("ses:"+firstNonEmpty(op, r.Method+" "+r.URL.EscapedPath()), key, retry)
@@ -534,6 +598,16 @@ func (s *standIn) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			r.Header.Del("Content-Length")
 		}
 		serve = s.proxy.ServeHTTP
+		switch {
+		case strings.HasPrefix(target, eumsTarget):
+			serve = func(w http.ResponseWriter, r *http.Request) {
+				if !s.serveEUMS(w, op, region, body) {
+					s.proxy.ServeHTTP(w, r)
+				}
+			}
+		case op == "GetLogDeliveryConfiguration":
+			serve = func(w http.ResponseWriter, r *http.Request) { s.serveLogDelivery(w, body) }
+		}
 		if op == "ListUsers" && s.state.ListUsersByPosition {
 			serve = func(w http.ResponseWriter, r *http.Request) { s.serveListUsersByPosition(w, r, body) }
 		}
@@ -546,7 +620,7 @@ func (s *standIn) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		serve = func(w http.ResponseWriter, r *http.Request) {
-			if service == "sns" && s.serveSNS(w, op, form) {
+			if service == "sns" && s.serveSNS(w, op, region, form) {
 				return
 			}
 			s.proxy.ServeHTTP(w, r)
@@ -590,7 +664,8 @@ func errorStatus(code string) int {
 		return http.StatusNotFound
 	case strings.Contains(code, "ServiceUnavailable"):
 		return http.StatusServiceUnavailable
-	case strings.Contains(code, "InternalError"), strings.Contains(code, "InternalFailure"), strings.Contains(code, "InternalServerError"):
+	case strings.Contains(code, "InternalError"), strings.Contains(code, "InternalFailure"), strings.Contains(code, "InternalServer"),
+		strings.Contains(code, "InternalService"):
 		return http.StatusInternalServerError
 	}
 	return http.StatusBadRequest
@@ -642,8 +717,8 @@ func page(token string, n, size int) (from, to int, next string) {
 
 // serveSNS answers the SNS query-protocol operations the stand-in owns;
 // it reports false for the others.
-func (s *standIn) serveSNS(w http.ResponseWriter, op string, form url.Values) bool {
-	st := &s.state.SMS
+func (s *standIn) serveSNS(w http.ResponseWriter, op, region string, form url.Values) bool {
+	st := s.smsFixture(region)
 	var result strings.Builder
 	switch op {
 	case "GetSMSSandboxAccountStatus":
@@ -715,6 +790,10 @@ func sesOperation(r *http.Request) (op, identity, configSet string) {
 		op = "GetAccount"
 	case r.Method == http.MethodGet && path == "/v2/email/suppression/addresses":
 		op = "ListSuppressedDestinations"
+	case r.Method == http.MethodPost && path == "/v2/email/list-identities":
+		// SDK v1.79.7 lists identities with a POST (moto routes only the
+		// older GET /v2/email/identities).
+		op = "ListEmailIdentities"
 	case r.Method == http.MethodGet && strings.HasPrefix(path, "/v2/email/identities/") && strings.Count(path, "/") == 4:
 		op = "GetEmailIdentity"
 		identity, _ = url.PathUnescape(strings.TrimPrefix(path, "/v2/email/identities/"))
@@ -792,6 +871,40 @@ func (s *standIn) serveSES(w http.ResponseWriter, r *http.Request) {
 			"Policies":                 policies,
 			"Tags":                     []any{},
 		}
+	case "ListEmailIdentities":
+		if st.ListedIdentities == nil {
+			s.proxy.ServeHTTP(w, r)
+			return
+		}
+		var in struct {
+			NextToken string
+			PageSize  int
+		}
+		if err := json.NewDecoder(r.Body).Decode(&in); err != nil && err != io.EOF {
+			writeRESTError(w, "BadRequestException", "stand-in: "+err.Error())
+			return
+		}
+		size := s.state.PageSize
+		if in.PageSize > 0 && in.PageSize < size {
+			size = in.PageSize
+		}
+		from, to, next := page(in.NextToken, len(st.ListedIdentities), size)
+		items := []map[string]any{}
+		for _, id := range st.ListedIdentities[from:to] {
+			typ := "DOMAIN"
+			if strings.Contains(id.Name, "@") {
+				typ = "EMAIL_ADDRESS"
+			}
+			items = append(items, map[string]any{
+				"IdentityType": typ, "IdentityName": id.Name,
+				"SendingEnabled": id.VerificationStatus == "SUCCESS", "VerificationStatus": id.VerificationStatus,
+			})
+		}
+		m := map[string]any{"EmailIdentities": items}
+		if next != "" {
+			m["NextToken"] = next
+		}
+		resp = m
 	case "GetConfigurationSet":
 		if st.ConfigurationSets == nil {
 			s.proxy.ServeHTTP(w, r)
@@ -824,4 +937,29 @@ func firstNonEmpty(s ...string) string {
 		}
 	}
 	return ""
+}
+
+// serveLogDelivery answers Cognito GetLogDeliveryConfiguration (awsJson1_1)
+// from StandInState.LogDelivery. A pool without a configuration answers an
+// empty one, as the API model requires LogConfigurations.
+func (s *standIn) serveLogDelivery(w http.ResponseWriter, body []byte) {
+	var in struct{ UserPoolId string }
+	_ = json.Unmarshal(body, &in)
+	configs := []map[string]any{}
+	for _, lc := range s.state.LogDelivery[in.UserPoolId] {
+		c := map[string]any{"EventSource": lc.EventSource, "LogLevel": lc.LogLevel}
+		switch {
+		case lc.LogGroupARN != "":
+			c["CloudWatchLogsConfiguration"] = map[string]string{"LogGroupArn": lc.LogGroupARN}
+		case lc.BucketARN != "":
+			c["S3Configuration"] = map[string]string{"BucketArn": lc.BucketARN}
+		case lc.StreamARN != "":
+			c["FirehoseConfiguration"] = map[string]string{"StreamArn": lc.StreamARN}
+		}
+		configs = append(configs, c)
+	}
+	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+	_ = json.NewEncoder(w).Encode(map[string]any{
+		"LogDeliveryConfiguration": map[string]any{"UserPoolId": in.UserPoolId, "LogConfigurations": configs},
+	})
 }

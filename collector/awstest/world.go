@@ -37,7 +37,9 @@ const (
 	SandboxPhone        = "+15555550199"
 	PendingPhone        = "+15555550123"
 	SNSCallerRole       = "cognito-sms-role"
-	TempPasswordDays    = 3
+	// SMSSpendUSD is the month's highest SMSMonthToDateSpentUSD.
+	SMSSpendUSD      = 0.42
+	TempPasswordDays = 3
 )
 
 // World is what SeedWorld created.
@@ -94,6 +96,7 @@ func (w *World) Contacts() []string {
 // developer pool's configuration set sending, and one suppressed address.
 func (w *World) StandInState() StandInState {
 	return StandInState{
+		LogDelivery: w.logDelivery(),
 		SMS: SMSFixture{
 			InSandbox: true,
 			SandboxNumbers: []SandboxNumber{
@@ -108,6 +111,25 @@ func (w *World) StandInState() StandInState {
 			},
 			OptedOut:   []string{"+15555550000", OptedOutPhone, "+15555550001"},
 			Attributes: map[string]string{"MonthlySpendLimit": "1", "DefaultSMSType": "Transactional"},
+			// The running total of the month; the highest is not the last
+			// point on purpose (two pages of the stand-in).
+			Spend: []float64{0.05, SMSSpendUSD, 0.31},
+			EUMS: EUMSFixture{
+				Tier: "SANDBOX",
+				SpendLimits: []EUMSSpendLimit{
+					{Name: "TEXT_MESSAGE_MONTHLY_SPEND_LIMIT", Enforced: 1, Max: 10, Overridden: true},
+					{Name: "VOICE_MESSAGE_MONTHLY_SPEND_LIMIT", Enforced: 1, Max: 1},
+				},
+				PhoneNumbers: []EUMSPhoneNumber{
+					{PhoneNumber: "+18885550122", IsoCountryCode: "US", Status: "ACTIVE", MessageType: "TRANSACTIONAL", Capabilities: []string{"SMS", "VOICE"}},
+					{PhoneNumber: "+447700900998", IsoCountryCode: "GB", Status: "PENDING", MessageType: "PROMOTIONAL", Capabilities: []string{"VOICE"}, NumberType: "LONG_CODE"},
+					{PhoneNumber: "+18885550133", IsoCountryCode: "US", Status: "ACTIVE", MessageType: "TRANSACTIONAL", Capabilities: []string{"SMS"}},
+				},
+				SenderIDs: []EUMSSenderID{
+					{SenderID: "EXAMPLE", IsoCountryCode: "GB", Registered: false},
+					{SenderID: "EXAMPLE", IsoCountryCode: "IN", Registered: true},
+				},
+			},
 		},
 		Email: EmailFixture{
 			Account: SESAccount{ProductionAccessEnabled: true, SendingEnabled: true, EnforcementStatus: "HEALTHY",
@@ -123,8 +145,37 @@ func (w *World) StandInState() StandInState {
 				SESIdentityNoPolicy: {VerifiedForSending: true, VerificationStatus: "SUCCESS", DKIMStatus: "SUCCESS"},
 			},
 			ConfigurationSets: map[string]ConfigurationSet{SESConfigurationSet: {}},
+			// The verified identities are the recipients a sandboxed SES
+			// account may send to; a pending one does not count.
+			ListedIdentities: []ListedIdentity{
+				{Name: SESIdentity, VerificationStatus: "SUCCESS"},
+				{Name: "pending.example.org", VerificationStatus: "PENDING"},
+				{Name: SESIdentityNoPolicy, VerificationStatus: "SUCCESS"},
+			},
 		},
 	}
+}
+
+// logDelivery is the pools' log delivery configuration: message delivery
+// errors exported from the phone-only pool (ERROR, to CloudWatch Logs) and
+// the developer pool (INFO, to Firehose); the email-only pool exports only
+// authentication events, and the email-then-phone pool names no
+// destination. The other pools have none.
+func (w *World) logDelivery() map[string][]LogConfiguration {
+	arn := func(service, resource string) string {
+		return fmt.Sprintf("arn:aws:%s:%s:%s:%s", service, w.Region, w.AccountID, resource)
+	}
+	m := map[string][]LogConfiguration{}
+	add := func(pool string, lc LogConfiguration) {
+		if p := w.Pools[pool]; p != nil {
+			m[p.ID] = append(m[p.ID], lc)
+		}
+	}
+	add(PoolPhoneOnly, LogConfiguration{EventSource: "userNotification", LogLevel: "ERROR", LogGroupARN: arn("logs", "log-group:/cognito/phone-only")})
+	add(PoolDeveloper, LogConfiguration{EventSource: "userNotification", LogLevel: "INFO", StreamARN: arn("firehose", "deliverystream/cognito-logs")})
+	add(PoolEmailOnly, LogConfiguration{EventSource: "userAuthEvents", LogLevel: "INFO", BucketARN: "arn:aws:s3:::cognito-auth-logs"})
+	add(PoolEmailThenPhone, LogConfiguration{EventSource: "userNotification", LogLevel: "ERROR"})
+	return m
 }
 
 // cognitoSendingPolicy is the sending authorization policy Cognito's

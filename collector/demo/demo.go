@@ -285,7 +285,7 @@ func euWest2() snapshot.Region {
 	return snapshot.Region{
 		Name:      "eu-west-2",
 		PoolsRead: ok("cognito-idp:ListUserPools"),
-		SMS: []snapshot.SMSState{ukSMS("eu-west-2", 12.40), ukSMS("eu-west-1", 3.75)},
+		SMS:       []snapshot.SMSState{ukSMS("eu-west-2", 12.40), ukSMS("eu-west-1", 3.75)},
 		Email: []snapshot.EmailState{{
 			Region: "eu-central-1",
 			Account: snapshot.SESAccount{

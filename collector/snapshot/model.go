@@ -469,7 +469,13 @@ const (
 
 // User is one user, reduced to what recovery depends on.
 type User struct {
-	Username       string    `json:"username"`
+	// Username is the username, masked like an address or number when it
+	// is shaped like one (see ContactShaped).
+	Username string `json:"username"`
+	// UsernameMasked is true when Username is such a masked form;
+	// UsernameDigest then finds the user by the name (UsernameDigest).
+	UsernameMasked bool      `json:"username_masked,omitempty"`
+	UsernameDigest string    `json:"username_digest,omitempty"`
 	Sub            string    `json:"sub"`
 	Status         string    `json:"status"`
 	Enabled        bool      `json:"enabled"`

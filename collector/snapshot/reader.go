@@ -53,7 +53,8 @@ var ErrSchemaVersion = errors.New("unsupported schema_version")
 // that memory use does not depend on their number. It stops at the first
 // error a callback returns and returns it unchanged.
 func Walk(r io.Reader, v Visitor) error {
-	d := &walker{dec: json.NewDecoder(bufio.NewReaderSize(r, 256<<10)), v: v}
+	g := newGuard(bufio.NewReaderSize(r, 256<<10))
+	d := &walker{dec: json.NewDecoder(g), g: g, v: v}
 	d.dec.DisallowUnknownFields()
 	return d.document()
 }
@@ -99,7 +100,20 @@ func Read(r io.Reader) (*Snapshot, error) {
 
 type walker struct {
 	dec *json.Decoder
+	g   *guard
 	v   Visitor
+}
+
+// token reads the next token within a fresh budget of the guard.
+func (d *walker) token() (json.Token, error) {
+	d.g.reset()
+	return d.dec.Token()
+}
+
+// more reports whether the current object or array has more elements.
+func (d *walker) more() bool {
+	d.g.reset()
+	return d.dec.More()
 }
 
 func (d *walker) errorf(err error, format string, args ...any) error {
@@ -115,7 +129,7 @@ func (d *walker) errorf(err error, format string, args ...any) error {
 }
 
 func (d *walker) delim(want json.Delim, what string) error {
-	t, err := d.dec.Token()
+	t, err := d.token()
 	if err != nil {
 		return d.errorf(err, "reading %s", what)
 	}
@@ -126,7 +140,7 @@ func (d *walker) delim(want json.Delim, what string) error {
 }
 
 func (d *walker) key(what string) (string, error) {
-	t, err := d.dec.Token()
+	t, err := d.token()
 	if err != nil {
 		return "", d.errorf(err, "reading %s", what)
 	}
@@ -139,7 +153,7 @@ func (d *walker) key(what string) (string, error) {
 
 // objectKeys iterates over the keys of an object whose '{' has been read.
 func (d *walker) objectKeys(what string, each func(key string) error) error {
-	for d.dec.More() {
+	for d.more() {
 		k, err := d.key(what)
 		if err != nil {
 			return err
@@ -156,7 +170,7 @@ func (d *walker) array(what string, each func() error) error {
 	if err := d.delim('[', what); err != nil {
 		return err
 	}
-	for d.dec.More() {
+	for d.more() {
 		if err := each(); err != nil {
 			return err
 		}
@@ -165,6 +179,7 @@ func (d *walker) array(what string, each func() error) error {
 }
 
 func (d *walker) value(dst any, what string) error {
+	d.g.reset()
 	if err := d.dec.Decode(dst); err != nil {
 		return d.errorf(err, "decoding %s", what)
 	}
@@ -172,7 +187,7 @@ func (d *walker) value(dst any, what string) error {
 }
 
 func (d *walker) document() error {
-	t, err := d.dec.Token()
+	t, err := d.token()
 	switch {
 	case errors.Is(err, io.EOF):
 		return &FormatError{Msg: "empty input: not a snapshot"}
@@ -199,6 +214,9 @@ func (d *walker) document() error {
 				return err
 			}
 			raw.add(k, m)
+			if raw.tooLarge() {
+				return d.errorf(nil, "a header larger than %d bytes", MaxValueBytes)
+			}
 			return nil
 		}
 		if sawAccounts {
@@ -226,7 +244,7 @@ func (d *walker) document() error {
 		}
 		return d.errorf(nil, "missing accounts")
 	}
-	if _, err := d.dec.Token(); !errors.Is(err, io.EOF) {
+	if _, err := d.token(); !errors.Is(err, io.EOF) {
 		return d.errorf(nil, "unexpected data after the snapshot")
 	}
 	return nil
@@ -356,12 +374,15 @@ func (d *walker) pool() error {
 	if err := d.delim('{', "pool"); err != nil {
 		return err
 	}
+	start := d.dec.InputOffset() - 1
 	var (
 		raw       = &members{}
 		settings  = &PoolSettings{}
 		sawUsers  bool
 		usersRead Source
 		listed    int64
+		count     int64 // users in the file
+		listedAt  int64
 		trailer   = map[string]bool{}
 	)
 	err := d.objectKeys("pool", func(k string) error {
@@ -377,6 +398,9 @@ func (d *walker) pool() error {
 			if settings.ID == "" {
 				return d.errorf(nil, "pool without an id")
 			}
+			if err := settings.checkBounds(); err != nil {
+				return &FormatError{Offset: start, Msg: "pool settings: " + err.Error()}
+			}
 			settings.normalize()
 			settings.upgrade()
 			if d.v.Pool != nil {
@@ -389,6 +413,7 @@ func (d *walker) pool() error {
 				if err != nil {
 					return err
 				}
+				count++
 				if d.v.User != nil {
 					return d.v.User(u)
 				}
@@ -405,6 +430,7 @@ func (d *walker) pool() error {
 			if k == "users_read" {
 				return d.value(&usersRead, "pool users_read")
 			}
+			listedAt = d.dec.InputOffset()
 			return d.value(&listed, "pool users_listed")
 		default:
 			if sawUsers {
@@ -418,6 +444,9 @@ func (d *walker) pool() error {
 				return err
 			}
 			raw.add(k, m)
+			if raw.tooLarge() {
+				return d.errorf(nil, "pool settings larger than %d bytes", MaxValueBytes)
+			}
 			return nil
 		}
 	})
@@ -434,6 +463,11 @@ func (d *walker) pool() error {
 			return d.errorf(nil, "pool %q: missing %s", settings.ID, want)
 		}
 	}
+	if listed != count {
+		// The collector records how many users it wrote; a file that
+		// disagrees was cut or edited, and its pool cannot be complete.
+		return &FormatError{Offset: listedAt, Msg: fmt.Sprintf("pool %q: users_listed is %d but the pool holds %d users", settings.ID, listed, count)}
+	}
 	if d.v.PoolEnd != nil {
 		return d.v.PoolEnd(settings, usersRead, listed)
 	}
@@ -444,13 +478,19 @@ func (d *walker) pool() error {
 // would otherwise pass as a user with no contact data, from an object.
 func (d *walker) user() (*User, error) {
 	var u *User
+	start := d.dec.InputOffset()
 	if err := d.value(&u, "user"); err != nil {
 		return nil, err
 	}
 	if u == nil {
 		return nil, d.errorf(nil, "user is null")
 	}
+	if err := u.checkBounds(); err != nil {
+		return nil, &FormatError{Offset: start, Msg: "user: " + err.Error()}
+	}
 	u.normalize()
+	// Snapshots written before usernames were masked, or by hand.
+	u.MaskContactUsername()
 	return u, nil
 }
 
@@ -459,6 +499,7 @@ func (d *walker) user() (*User, error) {
 type members struct {
 	keys []string
 	vals map[string]json.RawMessage
+	size int64
 }
 
 func (m *members) has(k string) bool { _, ok := m.vals[k]; return ok }
@@ -469,7 +510,11 @@ func (m *members) add(k string, v json.RawMessage) {
 	}
 	m.keys = append(m.keys, k)
 	m.vals[k] = v
+	m.size += int64(len(k) + len(v))
 }
+
+// tooLarge reports whether the members hold more than MaxValueBytes.
+func (m *members) tooLarge() bool { return m.size > MaxValueBytes }
 
 // object reassembles the object from its members.
 func (m *members) object() []byte {

@@ -101,6 +101,7 @@ func TestSchemaRejects(t *testing.T) {
 		"bad country":           {`"country":"GB"`, `"country":"United Kingdom"`},
 		"bad account id":        {`"id":"111122223333"`, `"id":"1111"`},
 		"bad mechanism":         {`"name":"verified_email"`, `"name":"email"`},
+		"username too long":     {`"username":"alice"`, `"username":"` + strings.Repeat("a", snapshot.MaxUsernameLen+1) + `"`},
 	} {
 		t.Run(name, func(t *testing.T) {
 			if !strings.Contains(valid, change[0]) {

@@ -115,9 +115,10 @@ func (w *Writer) WriteUser(u *User) error {
 	if top == nil || top.kind != "pool" {
 		return w.fail(errors.New("snapshot: WriteUser outside a pool"))
 	}
-	if u.MFA.Methods == nil {
+	if u.MFA.Methods == nil || !u.UsernameMasked && ContactShaped(u.Username) != "" {
 		c := *u
 		c.normalize()
+		c.MaskContactUsername()
 		u = &c
 	}
 	b, err := json.Marshal(u)
@@ -133,7 +134,12 @@ func (w *Writer) WriteUser(u *User) error {
 }
 
 // EndPool closes the open pool, recording how listing its users ended.
+// listed must be the number of users written: readers refuse a pool whose
+// count disagrees with its users.
 func (w *Writer) EndPool(usersRead Source, listed int64) error {
+	if top := w.top(); w.err == nil && top != nil && top.kind == "pool" && int64(top.items) != listed {
+		return w.fail(fmt.Errorf("snapshot: EndPool with %d users listed, but %d were written", listed, top.items))
+	}
 	if err := w.close("pool"); err != nil {
 		return err
 	}
@@ -202,7 +208,9 @@ func Write(out io.Writer, s *Snapshot) error {
 						return err
 					}
 				}
-				if err := w.EndPool(p.UsersRead, p.UsersListed); err != nil {
+				// UsersListed of a snapshot built in memory may be unset;
+				// what was written is what was listed.
+				if err := w.EndPool(p.UsersRead, int64(len(p.Users))); err != nil {
 					return err
 				}
 			}

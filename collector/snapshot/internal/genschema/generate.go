@@ -154,6 +154,27 @@ func generate(src []byte) (map[string][]byte, error) {
 	return files, nil
 }
 
+// ruleInputKeyword, set to false on a property of the snapshot schema,
+// leaves the property out of the rule input schemas: the snapshot keeps it
+// for the tool, and the engine does not give it to rules.
+const ruleInputKeyword = "x-rule-input"
+
+// ruleInputProperties drops the properties marked not for rules.
+func ruleInputProperties(x any) any {
+	props, ok := x.(node)
+	if !ok {
+		return x
+	}
+	out := make(node, len(props))
+	for name, p := range props {
+		if n, ok := p.(node); ok && n[ruleInputKeyword] == false {
+			continue
+		}
+		out[name] = p
+	}
+	return out
+}
+
 // inline returns a copy of v with every $ref replaced by a copy of the
 // node it points to in root. A description next to a $ref replaces the
 // target's, being the more specific. seen holds the pointers being inlined,
@@ -188,8 +209,11 @@ func inline(root node, v any, seen []string) (any, error) {
 		}
 		out := make(node, len(v))
 		for k, x := range v {
-			if k == "definitions" || k == "$comment" {
+			if k == "definitions" || k == "$comment" || k == ruleInputKeyword {
 				continue
+			}
+			if k == "properties" {
+				x = ruleInputProperties(x)
 			}
 			c, err := inline(root, x, seen)
 			if err != nil {

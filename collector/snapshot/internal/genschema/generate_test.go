@@ -74,7 +74,7 @@ func TestInputSchemaShapes(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string][]string{
-		"user":   {"account", "email", "pool", "sms", "snapshot", "user"},
+		"user":   {"account", "delivery", "email", "pool", "sms", "sms_alternate", "snapshot", "user"},
 		"pool":   {"account", "email", "pool", "sms", "snapshot", "users"},
 		"client": {"account", "client", "pool", "snapshot"},
 	}
@@ -191,6 +191,11 @@ func TestInputSchemasAcceptInputs(t *testing.T) {
 				for _, u := range p.Users {
 					in := withChannels()
 					in["user"] = u
+					alt := p.PoolSettings
+					alt.SMS.Region = alt.SMS.AlternateRegion
+					in["sms_alternate"] = smsFor(r, alt)
+					none := map[string]any{"blocks": []any{}, "endangers": []any{}, "unread": []any{}}
+					in["delivery"] = map[string]any{"sms": none, "email": none}
 					if err := check(t, userSchema, in); err != nil {
 						t.Errorf("user %s of pool %s: %v", u.Username, p.ID, err)
 					}
@@ -257,6 +262,13 @@ func smsFor(r snapshot.Region, p snapshot.PoolSettings) snapshot.SMSState {
 		Sandbox:            snapshot.SMSSandbox{Read: missing, DestinationsRead: missing},
 		OriginationNumbers: snapshot.OriginationNumbers{Read: missing, Numbers: []snapshot.OriginationNumber{}},
 		OptOuts:            snapshot.OptOuts{Read: missing},
+		Spend:              snapshot.SMSSpend{Read: missing},
+		EUMS: snapshot.EUMSState{
+			Account:      snapshot.EUMSAccount{Read: missing},
+			SpendLimit:   snapshot.EUMSSpendLimit{Read: missing},
+			PhoneNumbers: snapshot.OriginationNumbers{Read: missing, Numbers: []snapshot.OriginationNumber{}},
+			SenderIDs:    snapshot.SenderIDs{Read: missing, Items: []snapshot.SenderID{}},
+		},
 	}
 }
 
@@ -268,9 +280,10 @@ func emailFor(r snapshot.Region, p snapshot.PoolSettings) snapshot.EmailState {
 	}
 	na := snapshot.Source{Status: snapshot.SourceNotApplicable, Action: "ses:GetAccount"}
 	return snapshot.EmailState{
-		Account:           snapshot.SESAccount{Read: na},
-		Identities:        []snapshot.EmailIdentity{},
-		ConfigurationSets: []snapshot.ConfigurationSet{},
-		Suppression:       snapshot.Suppression{Read: na},
+		Account:            snapshot.SESAccount{Read: na},
+		Identities:         []snapshot.EmailIdentity{},
+		ConfigurationSets:  []snapshot.ConfigurationSet{},
+		Suppression:        snapshot.Suppression{Read: na},
+		VerifiedIdentities: snapshot.VerifiedIdentities{Read: na},
 	}
 }

@@ -1,0 +1,145 @@
+package output
+
+import (
+	"strings"
+
+	"github.com/recoverscan/recoverscan/policies"
+)
+
+// Cause is why a source could not be read, by what settles it.
+type Cause string
+
+// Causes, in the order advice about them is given.
+const (
+	CauseCredentials Cause = "credentials" // no usable credentials or profile
+	CauseConnection  Cause = "connection"  // the endpoint could not be reached
+	CausePermission  Cause = "permission"  // access denied: a grant settles it
+	CauseNotOffered  Cause = "not_offered" // the endpoint or region does not offer the operation
+	CauseThrottled   Cause = "throttled"   // retries were exhausted by throttling
+	CauseOther       Cause = "other"
+)
+
+var causeOrder = []Cause{CauseCredentials, CauseConnection, CausePermission, CauseNotOffered, CauseThrottled, CauseOther}
+
+// Error texts by cause. Credential errors come first: AWS answers an
+// invalid or expired key with codes that look like access denied.
+var (
+	credentialTexts = []string{"InvalidClientTokenId", "UnrecognizedClientException", "ExpiredToken",
+		"SignatureDoesNotMatch", "failed to get shared config profile", "SharedConfigProfileNotExist",
+		"no EC2 IMDS role found", "NoCredentialProviders", "failed to retrieve credentials",
+		"failed to refresh cached credentials", "no usable AWS credentials", "the SSO session", "token has expired"}
+	connectionTexts = []string{"connection refused", "no such host", "dial tcp", "i/o timeout",
+		"network is unreachable", "connection reset", "TLS handshake", "context deadline exceeded",
+		"EOF", "no route to host"}
+)
+
+// CauseOf classifies an unread source by its status and error text.
+func CauseOf(status, errText string) Cause {
+	has := func(texts []string) bool {
+		for _, t := range texts {
+			if strings.Contains(strings.ToLower(errText), strings.ToLower(t)) {
+				return true
+			}
+		}
+		return false
+	}
+	switch {
+	case has(credentialTexts):
+		return CauseCredentials
+	case status == "denied" || status == "":
+		return CausePermission
+	case status == "unavailable":
+		return CauseNotOffered
+	case status == "throttled":
+		return CauseThrottled
+	case has(connectionTexts):
+		return CauseConnection
+	}
+	return CauseOther
+}
+
+// Settles says what settles the unread sources of one cause, reading the
+// given actions.
+func (c Cause) Settles(actions []string) string {
+	list := strings.Join(actions, ", ")
+	switch c {
+	case CauseCredentials:
+		return "the AWS credentials or profile did not work: check AWS_PROFILE and the profiles the configuration file names, run 'aws sso login', or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, then scan again"
+	case CauseConnection:
+		return "the AWS endpoint could not be reached: check AWS_ENDPOINT_URL, the network and any proxy, then scan again"
+	case CausePermission:
+		return "permission denied: grant " + list + " and scan again"
+	case CauseNotOffered:
+		return "the endpoint or region does not offer " + list + " (an emulator, or a region without the service): those verdicts stay indeterminate there; scan against AWS in a region that offers them"
+	case CauseThrottled:
+		return "throttled by AWS (" + list + "): scan again at a quieter time, or lower --rate-limits"
+	}
+	if list == "" {
+		return "see the report for what failed"
+	}
+	return list + " failed: see the report for the errors"
+}
+
+// unreadCauses collects the actions of unread sources by cause.
+type unreadCauses map[Cause]map[string]bool
+
+func (u unreadCauses) add(status, action, errText string) {
+	if status == "ok" || status == "skipped" || status == "not_applicable" {
+		return
+	}
+	c := CauseOf(status, errText)
+	if u[c] == nil {
+		u[c] = map[string]bool{}
+	}
+	if action != "" {
+		u[c][action] = true
+	}
+}
+
+// advice is what settles every cause, most pressing first.
+func (u unreadCauses) advice() []string {
+	var out []string
+	for _, c := range causeOrder {
+		if acts, ok := u[c]; ok {
+			out = append(out, c.Settles(sortedKeys(acts)))
+		}
+	}
+	return out
+}
+
+// CauseSet gathers the causes of unread sources, of indeterminate findings
+// as they stream.
+type CauseSet = unreadCauses
+
+// NewCauseSet starts an empty set.
+func NewCauseSet() CauseSet { return unreadCauses{} }
+
+// AddFindingCauses adds an indeterminate finding's unread sources to u.
+func AddFindingCauses(u CauseSet, f *policies.Finding) {
+	if f.Verdict != policies.Indeterminate {
+		return
+	}
+	for _, s := range findingSources(f.Evidence) {
+		u.add(s.Status, s.Action, s.Error)
+	}
+}
+
+// Advice says what settles what an incomplete report could not read: one
+// sentence per cause (credentials, connection, permission, an operation
+// the endpoint does not offer, throttling), most pressing first, from the
+// report's unread sources and the findings' gathered in u (may be nil).
+func Advice(r *policies.Report, u CauseSet) []string {
+	all := unreadCauses{}
+	for c, acts := range u {
+		all[c] = map[string]bool{}
+		for a := range acts {
+			all[c][a] = true
+		}
+	}
+	for _, s := range r.Scopes {
+		for _, p := range s.Problems {
+			all.add(p.Status, p.Action, p.Error)
+		}
+	}
+	return all.advice()
+}
