@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"encoding/xml"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -214,5 +215,62 @@ func TestChannelRuleExample(t *testing.T) {
 		if out, err := tool(t, rules, c[0], c[1:]...); err != nil {
 			t.Errorf("%s %s: %v\n%s", filepath.Base(c[0]), strings.Join(c[1:], " "), err, out)
 		}
+	}
+}
+
+// TestPolicyTestFormats: policy test --format junit and json describe the
+// same results as the default output, failures included.
+func TestPolicyTestFormats(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "rules")
+	if code, _, stderr := runCLI(t, "policy", "new", "--kind", "pool", "--name", "my-rule", "--dir", dir); code != exitOK {
+		t.Fatalf("policy new: exit %d: %s", code, stderr)
+	}
+	test := filepath.Join(dir, "pool", "my_rule", "rule_test.rego")
+	b, err := os.ReadFile(test)
+	if err != nil {
+		t.Fatal(err)
+	}
+	broken := strings.Replace(string(b), "{f.evidence.max_days | some f in r} == {7}", "{f.evidence.max_days | some f in r} == {8}", 1)
+	if broken == string(b) {
+		t.Fatal("the pool test template changed")
+	}
+	if err := os.WriteFile(test, []byte(broken), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ := runCLI(t, "policy", "test", dir, "--format", "junit")
+	if code != exitFindings {
+		t.Fatalf("a failing test: exit %d, want %d", code, exitFindings)
+	}
+	var suites struct {
+		Tests    int `xml:"tests,attr"`
+		Failures int `xml:"failures,attr"`
+		Suites   []struct {
+			Cases []struct {
+				Name    string    `xml:"name,attr"`
+				Failure *struct{} `xml:"failure"`
+			} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	if err := xml.Unmarshal([]byte(out), &suites); err != nil {
+		t.Fatalf("junit: %v\n%s", err, out)
+	}
+	if suites.Tests != 3 || suites.Failures != 1 || len(suites.Suites) != 1 || suites.Suites[0].Cases[0].Failure == nil || suites.Suites[0].Cases[0].Name != "test_fails_when_temporary_passwords_last_long" {
+		t.Errorf("junit: %+v\n%s", suites, out)
+	}
+	code, out, _ = runCLI(t, "policy", "test", dir, "--format", "json", "--coverage")
+	var doc struct {
+		Results []struct {
+			Name, Outcome string
+		} `json:"results"`
+		Summary  map[string]int `json:"summary"`
+		Coverage *struct {
+			Coverage float64 `json:"coverage"`
+		} `json:"coverage"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil || code != exitFindings {
+		t.Fatalf("json: exit %d, %v\n%s", code, err, out)
+	}
+	if doc.Summary["total"] != 3 || doc.Summary["fail"] != 1 || doc.Summary["pass"] != 2 || doc.Coverage == nil || doc.Coverage.Coverage == 0 {
+		t.Errorf("json: %+v", doc)
 	}
 }
