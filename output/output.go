@@ -79,11 +79,6 @@ func toSource(v any) (sourceInfo, bool) {
 	return s, s.Action != "" || s.Status != ""
 }
 
-// deniedStatus says whether a source's status is settled by a permission;
-// throttled, skipped or unavailable sources need something else (see
-// settleText).
-func deniedStatus(status string) bool { return status == "denied" || status == "" }
-
 // missingPermissions lists, sorted and de-duplicated, the IAM actions that
 // would let an incomplete scan read what it missed.
 func missingPermissions(r *policies.Report, d *digest) []string {

@@ -218,7 +218,7 @@ func checkRulePaths(c *ast.Compiler, srcs []*source, rules []Rule) error {
 	var problems []string
 	for name, m := range c.Modules {
 		for _, r := range m.Rules {
-			path := r.Path()
+			path := r.Ref().GroundPrefix()
 			where := fmt.Sprintf("%s:%d", name, r.Location.Row)
 			if custom[name] && path.HasPrefix(libraryRoot) {
 				problems = append(problems, fmt.Sprintf("%s: %s is inside the built-in library (data.recoverscan.lib): put custom helpers under custom.lib.<name>", where, path))

@@ -235,7 +235,7 @@ func ruleOrder(a, b *ast.Rule) bool {
 	if c := a.Location.Compare(b.Location); c != 0 {
 		return c < 0
 	}
-	return a.Path().String() < b.Path().String()
+	return a.Ref().GroundPrefix().String() < b.Ref().GroundPrefix().String()
 }
 
 // closure returns the facts rules and everything they depend on read,
@@ -245,7 +245,7 @@ func (p *planner) closure(rules []*ast.Rule, stop map[string]bool) reads {
 	seen := map[util.T]bool{}
 	var visit func(r *ast.Rule)
 	visit = func(r *ast.Rule) {
-		if seen[r] || stop[r.Path().String()] {
+		if seen[r] || stop[r.Ref().GroundPrefix().String()] {
 			return
 		}
 		seen[r] = true
@@ -280,7 +280,7 @@ func (p *planner) cut(children []*ast.Rule, rootTested reads, rootCopied factSet
 		if r := p.closure([]*ast.Rule{c}, nil); r.full&distinct == 0 {
 			continue
 		}
-		ref := c.Path()
+		ref := c.Ref()
 		if len(c.Head.Args) > 0 || !ref.IsGround() {
 			return nil, reads{}
 		}

@@ -46,10 +46,6 @@ type exitError struct {
 func (e *exitError) Error() string { return e.err.Error() }
 func (e *exitError) Unwrap() error { return e.err }
 
-func usageError(format string, args ...any) error {
-	return &exitError{code: exitUsage, err: fmt.Errorf(format, args...)}
-}
-
 // interruptGrace is how long the program has, after SIGINT or SIGTERM, to
 // stop by itself before it removes its temporary files and exits.
 const interruptGrace = 3 * time.Second
