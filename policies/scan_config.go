@@ -4,7 +4,7 @@ import (
 	"regexp"
 	"strconv"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
 // ScanConfig is the scan section of a configuration file: which accounts,
