@@ -180,26 +180,10 @@ func htmlRules(r *policies.Report, d *digest, found map[string]bool) []htmlRule 
 	return out
 }
 
-// incompleteReasons says why a scan is incomplete, as the table does.
+// incompleteReasons says why a scan is incomplete, as the table does,
+// sorted.
 func incompleteReasons(r *policies.Report, sum Summary) []string {
-	var out []string
-	if sum.Problems > 0 {
-		out = append(out, fmt.Sprintf("%d %s could not be read", sum.Problems, plural(int64(sum.Problems), "source", "sources")))
-	}
-	n := 0
-	for _, s := range r.Scopes {
-		for _, p := range s.Pools {
-			if !p.Complete {
-				n++
-			}
-		}
-	}
-	if n > 0 {
-		out = append(out, fmt.Sprintf("%d %s could not be fully read", n, plural(int64(n), "pool", "pools")))
-	}
-	if k := sum.ByVerdict.Indeterminate; k > 0 {
-		out = append(out, fmt.Sprintf("%s %s indeterminate", thousands(int64(k)), plural(int64(k), "verdict is", "verdicts are")))
-	}
+	out := incompleteParts(r, sum)
 	sort.Strings(out)
 	return out
 }

@@ -355,24 +355,7 @@ func summaryText(r *policies.Report, d *digest) string {
 	}
 	b.WriteString("\n")
 	if sum.Incomplete {
-		var parts []string
-		if sum.Problems > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s could not be read", sum.Problems, plural(int64(sum.Problems), "source", "sources")))
-		}
-		incompletePools := 0
-		for _, s := range r.Scopes {
-			for _, p := range s.Pools {
-				if !p.Complete {
-					incompletePools++
-				}
-			}
-		}
-		if incompletePools > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s could not be fully read", incompletePools, plural(int64(incompletePools), "pool", "pools")))
-		}
-		if n := sum.ByVerdict.Indeterminate; n > 0 {
-			parts = append(parts, fmt.Sprintf("%s %s indeterminate", thousands(int64(n)), plural(int64(n), "verdict is", "verdicts are")))
-		}
+		parts := incompleteParts(r, sum)
 		b.WriteString("Incomplete data: " + strings.Join(parts, ", ") + ".")
 		for _, a := range Advice(r, d.causes) {
 			b.WriteString(" " + Terminal(upperFirst(a)) + ".")
@@ -433,4 +416,28 @@ func upperFirst(s string) string {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// incompleteParts says why a scan is incomplete: sources not read, pools
+// not fully read, indeterminate verdicts.
+func incompleteParts(r *policies.Report, sum Summary) []string {
+	var parts []string
+	if sum.Problems > 0 {
+		parts = append(parts, fmt.Sprintf("%d %s could not be read", sum.Problems, plural(int64(sum.Problems), "source", "sources")))
+	}
+	n := 0
+	for _, s := range r.Scopes {
+		for _, p := range s.Pools {
+			if !p.Complete {
+				n++
+			}
+		}
+	}
+	if n > 0 {
+		parts = append(parts, fmt.Sprintf("%d %s could not be fully read", n, plural(int64(n), "pool", "pools")))
+	}
+	if k := sum.ByVerdict.Indeterminate; k > 0 {
+		parts = append(parts, fmt.Sprintf("%s %s indeterminate", thousands(int64(k)), plural(int64(k), "verdict is", "verdicts are")))
+	}
+	return parts
 }

@@ -254,13 +254,31 @@ func attachSchema(s *source, schema string, done map[string]bool) error {
 
 // schemaSet loads the input schemas shipped with the rules.
 func schemaSet() (*ast.SchemaSet, error) {
+	schemas, err := inputSchemas()
+	if err != nil {
+		return nil, err
+	}
 	ss := ast.NewSchemaSet()
+	for kind, b := range schemas {
+		var doc any
+		if err := util.UnmarshalJSON(b, &doc); err != nil {
+			return nil, fmt.Errorf("input schema %s.json: %w", kind, err)
+		}
+		ss.Put(ast.MustParseRef("schema.input."+kind), doc)
+	}
+	return ss, nil
+}
+
+// inputSchemas are the shipped input schemas (schemas/input/<kind>.json),
+// by kind.
+func inputSchemas() (map[string][]byte, error) {
 	entries, err := builtin.ReadDir("schemas/input")
 	if err != nil {
 		return nil, fmt.Errorf("read input schemas: %w", err)
 	}
+	out := map[string][]byte{}
 	for _, e := range entries {
-		name, ok := strings.CutSuffix(e.Name(), ".json")
+		kind, ok := strings.CutSuffix(e.Name(), ".json")
 		if !ok {
 			continue
 		}
@@ -268,13 +286,9 @@ func schemaSet() (*ast.SchemaSet, error) {
 		if err != nil {
 			return nil, err
 		}
-		var doc any
-		if err := util.UnmarshalJSON(b, &doc); err != nil {
-			return nil, fmt.Errorf("input schema %s: %w", e.Name(), err)
-		}
-		ss.Put(ast.MustParseRef("schema.input."+name), doc)
+		out[kind] = b
 	}
-	return ss, nil
+	return out, nil
 }
 
 // capabilities is what policies may call: everything OPA offers except

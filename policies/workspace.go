@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -88,20 +87,12 @@ func WriteWorkspace(dir string) ([]string, error) {
 	for n, b := range lib {
 		files[filepath.Join(WorkspaceLibDir, n)] = b
 	}
-	schemas, err := fs.ReadDir(builtin, "schemas/input")
+	schemas, err := inputSchemas()
 	if err != nil {
-		return nil, fmt.Errorf("read input schemas: %w", err)
+		return nil, err
 	}
-	for _, e := range schemas {
-		name, ok := strings.CutSuffix(e.Name(), ".json")
-		if !ok {
-			continue
-		}
-		b, err := builtin.ReadFile("schemas/input/" + e.Name())
-		if err != nil {
-			return nil, err
-		}
-		files[filepath.Join(WorkspaceSchemaDir, "input", name+".schema")] = b
+	for kind, b := range schemas {
+		files[filepath.Join(WorkspaceSchemaDir, "input", kind+".schema")] = b
 	}
 	// Stale copies of library files this version no longer has would
 	// define packages the embedded library lacks: remove them.
