@@ -63,9 +63,9 @@ type Engine struct {
 	// channel evaluates the channel rules (pool, SMS and email rules that
 	// declare custom.channel) before a pool's users; pool the others.
 	channel *preparedKind
-	// plan evaluates the per-user rules by groups sharing results; user
+	// plan evaluates the per-user rules by batches sharing results; user
 	// evaluates them all at once (explain, and tests of the plan).
-	plan *userPlan
+	plan *userRules
 	explainState
 }
 

@@ -11,6 +11,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/recoverscan/recoverscan/collector/snapshot"
+	"github.com/recoverscan/recoverscan/policies/internal/plan"
 )
 
 // chunkSize is how many users one worker evaluates per task: large enough
@@ -48,6 +49,7 @@ func (e *Engine) Stream(ctx context.Context, r io.Reader, emit func(f *Finding) 
 // to one pool or watch for one user).
 func (e *Engine) evaluate(ctx context.Context, r io.Reader, ev *evaluation) (*Report, error) {
 	ev.e, ev.ctx, ev.report = e, ctx, &Report{Tool: "recoverscan", Rules: e.enabledRules()}
+	ev.readCut = ev.cutValues
 	if ev.emit == nil {
 		ev.emit = func(f *Finding) error {
 			ev.report.Findings = append(ev.report.Findings, *f)
@@ -97,8 +99,10 @@ type evaluation struct {
 	// Per pool.
 	poolSettings *snapshot.PoolSettings
 	base         map[string]*ast.Term // snapshot, account, pool, sms, email terms
-	// caches hold each cached group's results by key.
-	caches []*resultCache
+	// cache holds the plan's shared results for the pool.
+	cache *plan.Cache[*sharedResult]
+	// readCut is ev.cutValues, made once.
+	readCut plan.CutReader
 	// remediation is each rule's remediation with the pool filled in.
 	remediation map[*Rule]string
 	chunk       []snapshot.User
@@ -245,9 +249,9 @@ func (ev *evaluation) onPool(p *snapshot.PoolSettings) error {
 		return err
 	}
 	ev.tally = newTally()
-	ev.caches = make([]*resultCache, len(ev.e.plan.groupsOrNone()))
-	for i := range ev.caches {
-		ev.caches[i] = &resultCache{m: map[string]*sharedResult{}}
+	ev.cache = nil
+	if ev.e.plan != nil {
+		ev.cache = plan.NewCache[*sharedResult](ev.e.plan.plan)
 	}
 	ev.remediation = make(map[*Rule]string, len(ev.e.rules))
 	for i := range ev.e.rules {
@@ -437,11 +441,6 @@ func (ev *evaluation) evalUsers(b *batch) error {
 	return nil
 }
 
-// userInput is the input of the per-user rules for u.
-func (ev *evaluation) userInput(u *snapshot.User) ast.Value {
-	return ev.userInputWith(u, nil)
-}
-
 func (ev *evaluation) onPoolEnd(p *snapshot.PoolSettings, usersRead snapshot.Source, listed int64) error {
 	if ev.skip {
 		return nil
@@ -455,7 +454,8 @@ func (ev *evaluation) onPoolEnd(p *snapshot.PoolSettings, usersRead snapshot.Sou
 	if err := ev.drain(true); err != nil {
 		return err
 	}
-	ev.caches = nil
+	ev.logCache(ev.tally.counts.Total)
+	ev.cache = nil
 	ev.problem("pool "+p.ID+" users", usersRead)
 	if err := ev.reportChannels(); err != nil {
 		return err
