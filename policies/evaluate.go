@@ -134,9 +134,8 @@ type tally struct {
 	byStatus     map[string]int64
 	byChannel    map[string]int64
 	smsByCountry map[string]int64
-	// confirmedUnverified counts CONFIRMED users without any verified
-	// contact (RC-POOL-014 relates them to a PreSignUp trigger).
-	confirmedUnverified int64
+	// counted are the users in each pool rule's aggregate, by name.
+	counted map[string]int64
 }
 
 func newTally() tally {
@@ -144,6 +143,7 @@ func newTally() tally {
 		byStatus:     map[string]int64{},
 		byChannel:    map[string]int64{"email": 0, "sms": 0, "none": 0, "unknown": 0},
 		smsByCountry: map[string]int64{},
+		counted:      map[string]int64{},
 	}
 }
 
@@ -158,7 +158,9 @@ func (t *tally) add(o *tally) {
 	for k, v := range o.smsByCountry {
 		t.smsByCountry[k] += v
 	}
-	t.confirmedUnverified += o.confirmedUnverified
+	for k, v := range o.counted {
+		t.counted[k] += v
+	}
 }
 
 func (ev *evaluation) onHeader(h *snapshot.Header) error {
@@ -249,6 +251,11 @@ func (ev *evaluation) onPool(p *snapshot.PoolSettings) error {
 		return err
 	}
 	ev.tally = newTally()
+	for _, a := range ev.e.aggs {
+		for _, name := range a.names {
+			ev.tally.counted[name] = 0
+		}
+	}
 	ev.cache = nil
 	if ev.e.plan != nil {
 		ev.cache = plan.NewCache[*sharedResult](ev.e.plan.plan)
@@ -397,9 +404,11 @@ func (ev *evaluation) drain(wait bool) error {
 func (ev *evaluation) evalUsers(b *batch) error {
 	b.tally = newTally()
 	var key []byte
+	vals := make([]any, 1+len(ev.e.aggs))
 	for i := range b.users {
 		u := &b.users[i]
-		res, ch, err := ev.judge(u, &key)
+		res, err := ev.judge(u, &key, vals)
+		ch := stringOr(vals[0])
 		if err != nil {
 			return fmt.Errorf("evaluate user rules for pool %s user %s: %w", ev.poolSettings.ID, u.Username, err)
 		}
@@ -413,8 +422,11 @@ func (ev *evaluation) evalUsers(b *batch) error {
 		if ch == "sms" {
 			t.smsByCountry[u.Phone.Country]++
 		}
-		if u.Status == snapshot.StatusConfirmed && !(u.Email.Present && u.Email.Verified) && !(u.Phone.Present && u.Phone.Verified) {
-			t.confirmedUnverified++
+		for k := range ev.e.aggs {
+			a := &ev.e.aggs[k]
+			if err := a.count(vals[1+k], t.counted); err != nil {
+				return fmt.Errorf("evaluate pool rule aggregates for pool %s user %s: %w", ev.poolSettings.ID, u.Username, err)
+			}
 		}
 		cannot := false
 		for _, r := range res {
@@ -467,8 +479,9 @@ func (ev *evaluation) onPoolEnd(p *snapshot.PoolSettings, usersRead snapshot.Sou
 		"by_status":      t.byStatus,
 		"by_channel":     t.byChannel,
 		"sms_by_country": t.smsByCountry,
-
-		"confirmed_without_verified_contact": t.confirmedUnverified,
+	}
+	for k, v := range t.counted {
+		users[k] = v
 	}
 	ut, err := toTerm(users)
 	if err != nil {

@@ -31,16 +31,28 @@ type userRules struct {
 	cut *rego.PreparedEvalQuery
 }
 
-// sharedResult is a batch's evaluation for one key.
+// sharedResult is a batch's evaluation for one key: its rules' results
+// and the values it yields.
 type sharedResult struct {
-	res     []result
-	channel string
+	res    []result
+	values []any
 }
 
 // planUsers plans the enabled per-user rules and prepares a query for each
-// of the plan's batches.
+// of the plan's batches, and e.user, the query of all of them at once.
+// Besides the reports, every user yields values: the channel, then each
+// of e.aggs.
 func (e *Engine) planUsers(ctx context.Context, srcs []*source) (*userRules, error) {
-	in := plan.Rules{Compiler: e.compiler, Written: map[string]*ast.Module{}, Channel: ast.MustParseRef(channelQuery)}
+	in := plan.Rules{Compiler: e.compiler, Written: map[string]*ast.Module{}, Values: []ast.Ref{ast.MustParseRef(channelQuery)}}
+	values := []string{channelQuery}
+	for _, a := range e.aggs {
+		in.Values = append(in.Values, a.ref)
+		values = append(values, fmt.Sprintf("[v | v := %s]", a.ref))
+	}
+	var err error
+	if e.user, err = e.prepare(ctx, []Kind{KindUser}, "["+strings.Join(values, ", ")+"]"); err != nil {
+		return nil, err
+	}
 	for _, s := range srcs {
 		if s.isTest {
 			continue
@@ -69,8 +81,12 @@ func (e *Engine) planUsers(ctx context.Context, srcs []*source) (*userRules, err
 			batch[i] = rules[r]
 		}
 		extra := ""
-		if b.Channel() {
-			extra = channelQuery
+		if vs := b.Values(); len(vs) > 0 {
+			exprs := make([]string, len(vs))
+			for i, v := range vs {
+				exprs[i] = values[v]
+			}
+			extra = "[" + strings.Join(exprs, ", ") + "]"
 		}
 		pk, err := e.prepareRules(ctx, batch, extra)
 		if err != nil {
@@ -82,25 +98,31 @@ func (e *Engine) planUsers(ctx context.Context, srcs []*source) (*userRules, err
 }
 
 // judge evaluates the per-user rules for u: their results, in rule id
-// order, and the chosen channel. buf is scratch space for keys.
-func (ev *evaluation) judge(u *snapshot.User, buf *[]byte) ([]result, string, error) {
+// order, and into vals the values users yield (the channel, then the
+// aggregates). buf is scratch space for keys.
+func (ev *evaluation) judge(u *snapshot.User, buf *[]byte, vals []any) ([]result, error) {
 	ur := ev.e.plan
 	if ur == nil {
 		// Every rule, for every user: the reference the plan must equal.
 		res, x, err := ev.e.user.eval(ev.ctx, ev.userInput(u))
+		if err != nil {
+			return nil, err
+		}
+		xs, _ := x.([]any)
+		if len(xs) != len(vals) {
+			return nil, fmt.Errorf("the user rules' values are not readable")
+		}
+		copy(vals, xs)
 		sortResults(res)
-		return res, stringOr(x), err
+		return res, nil
 	}
-	var (
-		out     []result
-		channel string
-	)
+	var out []result
 	keys := ur.plan.User(u, ev.readCut)
 	for i, b := range ur.plan.Batches() {
 		pk := ur.batches[i]
 		key, run, err := keys.Key(b, (*buf)[:0])
 		if err != nil {
-			return nil, "", pk.evalError(ev.ctx, err)
+			return nil, pk.evalError(ev.ctx, err)
 		}
 		if !run {
 			continue
@@ -112,22 +134,26 @@ func (ev *evaluation) judge(u *snapshot.User, buf *[]byte) ([]result, string, er
 		if !ok {
 			r, x, err := pk.eval(ev.ctx, ev.userInputWith(b.Input(u)))
 			if err != nil {
-				return nil, "", err
+				return nil, err
 			}
-			hit = &sharedResult{res: r, channel: stringOr(x)}
+			xs, _ := x.([]any)
+			if len(xs) != len(b.Values()) {
+				return nil, fmt.Errorf("the values %v are not readable", b.Values())
+			}
+			hit = &sharedResult{res: r, values: xs}
 			ev.cache.Put(i, key, hit)
 		}
-		if b.Channel() {
-			channel = hit.channel
+		for k, v := range b.Values() {
+			vals[v] = hit.values[k]
 		}
 		filled, err := fillResults(b, hit.res, u)
 		if err != nil {
-			return nil, "", err
+			return nil, err
 		}
 		out = append(out, filled...)
 	}
 	sortResults(out)
-	return out, channel, nil
+	return out, nil
 }
 
 // cutValues evaluates the plan's cut query on u (a plan.CutReader).

@@ -36,10 +36,11 @@
 // The engine compiles the rules, then builds a plan and prepares one query
 // per batch:
 //
-//	p := plan.Build(plan.Rules{Compiler: c, Written: files, Packages: pkgs, Channel: ref})
+//	p := plan.Build(plan.Rules{Compiler: c, Written: files, Packages: pkgs, Values: refs})
 //	for _, b := range p.Batches() {
 //		// prepare data.<pkg>.report for each of b.Rules() (indexes into
-//		// Packages), and the channel when b.Channel()
+//		// Packages), and each of b.Values() (indexes into Values: the
+//		// channel Cognito picks, the pool rules' per-user aggregates)
 //	}
 //	// and, when p.CutQuery() is not "", that query
 //

@@ -25,9 +25,10 @@ type Rules struct {
 	// Packages are the per-user rules, by package path: each defines a
 	// report set.
 	Packages []string
-	// Channel is the rule whose value is the channel Cognito would pick
-	// for a user; one batch yields it.
-	Channel ast.Ref
+	// Values are the rules whose values the engine needs for every user
+	// besides the reports (the channel Cognito would pick, the pool rules'
+	// per-user aggregates); one batch yields each.
+	Values []ast.Ref
 }
 
 // Plan is how the per-user rules are evaluated: by batches of rules, each
@@ -37,8 +38,10 @@ type Plan struct {
 	// cutRefs are the rules whose values batches with a cut are keyed by,
 	// all read by one query.
 	cutRefs []ast.Ref
-	// packages are Rules.Packages, for Describe.
+	// packages and values are Rules.Packages and Rules.Values, for
+	// Describe.
 	packages []string
+	values   []ast.Ref
 }
 
 // Batch is a set of per-user rules evaluated by one query, whose results
@@ -61,16 +64,17 @@ type Batch struct {
 	// alone the rule tests distinct facts, as indexes into the plan's cut
 	// values; users with equal keys and equal values share one evaluation.
 	cut []int
-	// channel says the query also yields the chosen channel.
-	channel bool
+	// values are the values the query also yields, as indexes into
+	// Rules.Values.
+	values []int
 }
 
 // Rules are the batch's rules, as indexes into Rules.Packages.
 func (b *Batch) Rules() []int { return b.rules }
 
-// Channel says whether the batch's query must also yield the channel
-// (Rules.Channel).
-func (b *Batch) Channel() bool { return b.channel }
+// Values are the values the batch's query must also yield, as indexes
+// into Rules.Values.
+func (b *Batch) Values() []int { return b.values }
 
 // Input is input.user for u as the batch is evaluated on it: with
 // placeholders in place of the facts the batch only copies.
@@ -95,9 +99,9 @@ func (b *Batch) cached() bool { return b.shared || b.cut != nil }
 
 // mayReport reports whether a per-user batch can report anything for u:
 // always unless every definition of its rule's report has a guard u fails.
-// Channel batches always run.
+// Batches that yield values always run.
 func (b *Batch) mayReport(u *snapshot.User) bool {
-	if b.guards == nil || b.channel {
+	if b.guards == nil || len(b.values) > 0 {
 		return true
 	}
 	for _, def := range b.guards {
@@ -117,10 +121,10 @@ func (b *Batch) mayReport(u *snapshot.User) bool {
 
 // sharing is a shared batch being assembled.
 type sharing struct {
-	rules   []int
-	reads   reads
-	copied  factSet
-	channel bool
+	rules  []int
+	reads  reads
+	copied factSet
+	values []int
 }
 
 // fits reports whether a rule reading r and copying copied can join the
@@ -136,8 +140,8 @@ func (s *sharing) add(r reads, copied factSet) {
 }
 
 // Build analyses the per-user rules and batches them: shared batches first
-// (the first one also yields the channel), then the batches evaluated per
-// user or through a cut.
+// (the first one also yields the values that test no distinct fact), then
+// the batches evaluated per user or through a cut.
 func Build(r Rules) *Plan {
 	p := newPlanner(r)
 	marker := newMarker()
@@ -157,13 +161,16 @@ func Build(r Rules) *Plan {
 		shares = append(shares, s)
 		return s
 	}
-	plan := &Plan{packages: r.Packages}
-	chReads := p.ref(r.Channel)
-	if chReads.full&distinct == 0 {
-		share(chReads, 0).channel = true
-	} else {
-		b := &Batch{ph: newPlaceholders(0, marker), channel: true}
-		b.keyBy(chReads)
+	plan := &Plan{packages: r.Packages, values: r.Values}
+	for i, ref := range r.Values {
+		vr := p.ref(ref)
+		if vr.full&distinct == 0 {
+			s := share(vr, 0)
+			s.values = append(s.values, i)
+			continue
+		}
+		b := &Batch{ph: newPlaceholders(0, marker), values: []int{i}}
+		b.keyBy(vr)
 		own = append(own, b)
 	}
 	for i, pkg := range r.Packages {
@@ -184,7 +191,7 @@ func Build(r Rules) *Plan {
 		own = append(own, b)
 	}
 	for _, s := range shares {
-		b := &Batch{rules: s.rules, shared: true, channel: s.channel, ph: newPlaceholders(s.copied, marker)}
+		b := &Batch{rules: s.rules, shared: true, values: s.values, ph: newPlaceholders(s.copied, marker)}
 		b.keyBy(s.reads)
 		plan.batches = append(plan.batches, b)
 	}
@@ -294,8 +301,8 @@ type BatchInfo struct {
 	// Shared batches are evaluated once per key; Cut ones once per key
 	// and cut values; the others for every user they may report for.
 	Shared, Cut bool
-	// Channel says the batch yields the channel.
-	Channel bool
+	// Values are the values the batch yields.
+	Values []string
 	// Guards counts the guarded report definitions of a per-user batch.
 	Guards int
 	// Key are the facts the key is made of, as paths under input.user,
@@ -313,9 +320,12 @@ type BatchInfo struct {
 func (p *Plan) Describe() []BatchInfo {
 	out := make([]BatchInfo, len(p.batches))
 	for i, b := range p.batches {
-		info := BatchInfo{Shared: b.shared, Cut: b.cut != nil, Channel: b.channel, Guards: len(b.guards), Constants: map[string][]ast.Value{}}
+		info := BatchInfo{Shared: b.shared, Cut: b.cut != nil, Guards: len(b.guards), Constants: map[string][]ast.Value{}}
 		for _, r := range b.rules {
 			info.Rules = append(info.Rules, p.packages[r])
+		}
+		for _, v := range b.values {
+			info.Values = append(info.Values, p.values[v].String())
 		}
 		b.key.each(func(f fact) {
 			info.Key = append(info.Key, factName(f))
@@ -341,8 +351,8 @@ func (p *Plan) String() string {
 				key[j] += fmt.Sprint(cs)
 			}
 		}
-		fmt.Fprintf(&b, "batch %d shared=%v cut=%v channel=%v guards=%d rules=%v key=%v placeholders=%v\n",
-			i, info.Shared, info.Cut, info.Channel, info.Guards, info.Rules, key, info.Placeholders)
+		fmt.Fprintf(&b, "batch %d shared=%v cut=%v values=%v guards=%d rules=%v key=%v placeholders=%v\n",
+			i, info.Shared, info.Cut, info.Values, info.Guards, info.Rules, key, info.Placeholders)
 	}
 	return b.String()
 }
