@@ -159,6 +159,7 @@ func TestMetadataErrors(t *testing.T) {
 		{"bad severity", "# METADATA\n# title: t\n# custom:\n#   id: ACME-USER-001\n#   severity: severe\n", 5, `unknown severity "severe"`},
 		{"unknown key", "# METADATA\n# title: t\n# custom:\n#   id: ACME-USER-001\n#   severity: low\n#   severtiy: high\n", 6, "unknown key custom.severtiy"},
 		{"bad params", "# METADATA\n# title: t\n# custom:\n#   id: ACME-USER-001\n#   severity: low\n#   params: 7\n", 6, "custom.params must be a mapping"},
+		{"bad explain", "# METADATA\n# title: t\n# custom:\n#   id: ACME-USER-001\n#   severity: low\n#   explain: channel\n", 6, `custom.explain channel is not a step of the recovery route (want status or enabled)`},
 		{"bad blocks_recovery", "# METADATA\n# title: t\n# custom:\n#   id: ACME-USER-001\n#   severity: low\n#   blocks_recovery: maybe\n", 6, "blocks_recovery must be true or false"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -169,6 +170,55 @@ func TestMetadataErrors(t *testing.T) {
 				t.Errorf("want %q ... %q, got:\n%s", want, tc.want, le.Error())
 			}
 		})
+	}
+}
+
+// TestExplainOnlyForUserRules: custom.explain places a user rule's findings
+// in a user's recovery route; a pool rule has no place there.
+func TestExplainOnlyForUserRules(t *testing.T) {
+	text := "# METADATA\n# title: t\n# custom:\n#   id: ACME-POOL-001\n#   severity: low\n#   explain: status\npackage custom.rules.pool.probe\n\n" +
+		"import data.recoverscan.lib.report\n\nreport contains report.fail(\"x\", {}) if input.pool.mfa.configuration == \"OFF\"\n"
+	dir, file := writeRule(t, "pool/probe/rule.rego", text)
+	le := loadErr(t, dir)
+	if len(le.Problems) != 1 || !strings.HasPrefix(le.Problems[0], file+":6: ") || !strings.Contains(le.Problems[0], "only user rules") {
+		t.Errorf("want %s:6: ... only user rules, got:\n%s", file, le.Error())
+	}
+}
+
+// TestCustomStatusRuleIsTheStatusStep: a custom user rule that declares
+// custom.explain: status is the route's status step, not a step of its own,
+// and its fix comes first.
+func TestCustomStatusRuleIsTheStatusStep(t *testing.T) {
+	text := "# METADATA\n# title: t\n# custom:\n#   id: ACME-USER-001\n#   severity: low\n#   explain: status\n#   remediation: ask the help desk\npackage custom.rules.user.probe\n\n" +
+		"import data.recoverscan.lib.report\n\nreport contains report.fail(\"the user is on leave\", {}) if input.user.username == \"grace\"\n"
+	dir, _ := writeRule(t, "user/probe/rule.rego", text)
+	e, err := New(context.Background(), Options{PolicyDirs: []string{dir}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := snapshot.Marshal(demo.Snapshot())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex, err := e.Explain(context.Background(), bytes.NewReader(data), "us-east-1_DemoCust1", "grace")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rt := ex.Walk()
+	var status *Step
+	for i, s := range rt.Steps {
+		if s.Name == "status" {
+			status = &rt.Steps[i]
+		}
+		if s.Name == "ACME-USER-001" {
+			t.Errorf("a rule that declares explain: status got a step of its own: %+v", s)
+		}
+	}
+	if status == nil || status.State != StepFail || !strings.Contains(status.Detail, "the user is on leave") {
+		t.Errorf("status step %+v, want the rule's failing finding", status)
+	}
+	if len(rt.Fixes) == 0 || rt.Fixes[0] != "ACME-USER-001: ask the help desk" {
+		t.Errorf("fixes %q, want the status rule's first", rt.Fixes)
 	}
 }
 
