@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
+	"github.com/recoverscan/recoverscan/collector/glob"
 	"github.com/recoverscan/recoverscan/collector/snapshot"
 )
 
@@ -104,8 +105,8 @@ func AccountConfig(base aws.Config, acct Account) aws.Config {
 	return cfg
 }
 
-// PoolPatterns select pools by id or name with glob patterns, in which *
-// matches any run of characters and ? any one character.
+// PoolPatterns select pools by id or name with glob patterns (package
+// glob: * any run of characters, ? any one, [a-z] classes).
 type PoolPatterns struct {
 	// Include: a pool is scanned when its id or name matches one of
 	// them; empty means every pool.
@@ -122,7 +123,7 @@ func (p PoolPatterns) Empty() bool { return len(p.Include) == 0 && len(p.Exclude
 func (p PoolPatterns) Match(id, name string) bool {
 	matchAny := func(patterns []string) bool {
 		for _, pat := range patterns {
-			if Glob(pat, id) || (name != "" && Glob(pat, name)) {
+			if glob.Match(pat, id) || (name != "" && glob.Match(pat, name)) {
 				return true
 			}
 		}
@@ -132,35 +133,6 @@ func (p PoolPatterns) Match(id, name string) bool {
 		return false
 	}
 	return !matchAny(p.Exclude)
-}
-
-// Glob reports whether s matches pattern as a whole; * matches any run of
-// characters (none included), ? any one character, everything else
-// itself.
-func Glob(pattern, s string) bool {
-	// Classic two-pointer matching with backtracking to the last star.
-	p, q := []rune(pattern), []rune(s)
-	pi, si, star, mark := 0, 0, -1, 0
-	for si < len(q) {
-		switch {
-		case pi < len(p) && (p[pi] == '?' || p[pi] == q[si]):
-			pi++
-			si++
-		case pi < len(p) && p[pi] == '*':
-			star, mark = pi, si
-			pi++
-		case star >= 0:
-			pi = star + 1
-			mark++
-			si = mark
-		default:
-			return false
-		}
-	}
-	for pi < len(p) && p[pi] == '*' {
-		pi++
-	}
-	return pi == len(p)
 }
 
 // cognitoRegions are the regions of the aws partition where Amazon Cognito
