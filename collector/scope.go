@@ -243,45 +243,87 @@ type ScopeResult struct {
 // ended.
 func CollectScope(ctx context.Context, scope Scope, opts Options, w *snapshot.Writer) (ScopeResult, error) {
 	var res ScopeResult
-	if scope.LoadConfig == nil {
-		return res, errors.New("collector: Scope.LoadConfig is required")
-	}
-	opts.Regions = scope.RegionList()
-	opts.PoolIDs = nil
-	if !scope.Pools.Empty() {
-		opts.PoolFilter = scope.Pools.Match
-	}
-	if err := opts.validate(); err != nil {
+	opts, err := scope.options(opts)
+	if err != nil {
 		return res, err
 	}
-	accounts := scope.Accounts
-	if len(accounts) == 0 {
-		accounts = []Account{{}}
-	}
-	concurrency := scope.Concurrency
-	if concurrency <= 0 {
-		concurrency = DefaultScopeConcurrency
-	}
-	log := opts.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	states := make([]*scopeAccount, len(accounts))
-	var tasks []*scopeTask
+	run := newScopeRun(&scope, scope.accountList(), opts)
+	var wg sync.WaitGroup
+	run.start(ctx, &wg, scope.concurrency())
+	defer func() {
+		cancel()
+		wg.Wait()
+		run.remove()
+	}()
+	err = run.write(ctx, w, &res)
+	return res, err
+}
+
+// options are opts with what the scope decides: its regions and pool
+// filter, and a logger.
+func (s *Scope) options(opts Options) (Options, error) {
+	if s.LoadConfig == nil {
+		return opts, errors.New("collector: Scope.LoadConfig is required")
+	}
+	opts.Regions = s.RegionList()
+	opts.PoolIDs = nil
+	if !s.Pools.Empty() {
+		opts.PoolFilter = s.Pools.Match
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	return opts, opts.validate()
+}
+
+// accountList is the scope's accounts; none means the account of the
+// standard credential chain.
+func (s *Scope) accountList() []Account {
+	if len(s.Accounts) == 0 {
+		return []Account{{}}
+	}
+	return s.Accounts
+}
+
+// concurrency is how many account × region pairs are collected at once.
+func (s *Scope) concurrency() int {
+	if s.Concurrency <= 0 {
+		return DefaultScopeConcurrency
+	}
+	return s.Concurrency
+}
+
+// scopeRun is one CollectScope: an account state per account, and a task
+// per account and region, accounts in order, each with its regions in
+// order.
+type scopeRun struct {
+	opts    Options
+	all     bool // the scope's AllRegions
+	states  []*scopeAccount
+	tasks   []*scopeTask
+	regions int
+}
+
+func newScopeRun(scope *Scope, accounts []Account, opts Options) *scopeRun {
+	r := &scopeRun{opts: opts, all: scope.AllRegions, regions: len(opts.Regions)}
+	r.states = make([]*scopeAccount, len(accounts))
 	for i, acct := range accounts {
-		states[i] = &scopeAccount{acct: acct, scope: &scope, opts: opts, log: log.With("account", acct.Label())}
+		r.states[i] = &scopeAccount{acct: acct, scope: scope, opts: opts, log: opts.Logger.With("account", acct.Label())}
 		for _, region := range opts.Regions {
-			tasks = append(tasks, &scopeTask{acct: states[i], region: region, done: make(chan struct{})})
+			r.tasks = append(r.tasks, &scopeTask{acct: r.states[i], region: region, done: make(chan struct{})})
 		}
 	}
-	// Start the tasks in order, at most concurrency at once.
-	var wg sync.WaitGroup
+	return r
+}
+
+// start runs the tasks in order, at most concurrency at once, until ctx
+// ends; wg counts the goroutines.
+func (r *scopeRun) start(ctx context.Context, wg *sync.WaitGroup, concurrency int) {
 	wg.Go(func() {
 		sem := make(chan struct{}, concurrency)
-		for _, t := range tasks {
+		for _, t := range r.tasks {
 			select {
 			case sem <- struct{}{}:
 			case <-ctx.Done():
@@ -296,50 +338,61 @@ func CollectScope(ctx context.Context, scope Scope, opts Options, w *snapshot.Wr
 			})
 		}
 	})
-	defer func() {
-		cancel()
-		wg.Wait()
-		for _, t := range tasks {
-			t.remove()
-		}
-	}()
+}
 
-	if err := w.Begin(Header(opts)); err != nil {
-		return res, fmt.Errorf("write snapshot: %w", err)
+// write writes the snapshot: the header, then each account's regions as
+// their tasks finish, in order, then Close. Failed accounts go to res.
+func (r *scopeRun) write(ctx context.Context, w *snapshot.Writer, res *ScopeResult) error {
+	if err := w.Begin(Header(r.opts)); err != nil {
+		return fmt.Errorf("write snapshot: %w", err)
 	}
-	n := len(opts.Regions)
-	for i, st := range states {
-		for j := range n {
-			t := tasks[i*n+j]
-			select {
-			case <-t.done:
-			case <-ctx.Done():
-				return res, ctx.Err()
-			}
-			if t.err != nil {
-				return res, t.err
-			}
-			if j == 0 {
-				if st.failed != nil {
-					res.FailedAccounts = append(res.FailedAccounts, st.acct.Label())
-				}
-				if err := w.BeginAccount(st.id, st.identity); err != nil {
-					return res, fmt.Errorf("write snapshot: %w", err)
-				}
-			}
-			if err := t.appendTo(w, scope.AllRegions); err != nil {
-				return res, err
-			}
-			t.remove()
-		}
-		if err := w.EndAccount(); err != nil {
-			return res, fmt.Errorf("write snapshot: %w", err)
+	for i, st := range r.states {
+		if err := r.writeAccount(ctx, w, st, r.tasks[i*r.regions:(i+1)*r.regions], res); err != nil {
+			return err
 		}
 	}
 	if err := w.Close(); err != nil {
-		return res, fmt.Errorf("write snapshot: %w", err)
+		return fmt.Errorf("write snapshot: %w", err)
 	}
-	return res, nil
+	return nil
+}
+
+// writeAccount writes one account: its identity once its first region is
+// done, then its regions in order, each removed once appended.
+func (r *scopeRun) writeAccount(ctx context.Context, w *snapshot.Writer, st *scopeAccount, tasks []*scopeTask, res *ScopeResult) error {
+	for j, t := range tasks {
+		select {
+		case <-t.done:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		if t.err != nil {
+			return t.err
+		}
+		if j == 0 {
+			if st.failed != nil {
+				res.FailedAccounts = append(res.FailedAccounts, st.acct.Label())
+			}
+			if err := w.BeginAccount(st.id, st.identity); err != nil {
+				return fmt.Errorf("write snapshot: %w", err)
+			}
+		}
+		if err := t.appendTo(w, r.all); err != nil {
+			return err
+		}
+		t.remove()
+	}
+	if err := w.EndAccount(); err != nil {
+		return fmt.Errorf("write snapshot: %w", err)
+	}
+	return nil
+}
+
+// remove deletes the temporary files that are left.
+func (r *scopeRun) remove() {
+	for _, t := range r.tasks {
+		t.remove()
+	}
 }
 
 // scopeAccount is one account of a CollectScope: its credentials and

@@ -14,9 +14,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/spf13/cobra"
 
+	conffile "github.com/recoverscan/recoverscan/cmd/recoverscan/internal/config"
 	"github.com/recoverscan/recoverscan/collector"
 	"github.com/recoverscan/recoverscan/collector/snapshot"
-	"github.com/recoverscan/recoverscan/policies"
 )
 
 // awsFlags select what to collect and how to reach AWS.
@@ -35,7 +35,7 @@ type awsFlags struct {
 	limits       collector.RateLimits
 	// scope, when set, is the configuration file's scan section, used
 	// because no --region or --pool was given.
-	scope *policies.ScanConfig
+	scope *conffile.Scan
 }
 
 // pseudonymKeyEnv names the environment variable holding the key that
@@ -149,7 +149,7 @@ func (f *awsFlags) useConfigScope(cf *configFlags) (bool, error) {
 		return false, nil
 	}
 	if !conf.Scan.AllRegions && len(conf.Scan.Regions) == 0 {
-		return false, &exitError{code: exitUsage, err: &policies.ConfigError{File: conf.File, Line: conf.Scan.Line, Msg: "scan: say which regions to scan: regions: [us-east-1, ...] or regions: all"}}
+		return false, &exitError{code: exitUsage, err: &conffile.Error{File: conf.Path, Line: conf.Scan.Line, Msg: "scan: say which regions to scan: regions: [us-east-1, ...] or regions: all"}}
 	}
 	f.scope = conf.Scan
 	return true, nil
@@ -178,18 +178,7 @@ func (f *awsFlags) collector(ctx context.Context) (collectFunc, error) {
 		return nil, err
 	}
 	f.key = key
-	sc := f.scope
-	scope := collector.Scope{
-		Regions:     sc.Regions,
-		AllRegions:  sc.AllRegions,
-		Pools:       collector.PoolPatterns{Include: sc.Include, Exclude: sc.Exclude},
-		Concurrency: sc.Concurrency,
-	}
-	for _, a := range sc.Accounts {
-		scope.Accounts = append(scope.Accounts, collector.Account{
-			Name: a.Name, Profile: a.Profile, RoleARN: a.RoleARN, ExternalID: a.ExternalID, SessionName: a.SessionName,
-		})
-	}
+	scope := f.scope.Scope
 	home := scope.RegionList()[0]
 	scope.LoadConfig = func(ctx context.Context, profile string) (aws.Config, error) {
 		if profile == "" {

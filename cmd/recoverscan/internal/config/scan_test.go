@@ -1,4 +1,4 @@
-package policies
+package config
 
 import (
 	"errors"
@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/recoverscan/recoverscan/collector"
 )
 
 func TestScanConfig(t *testing.T) {
@@ -27,7 +29,7 @@ scan:
     exclude: ["*-sandbox"]
   concurrency: 4
 `
-	cfg, err := ParseConfig("c.yaml", []byte(doc))
+	cfg, err := Parse("c.yaml", []byte(doc))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,23 +37,23 @@ scan:
 	if sc == nil || sc.Line != 4 || len(sc.Accounts) != 3 || sc.Concurrency != 4 || sc.AllRegions {
 		t.Fatalf("scan: %+v", sc)
 	}
-	want := []ScanAccount{
-		{Name: "prod", Profile: "prod-audit", Line: 6},
-		{RoleARN: "arn:aws:iam::222233334444:role/recoverscan-read-only", ExternalID: "abc123", SessionName: "recoverscan", Line: 8},
-		{Profile: "org", RoleARN: "arn:aws:iam::333344445555:role/audit/recoverscan", Line: 11},
+	want := []collector.Account{
+		{Name: "prod", Profile: "prod-audit"},
+		{RoleARN: "arn:aws:iam::222233334444:role/recoverscan-read-only", ExternalID: "abc123", SessionName: "recoverscan"},
+		{Profile: "org", RoleARN: "arn:aws:iam::333344445555:role/audit/recoverscan"},
 	}
-	if !slices.Equal(sc.Accounts, want) {
-		t.Errorf("accounts:\n%+v\nwant\n%+v", sc.Accounts, want)
+	if !slices.Equal(sc.Accounts, want) || !slices.Equal(sc.AccountLines, []int{6, 8, 11}) {
+		t.Errorf("accounts:\n%+v %v\nwant\n%+v [6 8 11]", sc.Accounts, sc.AccountLines, want)
 	}
-	if !slices.Equal(sc.Regions, []string{"us-east-1", "eu-west-1"}) || !slices.Equal(sc.Include, []string{"us-east-1_*"}) || !slices.Equal(sc.Exclude, []string{"*-sandbox"}) {
+	if !slices.Equal(sc.Regions, []string{"us-east-1", "eu-west-1"}) || !slices.Equal(sc.Pools.Include, []string{"us-east-1_*"}) || !slices.Equal(sc.Pools.Exclude, []string{"*-sandbox"}) {
 		t.Errorf("scan: %+v", sc)
 	}
 
-	cfg, err = ParseConfig("c.yaml", []byte("scan:\n  regions: all\n"))
+	cfg, err = Parse("c.yaml", []byte("scan:\n  regions: all\n"))
 	if err != nil || !cfg.Scan.AllRegions || len(cfg.Scan.Accounts) != 0 {
 		t.Errorf("regions: all: %+v, %v", cfg.Scan, err)
 	}
-	cfg, err = ParseConfig("c.yaml", []byte("policies: []\n"))
+	cfg, err = Parse("c.yaml", []byte("policies: []\n"))
 	if err != nil || cfg.Scan != nil {
 		t.Errorf("no scan section: %+v, %v", cfg.Scan, err)
 	}
@@ -83,13 +85,14 @@ func TestScanConfigErrors(t *testing.T) {
 		{"pools unknown key", "scan:\n  pools:\n    only: [a]\n", 3, `unknown key "only"`},
 		{"include not a list", "scan:\n  pools:\n    include: a*\n", 3, "want a list of patterns"},
 		{"empty pattern", "scan:\n  pools:\n    exclude:\n      - \"\"\n", 4, "want a pattern"},
+		{"malformed pattern", "scan:\n  pools:\n    include:\n      - \"prod-[a\"\n", 4, "a [ without its ]"},
 		{"concurrency zero", "scan:\n  concurrency: 0\n", 2, "from 1 to 64"},
 		{"concurrency text", "scan:\n  concurrency: many\n", 2, "from 1 to 64"},
 		{"unknown top key names scan", "scan: {}\nscna: {}\n", 2, "want policies, rules or scan"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := ParseConfig("config.yaml", []byte(tc.doc))
-			var ce *ConfigError
+			_, err := Parse("config.yaml", []byte(tc.doc))
+			var ce *Error
 			if !errors.As(err, &ce) || ce.Line != tc.line || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("want line %d and %q, got %v", tc.line, tc.want, err)
 			}
