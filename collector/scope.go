@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 
@@ -32,6 +33,10 @@ const actAssumeRole = "sts:AssumeRole"
 // credentials of Profile (or the standard chain), used directly or to
 // assume RoleARN.
 type Account struct {
+	// ID is the account id when it is known before the account is read
+	// (accounts of an Organization); else it is the role ARN's, or read
+	// with sts:GetCallerIdentity.
+	ID string
 	// Name labels the account in logs.
 	Name        string
 	Profile     string
@@ -73,6 +78,15 @@ func (a Account) describe() string {
 
 // roleAccountRE finds the account id in a role ARN.
 var roleAccountRE = regexp.MustCompile(`^arn:[a-z-]+:iam::([0-9]{12}):role/`)
+
+// KnownID is the account id known before the account is read: ID, else
+// the role ARN's, else "".
+func (a Account) KnownID() string {
+	if a.ID != "" {
+		return a.ID
+	}
+	return a.roleAccount()
+}
 
 // roleAccount is the account id in the role ARN, or "".
 func (a Account) roleAccount() string {
@@ -202,6 +216,10 @@ type Scope struct {
 	// credentials work elsewhere) is recorded with pools_read
 	// not_applicable, not as a problem.
 	AllRegions bool
+	// Organization, when set, adds the accounts of an AWS Organization
+	// after Accounts (see Organization); an account Accounts already
+	// names by id is not scanned twice.
+	Organization *Organization
 	// Pools selects pools by id or name.
 	Pools PoolPatterns
 	// Concurrency is how many account × region pairs are collected at
@@ -226,6 +244,10 @@ type ScopeResult struct {
 	// not be obtained (profile missing, role not assumable): they are in
 	// the snapshot with their identity_read failed and nothing read.
 	FailedAccounts []string
+	// Skipped are the accounts of the Organization that were not
+	// scanned (suspended, the management account, excluded): not
+	// failures.
+	Skipped []SkippedAccount
 }
 
 // CollectScope writes a complete snapshot of every account and region of
@@ -247,9 +269,17 @@ func CollectScope(ctx context.Context, scope Scope, opts Options, w *snapshot.Wr
 	if err != nil {
 		return res, err
 	}
+	accounts, skipped, err := scope.Resolve(ctx)
+	if err != nil {
+		return res, err
+	}
+	res.Skipped = skipped
+	for _, sk := range skipped {
+		opts.Logger.Info("account of the organization not scanned", "account", sk.ID, "name", sk.Name, "reason", sk.Reason)
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	run := newScopeRun(&scope, scope.accountList(), opts)
+	run := newScopeRun(&scope, accounts, opts)
 	var wg sync.WaitGroup
 	run.start(ctx, &wg, scope.concurrency())
 	defer func() {
@@ -278,13 +308,45 @@ func (s *Scope) options(opts Options) (Options, error) {
 	return opts, opts.validate()
 }
 
-// accountList is the scope's accounts; none means the account of the
-// standard credential chain.
-func (s *Scope) accountList() []Account {
-	if len(s.Accounts) == 0 {
-		return []Account{{}}
+// Resolve returns the accounts the scope covers, in order: Accounts (none
+// and no Organization: the account of the standard credential chain),
+// then the Organization's accounts that Accounts does not name by id; and
+// the Organization's accounts that are skipped. Listing the organization
+// needs LoadConfig; an error there is returned.
+func (s *Scope) Resolve(ctx context.Context) ([]Account, []SkippedAccount, error) {
+	if s.Organization == nil {
+		if len(s.Accounts) == 0 {
+			return []Account{{}}, nil, nil
+		}
+		return s.Accounts, nil, nil
 	}
-	return s.Accounts
+	if s.LoadConfig == nil {
+		return nil, nil, errors.New("collector: Scope.LoadConfig is required")
+	}
+	cfg, err := s.LoadConfig(ctx, s.Organization.Profile)
+	if err != nil {
+		return nil, nil, fmt.Errorf("organization: AWS configuration: %w", err)
+	}
+	org, err := ListOrganization(ctx, cfg, *s.Organization)
+	if err != nil {
+		return nil, nil, fmt.Errorf("organization: %w", err)
+	}
+	accounts := slices.Clone(s.Accounts)
+	named := map[string]bool{}
+	for _, a := range accounts {
+		if id := a.KnownID(); id != "" {
+			named[id] = true
+		}
+	}
+	skipped := org.Skipped
+	for _, a := range org.Accounts {
+		if named[a.ID] {
+			skipped = append(skipped, SkippedAccount{ID: a.ID, Name: a.Name, Reason: SkipListed})
+			continue
+		}
+		accounts = append(accounts, a)
+	}
+	return accounts, skipped, nil
 }
 
 // concurrency is how many account × region pairs are collected at once.
@@ -412,7 +474,7 @@ type scopeAccount struct {
 
 func (s *scopeAccount) prepare(ctx context.Context) {
 	s.once.Do(func() {
-		s.id = s.acct.roleAccount()
+		s.id = s.acct.KnownID()
 		action := actGetCallerIdentity
 		if s.acct.RoleARN != "" {
 			action = actAssumeRole
@@ -441,7 +503,7 @@ func (s *scopeAccount) prepare(ctx context.Context) {
 		s.a = newAccount(cfg, opts)
 		id, identity := s.a.identity(ctx)
 		if id == "" {
-			id = s.acct.roleAccount()
+			id = s.acct.KnownID()
 		}
 		s.a.id, s.id, s.identity = id, id, identity
 	})

@@ -26,6 +26,9 @@ import (
 //	    include: ["us-east-1_*"]
 //	    exclude: ["*-sandbox"]
 //	  concurrency: 4
+//	  organization:                     # and/or: the accounts of an AWS Organization
+//	    role_name: recoverscan-read-only
+//	    include: {ous: [ou-ab12-cdefgh34]}
 //
 // The command line completes the Scope (how to load credentials) and
 // hands it to collector.CollectScope.
@@ -53,6 +56,12 @@ var (
 	// accepts.
 	sessionNamePattern = regexp.MustCompile(`^[\w+=,.@-]{2,64}$`)
 	externalIDPattern  = regexp.MustCompile(`^[\w+=,.@:/-]+$`)
+	// roleNamePattern is an IAM role name, with its path if it has one.
+	roleNamePattern = regexp.MustCompile(`^([\w+=,.@-]+/)*[\w+=,.@-]{1,64}$`)
+	// parentPattern is an organizational unit id or a root id.
+	parentPattern = regexp.MustCompile(`^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$`)
+	// accountIDPattern is an AWS account id.
+	accountIDPattern = regexp.MustCompile(`^[0-9]{12}$`)
 )
 
 // parseScan reads the scan section; key is its key, for the line.
@@ -62,7 +71,7 @@ func parseScan(key, n *yaml.Node, fail failFunc) (*Scan, error) {
 		if n.Tag == "!!null" {
 			return sc, nil
 		}
-		return nil, fail(n, "scan: want a mapping with accounts, regions, pools or concurrency")
+		return nil, fail(n, "scan: want a mapping with accounts, organization, regions, pools or concurrency")
 	}
 	err := eachKey(n, fail, func(k, v *yaml.Node) error {
 		switch k.Value {
@@ -74,8 +83,12 @@ func parseScan(key, n *yaml.Node, fail failFunc) (*Scan, error) {
 			return sc.parsePools(v, fail)
 		case "concurrency":
 			return sc.parseConcurrency(v, fail)
+		case "organization":
+			org, err := parseOrganization(v, fail)
+			sc.Organization = org
+			return err
 		}
-		return fail(k, "scan: unknown key %q (want accounts, regions, pools or concurrency)", k.Value)
+		return fail(k, "scan: unknown key %q (want accounts, organization, regions, pools or concurrency)", k.Value)
 	})
 	if err != nil {
 		return nil, err
@@ -238,4 +251,86 @@ func checkAssumeRole(where, externalID, sessionName string, nodes map[string]*ya
 		return fail(v, "%s.session_name: want 2 to 64 letters, digits or +=,.@-", where)
 	}
 	return nil
+}
+
+// parseOrganization reads scan.organization.
+func parseOrganization(n *yaml.Node, fail failFunc) (*collector.Organization, error) {
+	const where = "scan.organization"
+	if n.Kind != yaml.MappingNode {
+		return nil, fail(n, "%s: want a mapping with role_name, and optionally profile, external_id, session_name, include or exclude", where)
+	}
+	org := &collector.Organization{}
+	nodes := map[string]*yaml.Node{}
+	err := eachKey(n, fail, func(k, v *yaml.Node) error {
+		nodes[k.Value] = v
+		var dst *string
+		switch k.Value {
+		case "profile":
+			dst = &org.Profile
+		case "role_name":
+			dst = &org.RoleName
+		case "external_id":
+			dst = &org.ExternalID
+		case "session_name":
+			dst = &org.SessionName
+		case "include":
+			return parseOrgFilter(where+".include", v, &org.IncludeOUs, &org.IncludeAccounts, fail)
+		case "exclude":
+			return parseOrgFilter(where+".exclude", v, &org.ExcludeOUs, &org.ExcludeAccounts, fail)
+		default:
+			return fail(k, "%s: unknown key %q (want profile, role_name, external_id, session_name, include or exclude)", where, k.Value)
+		}
+		if !isString(v) {
+			return fail(v, "%s.%s: want a string", where, k.Value)
+		}
+		*dst = v.Value
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if org.RoleName == "" {
+		return nil, fail(n, "%s: role_name is required: the role assumed in each account, like recoverscan-read-only", where)
+	}
+	if !roleNamePattern.MatchString(org.RoleName) {
+		return nil, fail(nodes["role_name"], "%s.role_name: %q is not an IAM role name (letters, digits, +=,.@-, with an optional path/)", where, org.RoleName)
+	}
+	return org, checkAssumeRole(where, org.ExternalID, org.SessionName, nodes, fail)
+}
+
+// parseOrgFilter reads include or exclude: ous (OU or root ids) and
+// accounts (account ids).
+func parseOrgFilter(where string, v *yaml.Node, ous, accounts *[]string, fail failFunc) error {
+	if v.Kind != yaml.MappingNode {
+		return fail(v, "%s: want a mapping with ous or accounts", where)
+	}
+	return eachKey(v, fail, func(k, lv *yaml.Node) error {
+		var dst *[]string
+		var pattern *regexp.Regexp
+		var want string
+		switch k.Value {
+		case "ous":
+			dst, pattern, want = ous, parentPattern, "an organizational unit id like ou-ab12-cdefgh34 or a root id like r-ab12"
+		case "accounts":
+			dst, pattern, want = accounts, accountIDPattern, "a 12-digit account id (quote it: \"012345678901\")"
+		default:
+			return fail(k, "%s: unknown key %q (want ous or accounts)", where, k.Value)
+		}
+		if lv.Kind != yaml.SequenceNode {
+			return fail(lv, "%s.%s: want a list, each %s", where, k.Value, want)
+		}
+		seen := map[string]bool{}
+		for _, item := range lv.Content {
+			// An unquoted account id is a YAML number: its text is kept.
+			if item.Kind != yaml.ScalarNode || (item.Tag != "!!str" && item.Tag != "!!int") || !pattern.MatchString(item.Value) {
+				return fail(item, "%s.%s: %q is not %s", where, k.Value, item.Value, want)
+			}
+			if seen[item.Value] {
+				return fail(item, "%s.%s: %s is given twice", where, k.Value, item.Value)
+			}
+			seen[item.Value] = true
+			*dst = append(*dst, item.Value)
+		}
+		return nil
+	})
 }

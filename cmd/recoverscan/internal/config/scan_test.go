@@ -102,3 +102,62 @@ func TestScanConfigErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestScanOrganization(t *testing.T) {
+	doc := `scan:
+  accounts:
+    - profile: extra
+  organization:
+    profile: mgmt
+    role_name: audit/recoverscan-read-only
+    external_id: org-ext
+    session_name: recoverscan-org
+    include:
+      ous: [ou-ab12-cdefgh34, r-ab12]
+      accounts: ["012345678901", 111122223333]
+    exclude:
+      ous: [ou-ab12-zzzzzzzz]
+      accounts: ["222233334444"]
+  regions: [eu-west-1]
+`
+	cfg, err := Parse("c.yaml", []byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	org := cfg.Scan.Organization
+	want := collector.Organization{
+		Profile: "mgmt", RoleName: "audit/recoverscan-read-only", ExternalID: "org-ext", SessionName: "recoverscan-org",
+		IncludeOUs: []string{"ou-ab12-cdefgh34", "r-ab12"}, IncludeAccounts: []string{"012345678901", "111122223333"},
+		ExcludeOUs: []string{"ou-ab12-zzzzzzzz"}, ExcludeAccounts: []string{"222233334444"},
+	}
+	if org == nil || fmt.Sprintf("%+v", *org) != fmt.Sprintf("%+v", want) {
+		t.Errorf("organization:\n%+v\nwant\n%+v", org, want)
+	}
+	if len(cfg.Scan.Accounts) != 1 {
+		t.Errorf("accounts next to the organization: %+v", cfg.Scan.Accounts)
+	}
+
+	for _, tc := range []struct {
+		name, doc string
+		line      int
+		want      string
+	}{
+		{"not a map", "scan:\n  organization: all\n", 2, "scan.organization: want a mapping"},
+		{"no role", "scan:\n  organization:\n    profile: mgmt\n", 3, "role_name is required"},
+		{"bad role", "scan:\n  organization:\n    role_name: arn:aws:iam::111122223333:role/x\n", 3, "not an IAM role name"},
+		{"unknown key", "scan:\n  organization:\n    role_name: r\n    ou: [x]\n", 4, `unknown key "ou"`},
+		{"bad ou", "scan:\n  organization:\n    role_name: r\n    include:\n      ous: [ou-1]\n", 5, `"ou-1" is not an organizational unit id`},
+		{"short account", "scan:\n  organization:\n    role_name: r\n    exclude:\n      accounts: [1234]\n", 5, "12-digit account id"},
+		{"account twice", "scan:\n  organization:\n    role_name: r\n    include:\n      accounts: [\"111122223333\", \"111122223333\"]\n", 5, "given twice"},
+		{"filter key", "scan:\n  organization:\n    role_name: r\n    include:\n      names: [a]\n", 5, `unknown key "names"`},
+		{"bad session", "scan:\n  organization:\n    role_name: r\n    session_name: a b\n", 4, "session_name"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parse("config.yaml", []byte(tc.doc))
+			var ce *Error
+			if !errors.As(err, &ce) || ce.Line != tc.line || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("want line %d and %q, got %v", tc.line, tc.want, err)
+			}
+		})
+	}
+}
