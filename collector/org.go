@@ -125,24 +125,12 @@ func listOrganization(ctx context.Context, c orgAPI, org Organization, caller st
 	if err != nil {
 		return res, err
 	}
-	selectAll := len(org.IncludeOUs) == 0 && len(org.IncludeAccounts) == 0
+	sel := orgSelection{org: &org, management: res.Management, included: included, excluded: excluded}
 	inOrg := map[string]bool{}
 	for _, m := range members {
 		id, name := aws.ToString(m.Id), aws.ToString(m.Name)
 		inOrg[id] = true
-		named := slices.Contains(org.IncludeAccounts, id)
-		reason := ""
-		switch {
-		case suspended(m):
-			reason = SkipSuspended
-		case id == res.Management && !named:
-			reason = SkipManagement
-		case !selectAll && !named && !included[id]:
-			reason = SkipExcluded
-		case excluded[id] || slices.Contains(org.ExcludeAccounts, id):
-			reason = SkipExcluded
-		}
-		if reason != "" {
+		if reason := sel.skip(m); reason != "" {
 			res.Skipped = append(res.Skipped, SkippedAccount{ID: id, Name: name, Reason: reason})
 			continue
 		}
@@ -154,6 +142,31 @@ func listOrganization(ctx context.Context, c orgAPI, org Organization, caller st
 		}
 	}
 	return res, nil
+}
+
+// orgSelection decides which accounts of an organization are scanned.
+type orgSelection struct {
+	org                *Organization
+	management         string
+	included, excluded map[string]bool // accounts under IncludeOUs, ExcludeOUs
+}
+
+// skip is why the account m is not scanned, or "".
+func (s *orgSelection) skip(m orgtypes.Account) string {
+	id := aws.ToString(m.Id)
+	named := slices.Contains(s.org.IncludeAccounts, id)
+	selectAll := len(s.org.IncludeOUs) == 0 && len(s.org.IncludeAccounts) == 0
+	switch {
+	case suspended(m):
+		return SkipSuspended
+	case id == s.management && !named:
+		return SkipManagement
+	case !selectAll && !named && !s.included[id]:
+		return SkipExcluded
+	case s.excluded[id] || slices.Contains(s.org.ExcludeAccounts, id):
+		return SkipExcluded
+	}
+	return ""
 }
 
 // account is how the account id is reached: with the listing credentials

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -66,55 +67,11 @@ stderr; an organization that cannot be listed exits 3.`,
 			if per != "account-region" && per != "account" {
 				return &flagError{fmt.Errorf("--per %q: want account-region or account", per)}
 			}
-			conf, err := cf.load()
+			cells, skipped, err := resolveCells(cmd.Context(), f, &cf, per == "account")
 			if err != nil {
 				return err
 			}
-			if conf == nil || conf.Scan == nil {
-				return &flagError{errors.New("accounts lists the configuration's scan section, and there is none (--config FILE)")}
-			}
-			f.scope = conf.Scan
-			if !f.scope.AllRegions && len(f.scope.Regions) == 0 {
-				return &flagError{errors.New("scan: say which regions to scan: regions: [us-east-1, ...] or regions: all")}
-			}
-			scope, err := f.configScope(cmd.Context())
-			if err != nil {
-				return err
-			}
-			accounts, skipped, err := scope.Resolve(cmd.Context())
-			if err != nil {
-				return &exitError{code: exitIncomplete, err: err}
-			}
-			for _, sk := range skipped {
-				slog.Warn("account of the organization not scanned", "account", sk.ID, "name", sk.Name, "reason", sk.Reason)
-			}
-			cells := scopeCells(accounts, scope.RegionList(), per == "account")
-			out := cmd.OutOrStdout()
-			switch format {
-			case "github-matrix":
-				if len(cells) > maxMatrixJobs {
-					hint := "use --per account, or split the organization with include.ous into several configurations"
-					if per == "account" {
-						hint = "split the organization with include.ous into several configurations, each its own matrix"
-					}
-					return &exitError{code: exitUsage, err: fmt.Errorf("%d jobs: a GitHub Actions matrix holds at most %d; %s", len(cells), maxMatrixJobs, hint)}
-				}
-				if cells == nil {
-					cells = []scopeCell{}
-				}
-				return json.NewEncoder(out).Encode(map[string][]scopeCell{"include": cells})
-			case "json":
-				enc := json.NewEncoder(out)
-				enc.SetIndent("", "  ")
-				if cells == nil {
-					cells = []scopeCell{}
-				}
-				return enc.Encode(struct {
-					Cells   []scopeCell                `json:"cells"`
-					Skipped []collector.SkippedAccount `json:"skipped"`
-				}{cells, skippedOrEmpty(skipped)})
-			}
-			return writeCellTable(out, cells, per == "account")
+			return writeCells(cmd.OutOrStdout(), format, per == "account", cells, skipped)
 		},
 	}
 	cf.register(cmd)
@@ -122,6 +79,60 @@ stderr; an organization that cannot be listed exits 3.`,
 	cmd.Flags().StringVar(&format, "format", "table", "table, json or github-matrix")
 	cmd.Flags().StringVar(&per, "per", "account-region", "one cell per account-region, or per account (all its regions)")
 	return cmd
+}
+
+// resolveCells resolves the configuration's scan section into cells,
+// logging the accounts of the organization that are skipped.
+func resolveCells(ctx context.Context, f *awsFlags, cf *configFlags, perAccount bool) ([]scopeCell, []collector.SkippedAccount, error) {
+	conf, err := cf.load()
+	if err != nil {
+		return nil, nil, err
+	}
+	if conf == nil || conf.Scan == nil {
+		return nil, nil, &flagError{errors.New("accounts lists the configuration's scan section, and there is none (--config FILE)")}
+	}
+	f.scope = conf.Scan
+	if !f.scope.AllRegions && len(f.scope.Regions) == 0 {
+		return nil, nil, &flagError{errors.New("scan: say which regions to scan: regions: [us-east-1, ...] or regions: all")}
+	}
+	scope, err := f.configScope(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	accounts, skipped, err := scope.Resolve(ctx)
+	if err != nil {
+		return nil, nil, &exitError{code: exitIncomplete, err: err}
+	}
+	for _, sk := range skipped {
+		slog.Warn("account of the organization not scanned", "account", sk.ID, "name", sk.Name, "reason", sk.Reason)
+	}
+	return scopeCells(accounts, scope.RegionList(), perAccount), skipped, nil
+}
+
+// writeCells writes the cells in format.
+func writeCells(out io.Writer, format string, perAccount bool, cells []scopeCell, skipped []collector.SkippedAccount) error {
+	if cells == nil {
+		cells = []scopeCell{}
+	}
+	switch format {
+	case "github-matrix":
+		if len(cells) > maxMatrixJobs {
+			hint := "use --per account, or split the organization with include.ous into several configurations"
+			if perAccount {
+				hint = "split the organization with include.ous into several configurations, each its own matrix"
+			}
+			return &exitError{code: exitUsage, err: fmt.Errorf("%d jobs: a GitHub Actions matrix holds at most %d; %s", len(cells), maxMatrixJobs, hint)}
+		}
+		return json.NewEncoder(out).Encode(map[string][]scopeCell{"include": cells})
+	case "json":
+		enc := json.NewEncoder(out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(struct {
+			Cells   []scopeCell                `json:"cells"`
+			Skipped []collector.SkippedAccount `json:"skipped"`
+		}{cells, skippedOrEmpty(skipped)})
+	}
+	return writeCellTable(out, cells, perAccount)
 }
 
 func skippedOrEmpty(s []collector.SkippedAccount) []collector.SkippedAccount {

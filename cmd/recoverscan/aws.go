@@ -167,16 +167,26 @@ func (f *awsFlags) useConfigScope(cf *configFlags) (bool, error) {
 		return false, &exitError{code: exitUsage, err: &conffile.Error{File: conf.Path, Line: conf.Scan.Line, Msg: "scan: say which regions to scan: regions: [us-east-1, ...] or regions: all"}}
 	}
 	sc := *conf.Scan
-	if len(f.regions) > 0 {
-		for _, r := range f.regions {
-			if !sc.AllRegions && !slices.Contains(sc.Regions, r) {
-				return false, &flagError{fmt.Errorf("--region %s: not a region of the scan section (%s)", r, strings.Join(sc.Regions, ", "))}
-			}
-		}
-		sc.Regions, sc.AllRegions = f.regions, false
+	if err := f.narrowRegions(&sc); err != nil {
+		return false, err
 	}
 	f.scope = &sc
 	return true, nil
+}
+
+// narrowRegions narrows the scan section to the --region flags (given with
+// --account), which must be regions of it.
+func (f *awsFlags) narrowRegions(sc *conffile.Scan) error {
+	if len(f.regions) == 0 {
+		return nil
+	}
+	for _, r := range f.regions {
+		if !sc.AllRegions && !slices.Contains(sc.Regions, r) {
+			return &flagError{fmt.Errorf("--region %s: not a region of the scan section (%s)", r, strings.Join(sc.Regions, ", "))}
+		}
+	}
+	sc.Regions, sc.AllRegions = f.regions, false
+	return nil
 }
 
 // configScope is the scan section as a collector.Scope that loads AWS
