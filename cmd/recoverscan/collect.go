@@ -81,6 +81,7 @@ recorded in the snapshot and the command exits 3.`,
 		},
 	}
 	f.register(cmd)
+	f.registerAccount(cmd)
 	cf.register(cmd)
 	cmd.Flags().StringVarP(&out, "output", "o", "", "snapshot file to write (- for stdout)")
 	return cmd

@@ -192,8 +192,8 @@ the others are still scanned.` + exitCodesHelp,
 			if err := f.validate(); err != nil {
 				return err
 			}
-			if f.snapshot != "" && (len(f.regions) > 0 || len(f.pools) > 0 || f.withMFA || f.saveSnapshot != "") {
-				return &flagError{errors.New("--snapshot evaluates a saved snapshot: it cannot be combined with --region, --pool, --with-mfa or --save-snapshot")}
+			if f.snapshot != "" && (len(f.regions) > 0 || len(f.pools) > 0 || f.account != "" || f.withMFA || f.saveSnapshot != "") {
+				return &flagError{errors.New("--snapshot evaluates a saved snapshot: it cannot be combined with --region, --pool, --account, --with-mfa or --save-snapshot")}
 			}
 			if f.snapshot != "" && f.pseudonymize {
 				return &flagError{errors.New("--pseudonymize works while collecting, where the real names are at hand: a saved snapshot is evaluated as it was collected (collect it with --pseudonymize to share it)")}
@@ -243,6 +243,7 @@ the others are still scanned.` + exitCodesHelp,
 	}
 	f.reportFlags.register(cmd)
 	f.awsFlags.register(cmd)
+	f.awsFlags.registerAccount(cmd)
 	cmd.Flags().StringVar(&f.snapshot, "snapshot", "", "evaluate this snapshot file instead of scanning AWS")
 	cmd.Flags().StringVar(&f.saveSnapshot, "save-snapshot", "", "also keep the collected snapshot in this file")
 	return cmd
