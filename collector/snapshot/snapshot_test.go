@@ -495,3 +495,45 @@ func TestFormatError(t *testing.T) {
 		t.Errorf("message %q, want it to start %q", err, want)
 	}
 }
+
+// TestFastAndGeneralPathsAgree reads users written as the writer writes
+// them (the fast path) and the same users spelled otherwise (whitespace,
+// escapes, nulls, other key orders: the general path), and checks that
+// both read the same, and as the encoding/json reader does.
+func TestFastAndGeneralPathsAgree(t *testing.T) {
+	base := marshal(t, sampleSnapshot())
+	variants := map[string]func(string) string{
+		"as written": func(s string) string { return s },
+		"indented": func(s string) string {
+			var b bytes.Buffer
+			if err := json.Indent(&b, []byte(s), "", "\t"); err != nil {
+				t.Fatal(err)
+			}
+			return b.String()
+		},
+		"escaped":       strings.NewReplacer(`"username":"`, `"username":"\u0020`, `"status":"CONFIRMED"`, `"status":"CONFIRM\u0045D"`).Replace,
+		"escaped slash": strings.NewReplacer(`:"s`, `:"\/s`).Replace,
+		"keys reordered": strings.NewReplacer(`"enabled":true,"created_at":`, `"created_at":`,
+			`,"email":{"present":true`, `,"enabled":true,"email":{"present":true`).Replace,
+		"null lists":  strings.NewReplacer(`"methods":[]`, `"methods":null`).Replace,
+		"null time":   strings.NewReplacer(`"created_at":"2`, `"created_at":null,"last_modified_at":"2`).Replace,
+		"unknown key": strings.NewReplacer(`"sub":`, `"x":1,"sub":`).Replace,
+	}
+	for name, variant := range variants {
+		t.Run(name, func(t *testing.T) {
+			in := []byte(variant(string(base)))
+			got, err := snapshot.Read(bytes.NewReader(in))
+			oldErr := snapshot.WalkEncodingJSON(bytes.NewReader(in), snapshot.Visitor{})
+			if (err == nil) != (oldErr == nil) {
+				t.Fatalf("Read: %v, the encoding/json reader: %v", err, oldErr)
+			}
+			if err != nil {
+				return
+			}
+			want := readVia(snapshot.WalkEncodingJSON, in)
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("the reader and the encoding/json reader disagree:\n%+v\n%+v", got, want)
+			}
+		})
+	}
+}

@@ -25,6 +25,8 @@ type Writer struct {
 	// begun is set by Begin, so a second document cannot follow the
 	// first.
 	begun bool
+	// closer ends the compressed stream of NewFileWriter, if any.
+	closer io.Closer
 }
 
 type level struct {
@@ -180,6 +182,9 @@ func (w *Writer) Close() error {
 	w.str("]}\n")
 	if w.err == nil {
 		w.err = w.w.Flush()
+	}
+	if w.err == nil && w.closer != nil {
+		w.err = w.closer.Close()
 	}
 	return w.err
 }
