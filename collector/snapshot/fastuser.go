@@ -104,6 +104,10 @@ func (p *fastUser) str() (content, quoted []byte) {
 			}
 			j += 8
 		}
+		if j-start > MaxStringBytes {
+			p.fail(fastNo)
+			return nil, nil
+		}
 		if j == len(p.b) {
 			break
 		}

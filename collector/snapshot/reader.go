@@ -618,9 +618,13 @@ func (d *walker) fastUser() (*User, error) {
 		case st == fastDone && s.off()+int64(n)-s.stepStart <= MaxValueBytes:
 			s.r += n
 			return &d.u, nil
-		case st == fastMore && s.rerr == nil:
-			if err := s.fill(); err != nil {
-				return nil, nil
+		case st == fastMore && s.rerr == nil && s.w-s.r <= MaxValueBytes:
+			// Buffer at least twice as much before trying again, so
+			// that a long user is not decoded over and over.
+			for want := 2 * (s.w - s.r); s.w-s.r < want; {
+				if err := s.fill(); err != nil {
+					return nil, nil
+				}
 			}
 		default:
 			return nil, nil
