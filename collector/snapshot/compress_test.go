@@ -119,7 +119,7 @@ func TestCompressedDamage(t *testing.T) {
 			in   []byte
 			want string
 		}{
-			"cut in the middle": {b[:len(b)/2], "truncated"},
+			"cut in the middle":  {b[:len(b)/2], "truncated"},
 			"cut before the end": {b[:len(b)-3], "truncated"},
 			"header only":        {b[:6], "truncated"},
 			"corrupt":            {flip(b, len(b)/2), kind},
