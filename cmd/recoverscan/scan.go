@@ -40,7 +40,7 @@ func (f *reportFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVarP(&f.format, "format", "f", "table", "output format, or several separated by commas (with -o BASE or --output-dir): "+strings.Join(output.Formats(), ", "))
 	cmd.Flags().StringVarP(&f.out, "output", "o", "", "write the report to this file (atomically; - for stdout) instead of stdout; with several formats, the base name of their files (BASE.sarif, BASE.html, ...)")
 	cmd.Flags().StringVar(&f.outputDir, "output-dir", "", "write each format's report into this directory, as recoverscan.EXT (or -o's base name)")
-	cmd.Flags().BoolVar(&f.includePassed, "include-passed", false, "also report each rule and pool that was evaluated and passed, with user counts for per-user rules (json, csv, ocsf, asff, html)")
+	cmd.Flags().BoolVar(&f.includePassed, "include-passed", false, "also report each rule and pool that was evaluated and passed, with user counts for per-user rules ("+strings.Join(output.PassedFormats(), ", ")+")")
 	cmd.Flags().StringVar(&f.failOn, "fail-on", "none", "exit 1 when a finding is at or above this severity: critical, high, medium, low or none")
 	cmd.Flags().StringSliceVar(&f.severities, "severity", nil, "show and export only findings of these severities, comma-separated: critical,high,medium,low\n(default all; --fail-on counts only the findings shown)")
 	cmd.Flags().StringArrayVar(&f.policies, "policy", nil, "directory of custom Rego rules (repeatable)")
