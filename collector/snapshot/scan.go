@@ -409,8 +409,7 @@ func (s *scanner) number() error {
 	}
 	if c == '.' {
 		s.r++
-		c, err := s.peek()
-		if err != nil {
+		if c, err = s.peek(); err != nil {
 			return err
 		}
 		if c < '0' || c > '9' {

@@ -537,3 +537,30 @@ func TestFastAndGeneralPathsAgree(t *testing.T) {
 		})
 	}
 }
+
+// TestNumbers: every form of JSON number reads where the model has one,
+// as the encoding/json reader reads it, and malformed ones are refused.
+func TestNumbers(t *testing.T) {
+	spend := func(n string) string {
+		return doc(account(`{"name":"eu-west-1","pools_read":` + src + `,"sms":[{"region":"eu-west-1","spend":{"month_to_date_usd":` + n + `}}],"email":[],"pools":[]}`))
+	}
+	for _, n := range []string{"0", "-0", "12", "1.5", "-1.25", "1e3", "1.5e3", "1.5E+3", "2e-2", "0.0", "-0.5e-1"} {
+		in := spend(n)
+		got, err := snapshot.Read(strings.NewReader(in))
+		if err != nil {
+			t.Errorf("%s: %v", n, err)
+			continue
+		}
+		if want := readVia(snapshot.WalkEncodingJSON, []byte(in)); !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: read differently from the encoding/json reader", n)
+		}
+	}
+	for _, n := range []string{"01", "1.", ".5", "1e", "1e+", "+1", "-", "1.e3", "0x1", "1_000", "--1"} {
+		if _, err := snapshot.Read(strings.NewReader(spend(n))); err == nil {
+			t.Errorf("%s: accepted", n)
+		}
+		if err := snapshot.WalkEncodingJSON(strings.NewReader(spend(n)), snapshot.Visitor{}); err == nil {
+			t.Errorf("%s: the encoding/json reader accepts it", n)
+		}
+	}
+}

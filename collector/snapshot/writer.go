@@ -173,8 +173,9 @@ func (w *Writer) EndAccount() error {
 	return w.err
 }
 
-// Close finishes the document and flushes it. It does not close the
-// underlying writer.
+// Close finishes the document and flushes it, and ends the compressed
+// stream of a Writer from NewFileWriter. It does not close the underlying
+// writer.
 func (w *Writer) Close() error {
 	if err := w.close("doc"); err != nil {
 		return err
