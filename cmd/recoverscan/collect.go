@@ -69,7 +69,7 @@ recorded in the snapshot and the command exits 3.`,
 				return &exitError{code: exitUsage, err: err}
 			}
 			defer file.Abort()
-			failed, err := collect(ctx, snapshot.NewWriter(file))
+			failed, err := collect(ctx, snapshot.NewFileWriter(file, out))
 			if err != nil {
 				return collectError(ctx, err, out)
 			}

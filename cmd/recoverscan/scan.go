@@ -286,13 +286,17 @@ func scanLive(ctx context.Context, e *policies.Engine, af *awsFlags, savePath st
 	}
 	pr, pw := io.Pipe()
 	var sink io.Writer = pw
-	var saved *atomicfile.File
+	var (
+		saved      *atomicfile.File
+		compressed io.WriteCloser // into saved, as its name says
+	)
 	if savePath != "" {
 		if saved, err = atomicfile.Create(savePath); err != nil {
 			return nil, &exitError{code: exitUsage, err: err}
 		}
 		defer saved.Abort()
-		sink = io.MultiWriter(pw, saved)
+		compressed = snapshot.NewCompressor(saved, snapshot.CompressionFor(savePath))
+		sink = io.MultiWriter(pw, compressed)
 	}
 	collected := make(chan error, 1)
 	go func() {
@@ -313,6 +317,9 @@ func scanLive(ctx context.Context, e *policies.Engine, af *awsFlags, savePath st
 		return nil, &exitError{code: exitIncomplete, err: evalErr}
 	}
 	if saved != nil {
+		if err := compressed.Close(); err != nil {
+			return nil, &exitError{code: exitIncomplete, err: fmt.Errorf("%s: %w", savePath, err)}
+		}
 		if err := saved.Commit(); err != nil {
 			return nil, &exitError{code: exitIncomplete, err: err}
 		}
