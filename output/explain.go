@@ -10,10 +10,10 @@ import (
 	"github.com/recoverscan/recoverscan/policies"
 )
 
-// WriteExplanation renders one user's recovery walk: "table" (text, one
+// WriteExplanation renders one user's recovery route: "table" (text, one
 // step per line) or "json".
 func WriteExplanation(w io.Writer, format string, ex *policies.Explanation, opts Options) error {
-	walk := ex.Walk()
+	route := ex.Route()
 	switch format {
 	case "json":
 		enc := json.NewEncoder(w)
@@ -26,11 +26,11 @@ func WriteExplanation(w io.Writer, format string, ex *policies.Explanation, opts
 			PoolName string             `json:"pool_name"`
 			Username string             `json:"username"`
 			Channel  string             `json:"channel"`
-			Walk     policies.Walk      `json:"walk"`
+			Route    policies.Route     `json:"walk"` // the explain output's stable JSON name
 			Findings []policies.Finding `json:"findings"`
-		}{ex.Account, ex.Region, ex.Pool.ID, ex.Pool.Name, ex.User.Username, ex.Channel, walk, ex.Findings})
+		}{ex.Account, ex.Region, ex.Pool.ID, ex.Pool.Name, ex.User.Username, ex.Channel, route, ex.Findings})
 	case "table", "":
-		return writeWalk(w, ex, walk, opts)
+		return writeRoute(w, ex, route, opts)
 	}
 	return &UnknownFormatError{Format: format}
 }
@@ -50,28 +50,28 @@ var stepColors = map[policies.StepState]string{
 	policies.StepWarn:    "\x1b[33m",
 }
 
-func writeWalk(out io.Writer, ex *policies.Explanation, walk policies.Walk, opts Options) error {
+func writeRoute(out io.Writer, ex *policies.Explanation, route policies.Route, opts Options) error {
 	w := bufio.NewWriter(out)
 	fmt.Fprintf(w, "Password recovery for %s in pool %s (%s), account %s, %s\n", Terminal(ex.User.Username), Terminal(ex.Pool.Name), Terminal(ex.Pool.ID), Terminal(ex.Account), Terminal(ex.Region))
 	fmt.Fprintf(w, "as of the snapshot taken %s\n\n", Terminal(strings.Replace(strings.TrimSuffix(ex.TakenAt, "Z"), "T", " ", 1))+" UTC")
 	width := 0
-	for _, s := range walk.Steps {
+	for _, s := range route.Steps {
 		width = max(width, len(Terminal(s.Name)))
 	}
-	for _, s := range walk.Steps {
+	for _, s := range route.Steps {
 		mark := stepMarks[s.State]
 		if c, ok := stepColors[s.State]; ok && opts.Color {
 			mark = c + mark + ansiReset
 		}
 		fmt.Fprintf(w, "  %s %-*s  %s\n", mark, width, Terminal(s.Name), Terminal(s.Detail))
 	}
-	fmt.Fprintf(w, "\nForgotPassword would %s\n", describeOutcome(walk.Outcome))
-	for _, n := range walk.Outcome.Notes {
+	fmt.Fprintf(w, "\nForgotPassword would %s\n", describeOutcome(route.Outcome))
+	for _, n := range route.Outcome.Notes {
 		fmt.Fprintf(w, "  note: %s\n", Terminal(n))
 	}
-	if len(walk.Fixes) > 0 {
+	if len(route.Fixes) > 0 {
 		fmt.Fprintln(w, "\nFix, in order:")
-		for i, f := range walk.Fixes {
+		for i, f := range route.Fixes {
 			id, cmd, _ := strings.Cut(f, ": ")
 			fmt.Fprintf(w, "  %d. %s\n", i+1, Terminal(id))
 			// A remediation's lines are its own; what is in them is not.

@@ -204,7 +204,7 @@ func TestCustomStatusRuleIsTheStatusStep(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rt := ex.Walk()
+	rt := ex.Route()
 	var status *Step
 	for i, s := range rt.Steps {
 		if s.Name == "status" {

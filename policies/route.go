@@ -9,7 +9,7 @@ import (
 	"github.com/recoverscan/recoverscan/collector/snapshot"
 )
 
-// StepState is how one step of a recovery walk went.
+// StepState is how one step of a recovery route went.
 type StepState string
 
 // Step states.
@@ -21,7 +21,7 @@ const (
 	StepWarn    StepState = "warn" // a risk that does not stop this user's code
 )
 
-// Step is one line of a recovery walk.
+// Step is one line of a recovery route.
 type Step struct {
 	Name   string    `json:"name"`
 	State  StepState `json:"state"`
@@ -57,17 +57,17 @@ type Outcome struct {
 	Notes []string `json:"notes,omitempty"`
 }
 
-// Walk is a user's recovery path, the way the troubleshooting guides walk
+// Route is a user's recovery route, the way the troubleshooting guides walk
 // it: one step per fact, what ForgotPassword would do, and the fixes.
-type Walk struct {
+type Route struct {
 	Steps   []Step   `json:"steps"`
 	Outcome Outcome  `json:"outcome"`
 	Fixes   []string `json:"fixes"`
 }
 
-// Walk builds the recovery walk of the explained user.
-func (ex *Explanation) Walk() Walk {
-	var w Walk
+// Route builds the recovery route of the explained user.
+func (ex *Explanation) Route() Route {
+	var w Route
 	u, p := &ex.User, &ex.Pool
 	var userFindings, poolFindings []Finding
 	for _, f := range ex.Findings {

@@ -57,7 +57,7 @@ func TestExplainDemoUsers(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			w := ex.Walk()
+			w := ex.Route()
 			if w.Outcome.Kind != tt.kind || w.Outcome.Exception != tt.exception {
 				t.Errorf("outcome %s %s, want %s %s (%s)", w.Outcome.Kind, w.Outcome.Exception, tt.kind, tt.exception, w.Outcome.Why)
 			}
@@ -79,7 +79,7 @@ func TestExplainDemoUsers(t *testing.T) {
 					}
 				}
 				if len(hops) != 3 || hops[0] != "sender" || hops[2] != "recipient" {
-					t.Errorf("the walk of the %s path has hops %v, want sender, account, recipient", ex.Channel, hops)
+					t.Errorf("the route of the %s path has hops %v, want sender, account, recipient", ex.Channel, hops)
 				}
 			}
 			for _, s := range w.Steps {
