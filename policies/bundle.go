@@ -17,12 +17,12 @@ func isBundle(p string) bool {
 	return strings.HasSuffix(p, ".tar.gz") || strings.HasSuffix(p, ".tgz")
 }
 
-// bundleSources reads the Rego files of an OPA bundle. They are custom
-// sources like the files of a directory: discovered by package, type
+// bundlePolicyFiles reads the Rego files of an OPA bundle. They are custom
+// policy files like those of a directory: discovered by package, type
 // checked and sandboxed alike. The bundle's data documents are not used
 // (rules read only their input and parameters), so a bundle with data is
 // refused rather than half used.
-func bundleSources(file string, tests testsOf) ([]*source, error) {
+func bundlePolicyFiles(file string, tests testsOf) ([]*policyFile, error) {
 	f, err := os.Open(file)
 	if err != nil {
 		return nil, fmt.Errorf("policy bundle: %w", err)
@@ -38,14 +38,14 @@ func bundleSources(file string, tests testsOf) ([]*source, error) {
 	if hasData(b.Data) {
 		return nil, fmt.Errorf("policy bundle %s: it holds data documents, which recoverscan rules cannot use: build it from the rules directory alone", file)
 	}
-	var out []*source
+	var out []*policyFile
 	for _, m := range b.Modules {
 		name := path.Join(file, strings.TrimPrefix(m.Path, "/"))
 		isTest := strings.HasSuffix(name, "_test.rego")
 		if isTest && !tests.custom {
 			continue
 		}
-		out = append(out, &source{name: name, text: string(m.Raw), custom: true, isTest: isTest})
+		out = append(out, &policyFile{name: name, text: string(m.Raw), custom: true, isTest: isTest})
 	}
 	if len(out) == 0 && !tests.custom {
 		return nil, fmt.Errorf("policy bundle %s: no .rego files", file)

@@ -139,7 +139,7 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 
 // catalogue reads every rule's METADATA, in id order. Every problem is
 // reported, one per line.
-func catalogue(srcs []*source) ([]Rule, error) {
+func catalogue(srcs []*policyFile) ([]Rule, error) {
 	var (
 		rules    []Rule
 		problems []string
@@ -148,7 +148,7 @@ func catalogue(srcs []*source) ([]Rule, error) {
 	// A rule package may span several files (the rule and helpers beside
 	// it); its METADATA is written in one of them, which stands for the
 	// package.
-	files := map[string][]*source{}
+	files := map[string][]*policyFile{}
 	for _, s := range srcs {
 		if _, _, ok := ruleKind(s.pkgPath); ok && !s.isTest {
 			files[s.pkgPath] = append(files[s.pkgPath], s)
@@ -208,7 +208,7 @@ var libraryRoot = ast.MustParseRef("data.recoverscan.lib")
 // with split.report contains ...), and custom definitions inside the
 // built-in library. The engine reads each rule package's files to know what
 // its rules read, and relies on the library's own definitions.
-func checkRulePaths(c *ast.Compiler, srcs []*source, rules []Rule) error {
+func checkRulePaths(c *ast.Compiler, srcs []*policyFile, rules []Rule) error {
 	custom := map[string]bool{}
 	for _, s := range srcs {
 		custom[s.name] = s.custom
@@ -253,7 +253,7 @@ func paramsStore(rules []Rule) storage.Store {
 }
 
 // compile parses and compiles the built-in and custom policies.
-func compile(dirs []string, tests testsOf) (*ast.Compiler, []*source, error) {
+func compile(dirs []string, tests testsOf) (*ast.Compiler, []*policyFile, error) {
 	c, modules, srcs, err := load(dirs, tests)
 	if err != nil {
 		return nil, nil, err
@@ -268,8 +268,8 @@ func compile(dirs []string, tests testsOf) (*ast.Compiler, []*source, error) {
 // load parses the policies and returns them with a compiler configured with
 // the input schemas and the sandbox's capabilities, not yet compiled (the
 // test runner adds stages of its own before compiling).
-func load(dirs []string, tests testsOf) (*ast.Compiler, map[string]*ast.Module, []*source, error) {
-	srcs, err := loadSources(dirs, tests)
+func load(dirs []string, tests testsOf) (*ast.Compiler, map[string]*ast.Module, []*policyFile, error) {
+	srcs, err := loadPolicyFiles(dirs, tests)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -288,7 +288,7 @@ func load(dirs []string, tests testsOf) (*ast.Compiler, map[string]*ast.Module, 
 	// Schemas are attached to the package METADATA, so a rule package
 	// spanning several files gets it on the file that has one.
 	ordered := slices.Clone(srcs)
-	slices.SortStableFunc(ordered, func(a, b *source) int {
+	slices.SortStableFunc(ordered, func(a, b *policyFile) int {
 		switch {
 		case a.meta != nil && b.meta == nil:
 			return -1

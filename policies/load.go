@@ -55,8 +55,8 @@ var libSchemas = map[string]string{
 	"recoverscan.lib.recipient": "schema.input.user",
 }
 
-// source is one Rego file.
-type source struct {
+// policyFile is one Rego file (built-in, custom or from a bundle).
+type policyFile struct {
 	name    string // path shown in errors
 	text    string
 	custom  bool
@@ -74,9 +74,9 @@ type source struct {
 // testsOf selects whose _test.rego files are loaded.
 type testsOf struct{ builtin, custom bool }
 
-// loadSources reads the built-in files and every .rego file under dirs.
-func loadSources(dirs []string, tests testsOf) ([]*source, error) {
-	var out []*source
+// loadPolicyFiles reads the built-in files and every .rego file under dirs.
+func loadPolicyFiles(dirs []string, tests testsOf) ([]*policyFile, error) {
+	var out []*policyFile
 	err := fs.WalkDir(builtin, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".rego") {
 			return err
@@ -89,7 +89,7 @@ func loadSources(dirs []string, tests testsOf) ([]*source, error) {
 		if err != nil {
 			return err
 		}
-		out = append(out, &source{name: path.Join("policies", p), text: string(b), isTest: isTest})
+		out = append(out, &policyFile{name: path.Join("policies", p), text: string(b), isTest: isTest})
 		return nil
 	})
 	if err != nil {
@@ -98,7 +98,7 @@ func loadSources(dirs []string, tests testsOf) ([]*source, error) {
 	seen := map[string]bool{}
 	for _, dir := range dirs {
 		if isBundle(dir) {
-			bs, err := bundleSources(dir, tests)
+			bs, err := bundlePolicyFiles(dir, tests)
 			if err != nil {
 				return nil, err
 			}
@@ -126,7 +126,7 @@ func loadSources(dirs []string, tests testsOf) ([]*source, error) {
 			if err != nil {
 				return nil, fmt.Errorf("read policy: %w", err)
 			}
-			out = append(out, &source{name: f, text: string(b), custom: true, isTest: isTest})
+			out = append(out, &policyFile{name: f, text: string(b), custom: true, isTest: isTest})
 		}
 	}
 	return out, nil
@@ -167,8 +167,8 @@ func regoFiles(dir string) ([]string, error) {
 	return files, nil
 }
 
-// parse parses every source as Rego v1 with annotations.
-func parse(srcs []*source) error {
+// parse parses every policy file as Rego v1 with annotations.
+func parse(srcs []*policyFile) error {
 	var errs ast.Errors
 	for _, s := range srcs {
 		m, err := ast.ParseModuleWithOpts(s.name, s.text, ast.ParserOptions{
@@ -223,7 +223,7 @@ func packageAnnotation(m *ast.Module) *ast.Annotations {
 
 // attachSchema makes the type checker check input in the package against
 // the named schema, so a typo in a field name is a compile error.
-func attachSchema(s *source, schema string, done map[string]bool) error {
+func attachSchema(s *policyFile, schema string, done map[string]bool) error {
 	if done[s.pkgPath] {
 		return nil
 	}

@@ -26,7 +26,7 @@ var customKeys = map[string]bool{
 // metadata reads one rule package's METADATA block. Every problem is
 // reported with the file and line, since rule authors fix them there.
 type metadata struct {
-	s    *source
+	s    *policyFile
 	a    *ast.Annotations
 	kind Kind
 	row  int    // the block's first line (the package line without one)
@@ -46,7 +46,7 @@ func (m *metadata) keyErrf(key, format string, args ...any) error {
 
 // ruleFromModule reads a rule's catalogue entry from its METADATA, one
 // key at a time.
-func ruleFromModule(s *source, kind Kind) (Rule, error) {
+func ruleFromModule(s *policyFile, kind Kind) (Rule, error) {
 	row := s.module.Package.Location.Row
 	if s.meta == nil {
 		return Rule{}, fmt.Errorf("%s:%d: rule package %s has no METADATA block: put one directly above the package line with title, custom.id and custom.severity", s.name, row, s.pkgPath)
@@ -308,9 +308,9 @@ func definesReport(m *ast.Module) bool {
 	return false
 }
 
-// modules returns the files of the source's rule package: pkgModules, or
+// modules returns the files of the file's rule package: pkgModules, or
 // its own module.
-func (s *source) modules() []*ast.Module {
+func (s *policyFile) modules() []*ast.Module {
 	if len(s.pkgModules) > 0 {
 		return s.pkgModules
 	}

@@ -42,7 +42,7 @@ type sharedResult struct {
 // of the plan's batches, and e.user, the query of all of them at once.
 // Besides the reports, every user yields values: the channel, then each
 // of e.aggs.
-func (e *Engine) planUsers(ctx context.Context, srcs []*source) (*userRules, error) {
+func (e *Engine) planUsers(ctx context.Context, srcs []*policyFile) (*userRules, error) {
 	in := plan.Rules{Compiler: e.compiler, Written: map[string]*ast.Module{}, Values: []ast.Ref{ast.MustParseRef(channelQuery)}}
 	values := []string{channelQuery}
 	for _, a := range e.aggs {

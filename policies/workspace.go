@@ -198,10 +198,10 @@ func isLibraryCopy(p string) bool {
 // libraryCopies removes from srcs the custom files that are copies of the
 // built-in library (a workspace's lib/ written by WriteWorkspace, or the
 // same files in a bundle): the engine always uses its embedded library.
-// It returns the kept sources and, for each directory holding a copy that
+// It returns the kept files and, for each directory holding a copy that
 // differs from the embedded library, a warning naming the command that
 // refreshes it.
-func libraryCopies(srcs []*source) ([]*source, []string, error) {
+func libraryCopies(srcs []*policyFile) ([]*policyFile, []string, error) {
 	lib, err := libraryFiles()
 	if err != nil {
 		return nil, nil, err
@@ -220,7 +220,7 @@ func libraryCopies(srcs []*source) ([]*source, []string, error) {
 		stale bool
 	}
 	dirs := map[string]*copyDir{}
-	var kept []*source
+	var kept []*policyFile
 	for _, s := range srcs {
 		base := path.Base(filepath.ToSlash(s.name))
 		if !s.custom || s.isTest || pkgOf[base] == "" || pkgOf[base] != s.pkgPath {
