@@ -77,15 +77,6 @@ func (ex *Explanation) Route() Route {
 			poolFindings = append(poolFindings, f)
 		}
 	}
-	has := func(id string) (Finding, bool) {
-		for _, f := range userFindings {
-			if f.RuleID == id {
-				return f, true
-			}
-		}
-		return Finding{}, false
-	}
-
 	w.Steps = append(w.Steps, Step{"user exists", StepPass, fmt.Sprintf("%s (sub %s) in pool %s (%s)", u.Username, u.Sub, p.Name, p.ID)})
 
 	statusStep := Step{Name: "status", State: StepPass, Detail: u.Status + " allows ForgotPassword"}
@@ -107,14 +98,7 @@ func (ex *Explanation) Route() Route {
 		w.Steps = append(w.Steps, s)
 	}
 
-	chosen := Step{"chosen channel", StepPass, ex.Why}
-	switch ex.Channel {
-	case "none":
-		chosen.State = StepFail
-	case "unknown":
-		chosen.State = StepUnknown
-	}
-	w.Steps = append(w.Steps, chosen)
+	w.Steps = append(w.Steps, chosenStep(ex))
 
 	channelFindings := channelFindings(ex, poolFindings)
 	if ex.Channel == "email" || ex.Channel == "sms" {
@@ -126,13 +110,25 @@ func (ex *Explanation) Route() Route {
 		}
 	}
 
-	w.Outcome = outcome(ex, has, userFindings)
+	w.Outcome = outcome(ex, userFindings)
 	if w.Outcome.Kind == OutcomeDelivered {
 		// The code arrives: pool-level risks are notes, not fixes.
 		channelFindings = nil
 	}
 	w.Fixes = fixes(ex, userFindings, channelFindings)
 	return w
+}
+
+// chosenStep is the channel Cognito would pick, and why.
+func chosenStep(ex *Explanation) Step {
+	chosen := Step{"chosen channel", StepPass, ex.Why}
+	switch ex.Channel {
+	case "none":
+		chosen.State = StepFail
+	case "unknown":
+		chosen.State = StepUnknown
+	}
+	return chosen
 }
 
 func stateOf(f Finding) StepState {
@@ -368,42 +364,65 @@ func recipient(ex *Explanation) string {
 	return "the address " + ex.User.Email.Masked
 }
 
-func outcome(ex *Explanation, has func(string) (Finding, bool), user []Finding) Outcome {
-	u, p := &ex.User, &ex.Pool
+// maskNote qualifies an error that app clients with
+// PreventUserExistenceErrors turn into a simulated success.
+const maskNote = "App clients with PreventUserExistenceErrors ENABLED answer this with a simulated CodeDeliveryDetails instead of the error, so the caller sees a success and no code arrives."
+
+// outcome is what ForgotPassword would do for the explained user: refused
+// or not for the user's own state, then for the chosen channel, then
+// delivered or not along the channel's path.
+func outcome(ex *Explanation, user []Finding) Outcome {
 	var o Outcome
-	masks := false
-	secret := false
+	masks, secret := clientBehaviour(&ex.Pool)
+	if secret {
+		o.Notes = append(o.Notes, "Calls through an app client with a secret must send SECRET_HASH, or fail with NotAuthorizedException.")
+	}
+	if statusOutcome(&o, &ex.User, masks) || channelOutcome(&o, ex, masks) {
+		return o
+	}
+	deliveryOutcome(&o, ex, user)
+	return o
+}
+
+// clientBehaviour reports whether any app client of the pool masks user
+// existence errors, and whether any has a secret.
+func clientBehaviour(p *snapshot.PoolSettings) (masks, secret bool) {
 	for _, c := range p.Clients.Items {
 		masks = masks || c.PreventUserExistenceErrors == "ENABLED"
 		secret = secret || c.HasSecret
 	}
-	if secret {
-		o.Notes = append(o.Notes, "Calls through an app client with a secret must send SECRET_HASH, or fail with NotAuthorizedException.")
-	}
-	maskNote := "App clients with PreventUserExistenceErrors ENABLED answer this with a simulated CodeDeliveryDetails instead of the error, so the caller sees a success and no code arrives."
+	return masks, secret
+}
+
+// statusOutcome settles the outcome by the user's own state (status and
+// enabled), reporting whether it did.
+func statusOutcome(o *Outcome, u *snapshot.User, masks bool) bool {
 	switch {
 	case u.Status == "FORCE_CHANGE_PASSWORD" || u.Status == "EXTERNAL_PROVIDER":
 		o.Kind, o.Exception, o.Message = OutcomeError, "NotAuthorizedException", "User password cannot be reset in the current state."
-		return o
 	case !u.Enabled:
 		o.Kind, o.Exception, o.Message = OutcomeError, "NotAuthorizedException", "User is disabled."
 		if masks {
 			o.Notes = append(o.Notes, maskNote)
 		}
-		return o
 	case u.Status == "UNCONFIRMED":
 		o.Kind, o.Why = OutcomeUndelivered, "The user never confirmed the account; Cognito does not document the answer (an InvalidParameterException or a response with no code sent are reported), and no code is sent."
-		return o
 	case u.Status != "CONFIRMED" && u.Status != "RESET_REQUIRED":
 		o.Kind, o.Why = OutcomeUnknown, "Status "+u.Status+" is no longer used by Cognito; its recovery behaviour is not documented."
-		return o
+	default:
+		return false
 	}
+	return true
+}
+
+// channelOutcome settles the outcome when no channel was chosen (none) or
+// the choice depends on an unread fact (unknown), reporting whether it did.
+func channelOutcome(o *Outcome, ex *Explanation, masks bool) bool {
 	switch ex.Channel {
 	case "unknown":
 		o.Kind, o.Why = OutcomeUnknown, ex.Why
-		return o
 	case "none":
-		if isAdminOnly(p) {
+		if isAdminOnly(&ex.Pool) {
 			o.Kind, o.Exception, o.Message = OutcomeError, "NotAuthorizedException", "(exact text not documented) self-service recovery is disabled for the pool"
 		} else {
 			o.Kind, o.Exception, o.Message = OutcomeError, "InvalidParameterException", "Cannot reset password for the user as there is no registered/verified email or phone_number"
@@ -411,48 +430,75 @@ func outcome(ex *Explanation, has func(string) (Finding, bool), user []Finding) 
 		if masks {
 			o.Notes = append(o.Notes, maskNote)
 		}
-		return o
+	default:
+		return false
 	}
-	delivery := &CodeDeliveryDetails{Destination: u.Email.Masked, DeliveryMedium: "EMAIL", AttributeName: "email"}
+	return true
+}
+
+// codeDelivery is the CodeDeliveryDetails ForgotPassword returns for the
+// chosen channel.
+func codeDelivery(ex *Explanation) *CodeDeliveryDetails {
 	if ex.Channel == "sms" {
-		delivery = &CodeDeliveryDetails{Destination: u.Phone.Masked, DeliveryMedium: "SMS", AttributeName: "phone_number"}
+		return &CodeDeliveryDetails{Destination: ex.User.Phone.Masked, DeliveryMedium: "SMS", AttributeName: "phone_number"}
 	}
+	return &CodeDeliveryDetails{Destination: ex.User.Email.Masked, DeliveryMedium: "EMAIL", AttributeName: "email"}
+}
+
+// deliveryOutcome settles the outcome of an accepted request along the
+// chosen channel's path: a blocked hop, then the user's own findings, then
+// an unread or endangered hop; delivered when none of them applies.
+func deliveryOutcome(o *Outcome, ex *Explanation, user []Finding) {
+	delivery := codeDelivery(ex)
 	d := ex.Delivery.Channel(ex.Channel)
 	if len(d.Blocks) > 0 {
-		for _, e := range d.Blocks {
-			if e.Exception != "" {
-				o.Kind, o.Exception, o.Message = OutcomeError, e.Exception, e.Message
-				return o
-			}
-		}
-		o.Kind, o.Delivery, o.Why = OutcomeUndelivered, delivery, d.Blocks[0].Message
-		o.Notes = append(o.Notes, "Whether Cognito answers with an error or with CodeDeliveryDetails here is not documented.")
-		return o
+		blockedOutcome(o, d.Blocks, delivery)
+		return
 	}
-	onChannel := func(f Finding) bool {
-		r, ok := ruleOf(ex, f.RuleID)
-		return ok && slices.Contains(r.Channels, ex.Channel)
-	}
-	for _, f := range user {
-		if f.Verdict == Fail && f.Effect == EffectBlocks && onChannel(f) {
-			o.Kind, o.Delivery, o.Why = OutcomeUndelivered, delivery, f.Message
-			return o
-		}
+	if f, ok := userBlocker(ex, user); ok {
+		o.Kind, o.Delivery, o.Why = OutcomeUndelivered, delivery, f.Message
+		return
 	}
 	for _, f := range user {
 		if f.Verdict == Indeterminate || f.Effect == EffectEndangers {
 			o.Kind, o.Delivery, o.Why = OutcomeUnknown, delivery, f.Message
-			return o
+			return
 		}
 	}
 	for _, es := range [][]DeliveryEntry{d.Unread, d.Endangers} {
 		if len(es) > 0 {
 			o.Kind, o.Delivery, o.Why = OutcomeUnknown, delivery, es[0].Message
-			return o
+			return
 		}
 	}
 	o.Kind, o.Delivery = OutcomeDelivered, delivery
-	return o
+}
+
+// blockedOutcome is the outcome of a channel with a blocked hop: the
+// exception of the first block that names one, else undelivered.
+func blockedOutcome(o *Outcome, blocks []DeliveryEntry, delivery *CodeDeliveryDetails) {
+	for _, e := range blocks {
+		if e.Exception != "" {
+			o.Kind, o.Exception, o.Message = OutcomeError, e.Exception, e.Message
+			return
+		}
+	}
+	o.Kind, o.Delivery, o.Why = OutcomeUndelivered, delivery, blocks[0].Message
+	o.Notes = append(o.Notes, "Whether Cognito answers with an error or with CodeDeliveryDetails here is not documented.")
+}
+
+// userBlocker is the user's first failing finding that blocks the chosen
+// channel.
+func userBlocker(ex *Explanation, user []Finding) (Finding, bool) {
+	for _, f := range user {
+		if f.Verdict != Fail || f.Effect != EffectBlocks {
+			continue
+		}
+		if r, ok := ruleOf(ex, f.RuleID); ok && slices.Contains(r.Channels, ex.Channel) {
+			return f, true
+		}
+	}
+	return Finding{}, false
 }
 
 // fixes lists the remediations of failing findings: the user's own state
