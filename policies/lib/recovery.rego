@@ -323,6 +323,39 @@ on_channel(channel, message, _) := report.indeterminate(
 }
 
 # METADATA
+# title: disqualified_by_mfa
+# description: |
+#   The user's verified channel is disqualified for recovery by the user's
+#   MFA factor, and the recovery setting offers no other usable channel.
+disqualified_by_mfa(channel) if {
+	status_allows_reset
+	chosen == "none"
+	channel in disqualified
+}
+
+# METADATA
+# title: may_be_disqualified_by_mfa
+# description: |
+#   The user's MFA state was not read, and if it disqualifies the channel no
+#   other channel is certain to qualify.
+may_be_disqualified_by_mfa(channel) if {
+	status_allows_reset
+	"none" in outcomes
+	channel in mfa_unknown
+}
+
+# METADATA
+# title: mfa_evidence
+# description: The evidence of an MFA disqualification (disqualified_by_mfa).
+mfa_evidence := {
+	"status": input.user.status,
+	"mfa_methods": input.user.mfa.methods,
+	"recovery_order": order,
+	"verified": sort([channel | some channel in verified]),
+	"recovery": why,
+}
+
+# METADATA
 # scope: document
 # title: lockout_note
 # description: A sentence to append to a blocking message when the user cannot sign in without a reset.

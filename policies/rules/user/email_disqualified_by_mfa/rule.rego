@@ -41,17 +41,9 @@ report contains report.fail(
 		"(EMAIL_OTP), and the pool's recovery setting offers no other usable channel, so ForgotPassword sends no code.",
 		recovery.lockout_note,
 	]),
-	{
-		"status": input.user.status,
-		"mfa_methods": input.user.mfa.methods,
-		"recovery_order": recovery.order,
-		"verified": sort([channel | some channel in recovery.verified]),
-		"recovery": recovery.why,
-	},
+	recovery.mfa_evidence,
 ) if {
-	recovery.status_allows_reset
-	recovery.chosen == "none"
-	"email" in recovery.disqualified
+	recovery.disqualified_by_mfa("email")
 }
 
 report contains report.indeterminate(
@@ -61,7 +53,5 @@ report contains report.indeterminate(
 	]),
 	recovery.mfa_unknown_source,
 ) if {
-	recovery.status_allows_reset
-	"none" in recovery.outcomes
-	"email" in recovery.mfa_unknown
+	recovery.may_be_disqualified_by_mfa("email")
 }
