@@ -19,6 +19,7 @@
 package recoverscan.lib.recipient
 
 import data.recoverscan.lib.channel
+import data.recoverscan.lib.recovery
 import data.recoverscan.lib.sources
 
 # The SNS regions Cognito may send this pool's texts through, with the
@@ -62,6 +63,22 @@ holds(r, "RC-USER-016") if {
 	sources.ok(r.sms.origination_numbers.read)
 	sources.ok(r.sms.eums.phone_numbers.read)
 	not channel.us_origination(r.sms)
+}
+
+# METADATA
+# scope: document
+# title: sms_where
+# description: |
+#   Where an SMS condition that blocks holds, for a message: the pool's SMS
+#   region, or both regions Cognito may send through for a pool without
+#   SnsRegion.
+default sms_where := "in the pool's SMS region"
+
+sms_where := sprintf(
+	"in both SNS regions Cognito may send the pool's texts through (%s and %s)",
+	[input.pool.sms.region, input.pool.sms.alternate_region],
+) if {
+	input.pool.sms.alternate_region != ""
 }
 
 # The regions of sms_regions where the condition holds.
@@ -108,6 +125,30 @@ blockers contains {
 blocked(rule) if {
 	some blocker in blockers
 	blocker.rule == rule
+}
+
+# METADATA
+# title: stops
+# description: |
+#   The per-recipient condition of the rule with this id holds for a user
+#   whose status allows a reset: the body of the rule's failing finding.
+stops(rule) if {
+	recovery.status_allows_reset
+	blocked(rule)
+}
+
+# METADATA
+# title: unsettled
+# description: |
+#   The unread sources that leave the per-recipient condition of the rule
+#   with this id unknown, for a user whose status allows a reset and whose
+#   code Cognito sends, or may send, on the condition's channel: the body of
+#   the rule's indeterminate findings.
+unsettled(rule) := {entry.source |
+	recovery.status_allows_reset
+	some entry in unknown
+	entry.rule == rule
+	recovery.routes(entry.channel)
 }
 
 # Which region sends is not documented for a pool without SnsRegion.

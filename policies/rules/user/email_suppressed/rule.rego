@@ -38,17 +38,13 @@ report contains recovery.on_channel(
 		"ses_region": input.email.region,
 	},
 ) if {
-	recovery.status_allows_reset
-	recipient.blocked("RC-USER-011")
+	recipient.stops("RC-USER-011")
 	reason := object.get({"": "not given"}, input.user.email.suppression_reason, input.user.email.suppression_reason)
 }
 
 report contains report.indeterminate(
 	"The SES suppression list of the pool's SES region was not read, so it is unknown whether the recovery email would be dropped.",
-	unknown.source,
+	source,
 ) if {
-	recovery.status_allows_reset
-	recovery.routes("email")
-	some unknown in recipient.unknown
-	unknown.rule == "RC-USER-011"
+	some source in recipient.unsettled("RC-USER-011")
 }

@@ -31,22 +31,11 @@ import data.recoverscan.lib.recipient
 import data.recoverscan.lib.recovery
 import data.recoverscan.lib.report
 
-# Where the condition holds: the pool's SMS region, or both regions
-# Cognito may send through for a pool without SnsRegion (lib.recipient).
-default where := "in the pool's SMS region"
-
-where := sprintf(
-	"in both SNS regions Cognito may send the pool's texts through (%s and %s)",
-	[input.pool.sms.region, input.pool.sms.alternate_region],
-) if {
-	input.pool.sms.alternate_region != ""
-}
-
 report contains recovery.on_channel(
 	"sms",
 	sprintf(
 		"The user's phone number has opted out of SMS %s, so the recovery text is not delivered.%s",
-		[where, recovery.lockout_note],
+		[recipient.sms_where, recovery.lockout_note],
 	),
 	{
 		"phone_masked": input.user.phone.masked,
@@ -54,16 +43,12 @@ report contains recovery.on_channel(
 		"sms_regions": sort(recipient.sms_blocked_in("RC-USER-012")),
 	},
 ) if {
-	recovery.status_allows_reset
-	recipient.blocked("RC-USER-012")
+	recipient.stops("RC-USER-012")
 }
 
 report contains report.indeterminate(
-	sprintf("It is unknown whether the user's number has opted out of SMS where Cognito sends the recovery text: %s.", [unknown.source.error]),
-	unknown.source,
+	sprintf("It is unknown whether the user's number has opted out of SMS where Cognito sends the recovery text: %s.", [source.error]),
+	source,
 ) if {
-	recovery.status_allows_reset
-	recovery.routes("sms")
-	some unknown in recipient.unknown
-	unknown.rule == "RC-USER-012"
+	some source in recipient.unsettled("RC-USER-012")
 }

@@ -47,16 +47,12 @@ report contains recovery.on_channel(
 		"recipient_verified": false,
 	},
 ) if {
-	recovery.status_allows_reset
-	recipient.blocked("RC-USER-014")
+	recipient.stops("RC-USER-014")
 }
 
 report contains report.indeterminate(
-	sprintf("It is unknown whether the recovery email can reach this address from the SES sandbox: %s was not read.", [unknown.source.action]),
-	unknown.source,
+	sprintf("It is unknown whether the recovery email can reach this address from the SES sandbox: %s was not read.", [source.action]),
+	source,
 ) if {
-	recovery.status_allows_reset
-	recovery.routes("email")
-	some unknown in recipient.unknown
-	unknown.rule == "RC-USER-014"
+	some source in recipient.unsettled("RC-USER-014")
 }

@@ -42,22 +42,11 @@ unknown_message := {
 	"sns:ListSMSSandboxPhoneNumbers": "The account is in the SMS sandbox, and its verified destinations were not read, so it is unknown whether the recovery text can reach the user's number.",
 }
 
-# Where the condition holds: the pool's SMS region, or both regions
-# Cognito may send through for a pool without SnsRegion (lib.recipient).
-default where := "in the pool's SMS region"
-
-where := sprintf(
-	"in both SNS regions Cognito may send the pool's texts through (%s and %s)",
-	[input.pool.sms.region, input.pool.sms.alternate_region],
-) if {
-	input.pool.sms.alternate_region != ""
-}
-
 report contains recovery.on_channel(
 	"sms",
 	sprintf(
 		"The account is in the SMS sandbox %s and the user's number is not a verified sandbox destination there, so the recovery text is not delivered.%s",
-		[where, recovery.lockout_note],
+		[recipient.sms_where, recovery.lockout_note],
 	),
 	{
 		"phone_masked": input.user.phone.masked,
@@ -68,13 +57,9 @@ report contains recovery.on_channel(
 		"verified_destination_count": sandbox.verified_destination_count,
 	},
 ) if {
-	recovery.status_allows_reset
-	recipient.blocked("RC-USER-013")
+	recipient.stops("RC-USER-013")
 }
 
-report contains report.indeterminate(object.get(unknown_message, unknown.source.action, region_message), unknown.source) if {
-	recovery.status_allows_reset
-	recovery.routes("sms")
-	some unknown in recipient.unknown
-	unknown.rule == "RC-USER-013"
+report contains report.indeterminate(object.get(unknown_message, source.action, region_message), source) if {
+	some source in recipient.unsettled("RC-USER-013")
 }

@@ -34,22 +34,11 @@ import data.recoverscan.lib.recipient
 import data.recoverscan.lib.recovery
 import data.recoverscan.lib.report
 
-# Where the condition holds: the pool's SMS region, or both regions
-# Cognito may send through for a pool without SnsRegion (lib.recipient).
-default where := "in the pool's SMS region"
-
-where := sprintf(
-	"in both SNS regions Cognito may send the pool's texts through (%s and %s)",
-	[input.pool.sms.region, input.pool.sms.alternate_region],
-) if {
-	input.pool.sms.alternate_region != ""
-}
-
 report contains recovery.on_channel(
 	"sms",
 	sprintf(
 		"The user's number is a US number and there is no active, SMS-capable US origination identity (in SNS or End User Messaging) %s, so US carriers do not deliver the recovery text.%s",
-		[where, recovery.lockout_note],
+		[recipient.sms_where, recovery.lockout_note],
 	),
 	{
 		"phone_masked": input.user.phone.masked,
@@ -60,16 +49,12 @@ report contains recovery.on_channel(
 		"origination_countries": sort({number.country | some number in input.sms.origination_numbers.numbers}),
 	},
 ) if {
-	recovery.status_allows_reset
-	recipient.blocked("RC-USER-016")
+	recipient.stops("RC-USER-016")
 }
 
 report contains report.indeterminate(
-	sprintf("It is unknown whether the SMS region has a US origination identity for this US number: %s (%s).", [unknown.source.action, unknown.source.error]),
-	unknown.source,
+	sprintf("It is unknown whether the SMS region has a US origination identity for this US number: %s (%s).", [source.action, source.error]),
+	source,
 ) if {
-	recovery.status_allows_reset
-	recovery.routes("sms")
-	some unknown in recipient.unknown
-	unknown.rule == "RC-USER-016"
+	some source in recipient.unsettled("RC-USER-016")
 }
