@@ -84,6 +84,25 @@ sms_where := sprintf(
 # The regions of sms_regions where the condition holds.
 sms_blocked_in(rule) := {r.sms.region | some r in sms_regions; holds(r, rule)}
 
+# Why each email condition stops a message, by the user rule that reports it.
+email_reason := {
+	"RC-USER-011": "The email address is on the SES account-level suppression list.",
+	"RC-USER-014": "The account's SES is in the sandbox and sends only to verified identities, and neither the address nor its domain is one.",
+}
+
+# email_holds(rule): the email condition holds for the account's SES.
+email_holds("RC-USER-011") if {
+	sources.ok(input.email.suppression.read)
+	input.user.email.suppressed
+}
+
+email_holds("RC-USER-014") if {
+	sources.ok(input.email.account.read)
+	input.email.account.production_access_enabled == false
+	sources.ok(input.email.verified_identities.read)
+	not input.user.email.recipient_verified
+}
+
 # METADATA
 # scope: document
 # title: blockers
@@ -97,26 +116,10 @@ blockers contains {"rule": rule, "channel": "sms", "reason": reason} if {
 	count(sms_blocked_in(rule)) == count(sms_regions)
 }
 
-blockers contains {
-	"rule": "RC-USER-011",
-	"channel": "email",
-	"reason": "The email address is on the SES account-level suppression list.",
-} if {
+blockers contains {"rule": rule, "channel": "email", "reason": reason} if {
 	channel.ses_account_used
-	sources.ok(input.email.suppression.read)
-	input.user.email.suppressed
-}
-
-blockers contains {
-	"rule": "RC-USER-014",
-	"channel": "email",
-	"reason": "The account's SES is in the sandbox and sends only to verified identities, and neither the address nor its domain is one.",
-} if {
-	channel.ses_account_used
-	sources.ok(input.email.account.read)
-	input.email.account.production_access_enabled == false
-	sources.ok(input.email.verified_identities.read)
-	not input.user.email.recipient_verified
+	some rule, reason in email_reason
+	email_holds(rule)
 }
 
 # METADATA
@@ -167,56 +170,60 @@ region_choice := {
 # description: |
 #   Unread sources (or undocumented behaviour) that leave a per-recipient
 #   condition unknown, as {"rule", "channel", "source"}.
-unknown contains {"rule": "RC-USER-012", "channel": "sms", "source": r.sms.opt_outs.read} if {
+unknown contains {"rule": entry.rule, "channel": "sms", "source": entry.source} if {
 	channel.sns_used
-	not blocked("RC-USER-012")
+	some entry in sms_unread
+	not blocked(entry.rule)
+}
+
+unknown contains {"rule": entry.rule, "channel": "email", "source": entry.source} if {
+	channel.ses_account_used
+	some entry in email_unread
+}
+
+# The unread sources that leave an SMS condition unknown in a region of
+# sms_regions, as {"rule", "source"}; and the region choice where a
+# condition holds in one region only.
+sms_unread contains {"rule": "RC-USER-012", "source": r.sms.opt_outs.read} if {
 	some r in sms_regions
 	sources.unread(r.sms.opt_outs.read)
 }
 
-unknown contains {"rule": "RC-USER-013", "channel": "sms", "source": r.sms.sandbox.read} if {
-	channel.sns_used
-	not blocked("RC-USER-013")
+sms_unread contains {"rule": "RC-USER-013", "source": r.sms.sandbox.read} if {
 	some r in sms_regions
 	sources.unread(r.sms.sandbox.read)
 }
 
-unknown contains {"rule": "RC-USER-013", "channel": "sms", "source": r.sms.sandbox.destinations_read} if {
-	channel.sns_used
-	not blocked("RC-USER-013")
+sms_unread contains {"rule": "RC-USER-013", "source": r.sms.sandbox.destinations_read} if {
 	some r in sms_regions
 	sources.ok(r.sms.sandbox.read)
 	r.sms.sandbox.in_sandbox
 	sources.unread(r.sms.sandbox.destinations_read)
 }
 
-unknown contains {"rule": "RC-USER-016", "channel": "sms", "source": src} if {
-	channel.sns_used
-	not blocked("RC-USER-016")
+sms_unread contains {"rule": "RC-USER-016", "source": src} if {
 	input.user.phone.country == "US"
 	some r in sms_regions
 	some src in channel.us_origination_unknown(r.sms)
 }
 
-unknown contains {"rule": rule, "channel": "sms", "source": region_choice} if {
-	channel.sns_used
+sms_unread contains {"rule": rule, "source": region_choice} if {
 	some rule, _ in sms_reason
 	count(sms_blocked_in(rule)) > 0
 	count(sms_blocked_in(rule)) < count(sms_regions)
 }
 
-unknown contains {"rule": "RC-USER-011", "channel": "email", "source": input.email.suppression.read} if {
-	channel.ses_account_used
+# The unread sources that leave an email condition unknown, as
+# {"rule", "source"}.
+email_unread contains {"rule": "RC-USER-011", "source": input.email.suppression.read} if {
 	sources.unread(input.email.suppression.read)
 }
 
-unknown contains {"rule": "RC-USER-014", "channel": "email", "source": input.email.account.read} if {
-	channel.ses_account_used
+email_unread contains {"rule": "RC-USER-014", "source": input.email.account.read} if {
 	sources.unread(input.email.account.read)
 }
 
-unknown contains {"rule": "RC-USER-014", "channel": "email", "source": input.email.verified_identities.read} if {
-	channel.ses_account_used
+email_unread contains {"rule": "RC-USER-014", "source": input.email.verified_identities.read} if {
 	sources.ok(input.email.account.read)
 	input.email.account.production_access_enabled == false
 	sources.unread(input.email.verified_identities.read)
