@@ -64,16 +64,12 @@ const (
 	// this (two pages) is listed sequentially; partitions would cost more
 	// requests than they save.
 	partitionMinUsers = 2 * listUsersPageSize
-	// fineMinUsers: the 256 two-digit partitions are used only for pools
-	// of at least this many users (three pages a partition), else the
-	// partial last page of each partition costs more than it gains.
-	fineMinUsers = 256 * 3 * listUsersPageSize
 	// maxListWorkers caps the partitions listed at once.
 	maxListWorkers = 64
-	// coarseMaxWorkers: when more workers than this are wanted, the 256
-	// two-digit partitions are used (if the pool is big enough), so that
-	// workers do not run out of partitions before the end.
-	coarseMaxWorkers = 12
+	// inFlightUse is the share of k partitions in flight counted on when
+	// estimating their pace (k/L pages a second at best): latency varies,
+	// and the partitions' last pages end unevenly.
+	inFlightUse = 0.75
 )
 
 // subPrefixes returns the partition prefixes of n hex digits (1 or 2).
@@ -179,14 +175,16 @@ type listPlan struct {
 // (the round trip, without waiting for the limiter) and held only
 // lower-case UUID subs when uuids.
 //
-// Sequential paging reaches min(R, 1/L) pages a second at ListUsers rate
-// R and latency L; partitions in flight reach min(R, k/L) for k of them,
-// so the listing needs R·L partitions in flight to reach R. The workers
-// are twice that plus one (the limiter paces them, so extra workers only
-// wait, and the headroom absorbs latency jitter and the unequal last pages
-// of the partitions), at most maxListWorkers. When R·L ≤ 1 sequential
-// paging already reaches R and partitions would only add requests (the
-// partial last page of each).
+// At ListUsers rate R and latency L, sequential paging reaches
+// min(R, 1/L) pages a second, and k partitions in flight min(R, k/L), so
+// the listing needs R·L partitions in flight to reach R. Partitions cost
+// requests, though: each ends with a partial page. plan estimates the
+// time of the pool's pages (from EstimatedNumberOfUsers) sequentially, in
+// the 16 one-digit partitions and in the 256 two-digit ones, and takes
+// the fastest. The workers (partitions listed at once) are twice R·L plus
+// one, at least two and at most maxListWorkers: the limiter paces them,
+// so extra workers only wait, and the headroom absorbs latency jitter and
+// the unequal ends of the partitions.
 func (a *account) plan(p *snapshot.PoolSettings, latency time.Duration, uuids bool) listPlan {
 	mode := a.opts.listing
 	switch {
@@ -199,21 +197,34 @@ func (a *account) plan(p *snapshot.PoolSettings, latency time.Duration, uuids bo
 	case p.EstimatedUsers <= partitionMinUsers:
 		return listPlan{why: fmt.Sprintf("EstimatedNumberOfUsers %d is at most two pages", p.EstimatedUsers)}
 	}
-	need := a.opts.Limits.ListUsers * latency.Seconds()
-	if mode == listAuto && need <= 1 {
-		return listPlan{why: fmt.Sprintf("sequential paging reaches the ListUsers rate (%g/s at %s a page)", a.opts.Limits.ListUsers, latency.Round(time.Millisecond))}
+	r, l := a.opts.Limits.ListUsers, latency.Seconds()
+	pages := math.Ceil(float64(p.EstimatedUsers) / listUsersPageSize)
+	workers := min(int(math.Ceil(2*r*l))+1, maxListWorkers)
+	// pace is the pages a second k requests in flight reach.
+	pace := func(k float64) float64 {
+		if l <= 0 {
+			return r
+		}
+		return min(r, k/l)
 	}
-	workers := min(int(math.Ceil(2*need))+1, maxListWorkers)
+	seconds := func(partitions int) float64 {
+		k := float64(max(min(workers, partitions), 2))
+		return (pages + float64(partitions)) / pace(inFlightUse*k)
+	}
+	sequential, coarse, fine := pages/pace(1), seconds(16), seconds(256)
+	rates := fmt.Sprintf("ListUsers %g/s at %s a page", r, latency.Round(time.Millisecond))
+	if mode == listAuto && sequential <= min(coarse, fine) {
+		return listPlan{why: fmt.Sprintf("sequential paging is the fastest (%s)", rates)}
+	}
 	digits := 1
-	if workers > coarseMaxWorkers && p.EstimatedUsers >= fineMinUsers {
+	if fine < coarse {
 		digits = 2
 	}
 	prefixes := subPrefixes(digits)
 	workers = max(min(workers, len(prefixes)), 2)
 	return listPlan{
 		prefixes: prefixes, workers: workers,
-		why: fmt.Sprintf("%d partitions by sub prefix, %d at once (ListUsers %g/s at %s a page)",
-			len(prefixes), workers, a.opts.Limits.ListUsers, latency.Round(time.Millisecond)),
+		why: fmt.Sprintf("%d partitions by sub prefix, %d at once (%s)", len(prefixes), workers, rates),
 	}
 }
 

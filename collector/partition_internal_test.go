@@ -82,11 +82,15 @@ func TestPlan(t *testing.T) {
 		workers  int
 		whyMatch string
 	}{
-		{"R·L ≤ 1: sequential reaches the rate", acct(10, listAuto, ""), big, 50 * time.Millisecond, true, 0, 0, "reaches the ListUsers rate"},
+		{"R·L ≤ 1: sequential reaches the rate", acct(10, listAuto, ""), big, 50 * time.Millisecond, true, 0, 0, "sequential paging is the fastest"},
+		{"latency unknown", acct(10, listAuto, ""), big, 0, true, 0, 0, "sequential paging is the fastest"},
+		{"R·L a little above 1, small pool", acct(10, listAuto, ""), &snapshot.PoolSettings{EstimatedUsers: 1000}, 110 * time.Millisecond, true, 0, 0, "sequential"},
+		{"R·L a little above 1, big pool", acct(10, listAuto, ""), big, 110 * time.Millisecond, true, 16, 4, "16 partitions"},
 		{"R=10, 150 ms", acct(10, listAuto, ""), big, 150 * time.Millisecond, true, 16, 4, "16 partitions"},
 		{"R=10, 300 ms", acct(10, listAuto, ""), big, 300 * time.Millisecond, true, 16, 7, "16 partitions"},
-		{"R=30, 300 ms: two-digit partitions", acct(30, listAuto, ""), big, 300 * time.Millisecond, true, 256, 19, "256 partitions"},
-		{"R=30, 300 ms, too small for 256", acct(30, listAuto, ""), &snapshot.PoolSettings{EstimatedUsers: 20_000}, 300 * time.Millisecond, true, 16, 16, "16 partitions"},
+		{"R=30, 300 ms: 16 suffice", acct(30, listAuto, ""), big, 300 * time.Millisecond, true, 16, 16, "16 partitions"},
+		{"R=100, 300 ms: two-digit partitions", acct(100, listAuto, ""), big, 300 * time.Millisecond, true, 256, 61, "256 partitions"},
+		{"R=100, 300 ms, too small for 256", acct(100, listAuto, ""), &snapshot.PoolSettings{EstimatedUsers: 5000}, 300 * time.Millisecond, true, 16, 16, "16 partitions"},
 		{"R=1000, 1 s: capped", acct(1000, listAuto, ""), big, time.Second, true, 256, maxListWorkers, "256 partitions"},
 		{"small pool", acct(10, listPartitioned, ""), &snapshot.PoolSettings{EstimatedUsers: 120}, time.Second, true, 0, 0, "two pages"},
 		{"user filter", acct(10, listPartitioned, `username = "x"`), big, time.Second, true, 0, 0, "one filter"},

@@ -1,10 +1,13 @@
 package collector_test
 
 import (
+	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/recoverscan/recoverscan/collector"
 	"github.com/recoverscan/recoverscan/collector/awstest"
@@ -284,4 +287,48 @@ func TestPartitionSmallPoolListsSequentially(t *testing.T) {
 	if f := srv.Filters(); len(f) != 1 || f[""] != 2 {
 		t.Errorf("filters %v: want two unfiltered pages", f)
 	}
+}
+
+// TestPartitionedListingMotoEquality lists a moto pool (the real SDK
+// against moto_server, whose ListUsers applies `sub ^=`) sequentially and
+// in partitions, and checks that both write exactly the same users.
+// RECOVERSCAN_MOTO_EQUALITY_USERS sets the pool size (default 1000; 10000
+// takes about a minute, most of it seeding).
+func TestPartitionedListingMotoEquality(t *testing.T) {
+	n := 1000
+	if s := os.Getenv("RECOVERSCAN_MOTO_EQUALITY_USERS"); s != "" {
+		v, err := strconv.Atoi(s)
+		if err != nil || v <= 0 {
+			t.Fatalf("RECOVERSCAN_MOTO_EQUALITY_USERS=%q: want a positive number", s)
+		}
+		n = v
+	}
+	moto, poolID := seedBenchPool(t, n)
+	// A proxy without latency counts the requests.
+	proxy := awstest.StartLatencyProxy(t, moto, 0)
+	opts := collector.Options{PoolIDs: []string{poolID}}
+
+	start := time.Now()
+	seq := collect(t, proxy.URL, collector.ListSequentially(opts))
+	seqCalls, seqTime := proxy.Calls("ListUsers"), time.Since(start)
+	proxy.Reset()
+	start = time.Now()
+	par := collect(t, proxy.URL, collector.ListPartitioned(opts))
+	parCalls, parTime := proxy.Calls("ListUsers"), time.Since(start)
+
+	sp, pp := &seq.region(t).Pools[0], &par.region(t).Pools[0]
+	if !sp.UsersRead.OK() || !pp.UsersRead.OK() {
+		t.Fatalf("users_read sequential %+v, partitioned %+v", sp.UsersRead, pp.UsersRead)
+	}
+	if len(sp.Users) != n {
+		t.Fatalf("sequential listing wrote %d users, want %d", len(sp.Users), n)
+	}
+	checkNoDuplicateUsers(t, par)
+	checkSameUsers(t, sp, pp)
+	// One unfiltered page, then 16 partitions of at least one page each.
+	if pages := int64((n + 59) / 60); seqCalls != pages || parCalls < 1+16 {
+		t.Errorf("ListUsers requests: sequential %d (want %d), partitioned %d (want at least 17)", seqCalls, pages, parCalls)
+	}
+	t.Logf("%d users: sequential %d requests in %s, partitioned %d requests in %s, the same %d users",
+		n, seqCalls, seqTime.Round(time.Millisecond), parCalls, parTime.Round(time.Millisecond), len(pp.Users))
 }
