@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
+	"github.com/recoverscan/recoverscan/collector/glob"
 	"github.com/recoverscan/recoverscan/collector/snapshot"
 )
 
@@ -31,6 +33,10 @@ const actAssumeRole = "sts:AssumeRole"
 // credentials of Profile (or the standard chain), used directly or to
 // assume RoleARN.
 type Account struct {
+	// ID is the account id when it is known before the account is read
+	// (accounts of an Organization); else it is the role ARN's, or read
+	// with sts:GetCallerIdentity.
+	ID string
 	// Name labels the account in logs.
 	Name        string
 	Profile     string
@@ -73,6 +79,15 @@ func (a Account) describe() string {
 // roleAccountRE finds the account id in a role ARN.
 var roleAccountRE = regexp.MustCompile(`^arn:[a-z-]+:iam::([0-9]{12}):role/`)
 
+// KnownID is the account id known before the account is read: ID, else
+// the role ARN's, else "".
+func (a Account) KnownID() string {
+	if a.ID != "" {
+		return a.ID
+	}
+	return a.roleAccount()
+}
+
 // roleAccount is the account id in the role ARN, or "".
 func (a Account) roleAccount() string {
 	if m := roleAccountRE.FindStringSubmatch(a.RoleARN); m != nil {
@@ -104,8 +119,8 @@ func AccountConfig(base aws.Config, acct Account) aws.Config {
 	return cfg
 }
 
-// PoolPatterns select pools by id or name with glob patterns, in which *
-// matches any run of characters and ? any one character.
+// PoolPatterns select pools by id or name with glob patterns (package
+// glob: * any run of characters, ? any one, [a-z] classes).
 type PoolPatterns struct {
 	// Include: a pool is scanned when its id or name matches one of
 	// them; empty means every pool.
@@ -122,7 +137,7 @@ func (p PoolPatterns) Empty() bool { return len(p.Include) == 0 && len(p.Exclude
 func (p PoolPatterns) Match(id, name string) bool {
 	matchAny := func(patterns []string) bool {
 		for _, pat := range patterns {
-			if Glob(pat, id) || (name != "" && Glob(pat, name)) {
+			if glob.Match(pat, id) || (name != "" && glob.Match(pat, name)) {
 				return true
 			}
 		}
@@ -132,35 +147,6 @@ func (p PoolPatterns) Match(id, name string) bool {
 		return false
 	}
 	return !matchAny(p.Exclude)
-}
-
-// Glob reports whether s matches pattern as a whole; * matches any run of
-// characters (none included), ? any one character, everything else
-// itself.
-func Glob(pattern, s string) bool {
-	// Classic two-pointer matching with backtracking to the last star.
-	p, q := []rune(pattern), []rune(s)
-	pi, si, star, mark := 0, 0, -1, 0
-	for si < len(q) {
-		switch {
-		case pi < len(p) && (p[pi] == '?' || p[pi] == q[si]):
-			pi++
-			si++
-		case pi < len(p) && p[pi] == '*':
-			star, mark = pi, si
-			pi++
-		case star >= 0:
-			pi = star + 1
-			mark++
-			si = mark
-		default:
-			return false
-		}
-	}
-	for pi < len(p) && p[pi] == '*' {
-		pi++
-	}
-	return pi == len(p)
 }
 
 // cognitoRegions are the regions of the aws partition where Amazon Cognito
@@ -230,6 +216,10 @@ type Scope struct {
 	// credentials work elsewhere) is recorded with pools_read
 	// not_applicable, not as a problem.
 	AllRegions bool
+	// Organization, when set, adds the accounts of an AWS Organization
+	// after Accounts (see Organization); an account Accounts already
+	// names by id is not scanned twice.
+	Organization *Organization
 	// Pools selects pools by id or name.
 	Pools PoolPatterns
 	// Concurrency is how many account × region pairs are collected at
@@ -254,6 +244,10 @@ type ScopeResult struct {
 	// not be obtained (profile missing, role not assumable): they are in
 	// the snapshot with their identity_read failed and nothing read.
 	FailedAccounts []string
+	// Skipped are the accounts of the Organization that were not
+	// scanned (suspended, the management account, excluded): not
+	// failures.
+	Skipped []SkippedAccount
 }
 
 // CollectScope writes a complete snapshot of every account and region of
@@ -271,45 +265,127 @@ type ScopeResult struct {
 // ended.
 func CollectScope(ctx context.Context, scope Scope, opts Options, w *snapshot.Writer) (ScopeResult, error) {
 	var res ScopeResult
-	if scope.LoadConfig == nil {
-		return res, errors.New("collector: Scope.LoadConfig is required")
-	}
-	opts.Regions = scope.RegionList()
-	opts.PoolIDs = nil
-	if !scope.Pools.Empty() {
-		opts.PoolFilter = scope.Pools.Match
-	}
-	if err := opts.validate(); err != nil {
+	opts, err := scope.options(opts)
+	if err != nil {
 		return res, err
 	}
-	accounts := scope.Accounts
-	if len(accounts) == 0 {
-		accounts = []Account{{}}
+	accounts, skipped, err := scope.Resolve(ctx)
+	if err != nil {
+		return res, err
 	}
-	concurrency := scope.Concurrency
-	if concurrency <= 0 {
-		concurrency = DefaultScopeConcurrency
+	res.Skipped = skipped
+	for _, sk := range skipped {
+		opts.Logger.Info("account of the organization not scanned", "account", sk.ID, "name", sk.Name, "reason", sk.Reason)
 	}
-	log := opts.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	states := make([]*scopeAccount, len(accounts))
-	var tasks []*scopeTask
-	for i, acct := range accounts {
-		states[i] = &scopeAccount{acct: acct, scope: &scope, opts: opts, log: log.With("account", acct.Label())}
-		for _, region := range opts.Regions {
-			tasks = append(tasks, &scopeTask{acct: states[i], region: region, done: make(chan struct{})})
+	run := newScopeRun(&scope, accounts, opts)
+	var wg sync.WaitGroup
+	run.start(ctx, &wg, scope.concurrency())
+	defer func() {
+		cancel()
+		wg.Wait()
+		run.remove()
+	}()
+	err = run.write(ctx, w, &res)
+	return res, err
+}
+
+// options are opts with what the scope decides: its regions and pool
+// filter, and a logger.
+func (s *Scope) options(opts Options) (Options, error) {
+	if s.LoadConfig == nil {
+		return opts, errors.New("collector: Scope.LoadConfig is required")
+	}
+	opts.Regions = s.RegionList()
+	opts.PoolIDs = nil
+	if !s.Pools.Empty() {
+		opts.PoolFilter = s.Pools.Match
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	return opts, opts.validate()
+}
+
+// Resolve returns the accounts the scope covers, in order: Accounts (none
+// and no Organization: the account of the standard credential chain),
+// then the Organization's accounts that Accounts does not name by id; and
+// the Organization's accounts that are skipped. Listing the organization
+// needs LoadConfig; an error there is returned.
+func (s *Scope) Resolve(ctx context.Context) ([]Account, []SkippedAccount, error) {
+	if s.Organization == nil {
+		if len(s.Accounts) == 0 {
+			return []Account{{}}, nil, nil
+		}
+		return s.Accounts, nil, nil
+	}
+	if s.LoadConfig == nil {
+		return nil, nil, errors.New("collector: Scope.LoadConfig is required")
+	}
+	cfg, err := s.LoadConfig(ctx, s.Organization.Profile)
+	if err != nil {
+		return nil, nil, fmt.Errorf("organization: AWS configuration: %w", err)
+	}
+	org, err := ListOrganization(ctx, cfg, *s.Organization)
+	if err != nil {
+		return nil, nil, fmt.Errorf("organization: %w", err)
+	}
+	accounts := slices.Clone(s.Accounts)
+	named := map[string]bool{}
+	for _, a := range accounts {
+		if id := a.KnownID(); id != "" {
+			named[id] = true
 		}
 	}
-	// Start the tasks in order, at most concurrency at once.
-	var wg sync.WaitGroup
+	skipped := org.Skipped
+	for _, a := range org.Accounts {
+		if named[a.ID] {
+			skipped = append(skipped, SkippedAccount{ID: a.ID, Name: a.Name, Reason: SkipListed})
+			continue
+		}
+		accounts = append(accounts, a)
+	}
+	return accounts, skipped, nil
+}
+
+// concurrency is how many account × region pairs are collected at once.
+func (s *Scope) concurrency() int {
+	if s.Concurrency <= 0 {
+		return DefaultScopeConcurrency
+	}
+	return s.Concurrency
+}
+
+// scopeRun is one CollectScope: an account state per account, and a task
+// per account and region, accounts in order, each with its regions in
+// order.
+type scopeRun struct {
+	opts    Options
+	all     bool // the scope's AllRegions
+	states  []*scopeAccount
+	tasks   []*scopeTask
+	regions int
+}
+
+func newScopeRun(scope *Scope, accounts []Account, opts Options) *scopeRun {
+	r := &scopeRun{opts: opts, all: scope.AllRegions, regions: len(opts.Regions)}
+	r.states = make([]*scopeAccount, len(accounts))
+	for i, acct := range accounts {
+		r.states[i] = &scopeAccount{acct: acct, scope: scope, opts: opts, log: opts.Logger.With("account", acct.Label())}
+		for _, region := range opts.Regions {
+			r.tasks = append(r.tasks, &scopeTask{acct: r.states[i], region: region, done: make(chan struct{})})
+		}
+	}
+	return r
+}
+
+// start runs the tasks in order, at most concurrency at once, until ctx
+// ends; wg counts the goroutines.
+func (r *scopeRun) start(ctx context.Context, wg *sync.WaitGroup, concurrency int) {
 	wg.Go(func() {
 		sem := make(chan struct{}, concurrency)
-		for _, t := range tasks {
+		for _, t := range r.tasks {
 			select {
 			case sem <- struct{}{}:
 			case <-ctx.Done():
@@ -324,50 +400,61 @@ func CollectScope(ctx context.Context, scope Scope, opts Options, w *snapshot.Wr
 			})
 		}
 	})
-	defer func() {
-		cancel()
-		wg.Wait()
-		for _, t := range tasks {
-			t.remove()
-		}
-	}()
+}
 
-	if err := w.Begin(Header(opts)); err != nil {
-		return res, fmt.Errorf("write snapshot: %w", err)
+// write writes the snapshot: the header, then each account's regions as
+// their tasks finish, in order, then Close. Failed accounts go to res.
+func (r *scopeRun) write(ctx context.Context, w *snapshot.Writer, res *ScopeResult) error {
+	if err := w.Begin(Header(r.opts)); err != nil {
+		return fmt.Errorf("write snapshot: %w", err)
 	}
-	n := len(opts.Regions)
-	for i, st := range states {
-		for j := range n {
-			t := tasks[i*n+j]
-			select {
-			case <-t.done:
-			case <-ctx.Done():
-				return res, ctx.Err()
-			}
-			if t.err != nil {
-				return res, t.err
-			}
-			if j == 0 {
-				if st.failed != nil {
-					res.FailedAccounts = append(res.FailedAccounts, st.acct.Label())
-				}
-				if err := w.BeginAccount(st.id, st.identity); err != nil {
-					return res, fmt.Errorf("write snapshot: %w", err)
-				}
-			}
-			if err := t.appendTo(w, scope.AllRegions); err != nil {
-				return res, err
-			}
-			t.remove()
-		}
-		if err := w.EndAccount(); err != nil {
-			return res, fmt.Errorf("write snapshot: %w", err)
+	for i, st := range r.states {
+		if err := r.writeAccount(ctx, w, st, r.tasks[i*r.regions:(i+1)*r.regions], res); err != nil {
+			return err
 		}
 	}
 	if err := w.Close(); err != nil {
-		return res, fmt.Errorf("write snapshot: %w", err)
+		return fmt.Errorf("write snapshot: %w", err)
 	}
-	return res, nil
+	return nil
+}
+
+// writeAccount writes one account: its identity once its first region is
+// done, then its regions in order, each removed once appended.
+func (r *scopeRun) writeAccount(ctx context.Context, w *snapshot.Writer, st *scopeAccount, tasks []*scopeTask, res *ScopeResult) error {
+	for j, t := range tasks {
+		select {
+		case <-t.done:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		if t.err != nil {
+			return t.err
+		}
+		if j == 0 {
+			if st.failed != nil {
+				res.FailedAccounts = append(res.FailedAccounts, st.acct.Label())
+			}
+			if err := w.BeginAccount(st.id, st.identity); err != nil {
+				return fmt.Errorf("write snapshot: %w", err)
+			}
+		}
+		if err := t.appendTo(w, r.all); err != nil {
+			return err
+		}
+		t.remove()
+	}
+	if err := w.EndAccount(); err != nil {
+		return fmt.Errorf("write snapshot: %w", err)
+	}
+	return nil
+}
+
+// remove deletes the temporary files that are left.
+func (r *scopeRun) remove() {
+	for _, t := range r.tasks {
+		t.remove()
+	}
 }
 
 // scopeAccount is one account of a CollectScope: its credentials and
@@ -387,7 +474,7 @@ type scopeAccount struct {
 
 func (s *scopeAccount) prepare(ctx context.Context) {
 	s.once.Do(func() {
-		s.id = s.acct.roleAccount()
+		s.id = s.acct.KnownID()
 		action := actGetCallerIdentity
 		if s.acct.RoleARN != "" {
 			action = actAssumeRole
@@ -416,7 +503,7 @@ func (s *scopeAccount) prepare(ctx context.Context) {
 		s.a = newAccount(cfg, opts)
 		id, identity := s.a.identity(ctx)
 		if id == "" {
-			id = s.acct.roleAccount()
+			id = s.acct.KnownID()
 		}
 		s.a.id, s.id, s.identity = id, id, identity
 	})

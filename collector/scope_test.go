@@ -12,34 +12,6 @@ import (
 	"github.com/recoverscan/recoverscan/collector/snapshot"
 )
 
-func TestGlob(t *testing.T) {
-	for _, tc := range []struct {
-		pattern, s string
-		want       bool
-	}{
-		{"us-east-1_*", "us-east-1_AbCdEf123", true},
-		{"us-east-1_*", "eu-west-1_AbCdEf123", false},
-		{"*-sandbox", "checkout-sandbox", true},
-		{"*-sandbox", "checkout-sandbox-2", false},
-		{"*", "", true},
-		{"", "", true},
-		{"", "x", false},
-		{"a?c", "abc", true},
-		{"a?c", "ac", false},
-		{"*a*b*", "xxaYYbzz", true},
-		{"*a*b", "xxaYYbzzb", true},
-		{"*a*b", "xxaYYbzz", false},
-		{"exact", "exact", true},
-		{"exact", "exactly", false},
-		{"[abc]", "[abc]", true}, // no character classes
-		{"prod-ü*", "prod-über", true},
-	} {
-		if got := Glob(tc.pattern, tc.s); got != tc.want {
-			t.Errorf("Glob(%q, %q) = %v, want %v", tc.pattern, tc.s, got, tc.want)
-		}
-	}
-}
-
 func TestPoolPatterns(t *testing.T) {
 	p := PoolPatterns{Include: []string{"us-east-1_*", "customers"}, Exclude: []string{"*-sandbox"}}
 	for _, tc := range []struct {

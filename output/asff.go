@@ -25,12 +25,15 @@ var asffSeverity = map[policies.Severity]string{
 	policies.Low: "LOW", policies.Medium: "MEDIUM", policies.High: "HIGH", policies.Critical: "CRITICAL",
 }
 
+// FormatASFF names the ASFF format.
+const FormatASFF = "asff"
+
 func init() {
 	register(Format{Name: FormatASFF, Ext: ".asff.json", New: func(opts Options) (Renderer, error) {
 		a := &asffRenderer{aggregated: newAggregated(0, opts)}
 		a.keepSuppressed = true
 		return a, nil
-	}})
+	}, ListsPassed: true})
 }
 
 // asffRenderer writes the AWS Security Finding Format for

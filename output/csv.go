@@ -21,8 +21,11 @@ var csvColumns = []string{
 	"suppressed_reason", "suppressed_until",
 }
 
+// FormatCSV names the CSV format.
+const FormatCSV = "csv"
+
 func init() {
-	register(Format{Name: FormatCSV, Ext: ".csv", New: newCSVRenderer})
+	register(Format{Name: FormatCSV, Ext: ".csv", New: newCSVRenderer, ListsPassed: true})
 }
 
 // csvRenderer writes one row per finding, suppressed ones included with

@@ -19,10 +19,13 @@ var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 	"upper":     strings.ToUpper,
 }).Parse(htmlTemplateText))
 
+// FormatHTML names the HTML format.
+const FormatHTML = "html"
+
 func init() {
 	register(Format{Name: FormatHTML, Ext: ".html", New: func(opts Options) (Renderer, error) {
 		return &htmlRenderer{aggregated: newAggregated(tableSamples, opts)}, nil
-	}})
+	}, ListsPassed: true})
 }
 
 // htmlRenderer writes one self-contained HTML file: no external requests

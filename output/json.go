@@ -10,8 +10,11 @@ import (
 	"github.com/recoverscan/recoverscan/policies"
 )
 
+// FormatJSON names the JSON format.
+const FormatJSON = "json"
+
 func init() {
-	register(Format{Name: FormatJSON, Ext: ".json", New: newJSONRenderer})
+	register(Format{Name: FormatJSON, Ext: ".json", New: newJSONRenderer, ListsPassed: true})
 }
 
 // jsonRenderer writes every finding, suppressed ones with their reason.

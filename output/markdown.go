@@ -15,6 +15,9 @@ import (
 // per pull-request comment); the most severe rows are kept.
 const mdMaxRows = 200
 
+// FormatMarkdown names the Markdown format.
+const FormatMarkdown = "markdown"
+
 func init() {
 	register(Format{Name: FormatMarkdown, Ext: ".md", New: func(Options) (Renderer, error) {
 		return &markdownRenderer{aggregated: newAggregated(0, Options{})}, nil

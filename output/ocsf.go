@@ -33,12 +33,15 @@ var ocsfSeverity = map[policies.Severity]int{
 
 var ocsfSeverityName = map[int]string{0: "Unknown", 2: "Low", 3: "Medium", 4: "High", 5: "Critical"}
 
+// FormatOCSF names the OCSF format.
+const FormatOCSF = "ocsf"
+
 func init() {
 	register(Format{Name: FormatOCSF, Ext: ".ocsf.json", New: func(opts Options) (Renderer, error) {
 		o := &ocsfRenderer{aggregated: newAggregated(0, opts)}
 		o.keepSuppressed = true
 		return o, nil
-	}})
+	}, ListsPassed: true})
 }
 
 // ocsfRenderer writes a JSON array of OCSF Detection Finding events, as

@@ -1,8 +1,13 @@
 // Package output renders a policies.Report in the formats recoverscan
 // prints: a human table, JSON for pipelines, SARIF for GitHub code
 // scanning, Markdown for job summaries, a self-contained HTML report, CSV,
-// and OCSF and ASFF for security tooling. Each format is one file that
-// registers a Renderer (see render.go). Every format is deterministic: the
+// and OCSF and ASFF for security tooling.
+//
+// A format is one file: it names itself with a Format… constant and
+// registers a Format (name, extension, constructor, and whether it lists
+// what passed) from its init function; --format, its help, the report
+// file names and the golden-file test (testdata/report.NAME.golden) all
+// follow from the registration. Every format is deterministic: the
 // same report always renders to the same bytes, so golden files and diffs
 // work.
 package output

@@ -60,6 +60,9 @@ type Format struct {
 	Ext string
 	// New starts a renderer.
 	New func(opts Options) (Renderer, error)
+	// ListsPassed says the format honours Options.IncludePassed: it lists
+	// what was evaluated and passed when asked.
+	ListsPassed bool
 }
 
 var formats = map[string]Format{}
@@ -72,18 +75,6 @@ func register(f Format) {
 	formats[f.Name] = f
 }
 
-// Format names.
-const (
-	FormatTable    = "table"
-	FormatJSON     = "json"
-	FormatSARIF    = "sarif"
-	FormatMarkdown = "markdown"
-	FormatHTML     = "html"
-	FormatCSV      = "csv"
-	FormatOCSF     = "ocsf"
-	FormatASFF     = "asff"
-)
-
 // Formats lists the format names New accepts, the default (table) first,
 // then the others in alphabetical order.
 func Formats() []string {
@@ -95,6 +86,18 @@ func Formats() []string {
 	}
 	sort.Strings(names)
 	return append([]string{FormatTable}, names...)
+}
+
+// PassedFormats lists, in the order of Formats, the formats that list
+// what passed when Options.IncludePassed asks.
+func PassedFormats() []string {
+	var names []string
+	for _, n := range Formats() {
+		if formats[n].ListsPassed {
+			names = append(names, n)
+		}
+	}
+	return names
 }
 
 // Lookup returns the registration of a format.

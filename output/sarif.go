@@ -57,6 +57,9 @@ func (e *TooManyRunsError) Error() string {
 	return fmt.Sprintf("sarif: the report covers %d account/region scopes, but GitHub accepts at most %d runs per SARIF file: scan fewer regions per file", e.Runs, maxRunsPerFile)
 }
 
+// FormatSARIF names the SARIF format.
+const FormatSARIF = "sarif"
+
 func init() {
 	register(Format{Name: FormatSARIF, Ext: ".sarif", New: func(Options) (Renderer, error) {
 		return &sarifRenderer{aggregated: newAggregated(0, Options{})}, nil

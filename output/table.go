@@ -13,6 +13,9 @@ import (
 // tableSamples is how many usernames a per-user row shows.
 const tableSamples = 3
 
+// FormatTable names the table format, the default: Formats lists it first.
+const FormatTable = "table"
+
 func init() {
 	register(Format{Name: FormatTable, Ext: ".txt", New: func(opts Options) (Renderer, error) {
 		return &tableRenderer{aggregated: newAggregated(tableSamples, Options{}), color: opts.Color}, nil

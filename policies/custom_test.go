@@ -159,6 +159,7 @@ func TestMetadataErrors(t *testing.T) {
 		{"bad severity", "# METADATA\n# title: t\n# custom:\n#   id: ACME-USER-001\n#   severity: severe\n", 5, `unknown severity "severe"`},
 		{"unknown key", "# METADATA\n# title: t\n# custom:\n#   id: ACME-USER-001\n#   severity: low\n#   severtiy: high\n", 6, "unknown key custom.severtiy"},
 		{"bad params", "# METADATA\n# title: t\n# custom:\n#   id: ACME-USER-001\n#   severity: low\n#   params: 7\n", 6, "custom.params must be a mapping"},
+		{"bad explain", "# METADATA\n# title: t\n# custom:\n#   id: ACME-USER-001\n#   severity: low\n#   explain: channel\n", 6, `custom.explain channel is not a step of the recovery route (want status or enabled)`},
 		{"bad blocks_recovery", "# METADATA\n# title: t\n# custom:\n#   id: ACME-USER-001\n#   severity: low\n#   blocks_recovery: maybe\n", 6, "blocks_recovery must be true or false"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -169,6 +170,55 @@ func TestMetadataErrors(t *testing.T) {
 				t.Errorf("want %q ... %q, got:\n%s", want, tc.want, le.Error())
 			}
 		})
+	}
+}
+
+// TestExplainOnlyForUserRules: custom.explain places a user rule's findings
+// in a user's recovery route; a pool rule has no place there.
+func TestExplainOnlyForUserRules(t *testing.T) {
+	text := "# METADATA\n# title: t\n# custom:\n#   id: ACME-POOL-001\n#   severity: low\n#   explain: status\npackage custom.rules.pool.probe\n\n" +
+		"import data.recoverscan.lib.report\n\nreport contains report.fail(\"x\", {}) if input.pool.mfa.configuration == \"OFF\"\n"
+	dir, file := writeRule(t, "pool/probe/rule.rego", text)
+	le := loadErr(t, dir)
+	if len(le.Problems) != 1 || !strings.HasPrefix(le.Problems[0], file+":6: ") || !strings.Contains(le.Problems[0], "only user rules") {
+		t.Errorf("want %s:6: ... only user rules, got:\n%s", file, le.Error())
+	}
+}
+
+// TestCustomStatusRuleIsTheStatusStep: a custom user rule that declares
+// custom.explain: status is the route's status step, not a step of its own,
+// and its fix comes first.
+func TestCustomStatusRuleIsTheStatusStep(t *testing.T) {
+	text := "# METADATA\n# title: t\n# custom:\n#   id: ACME-USER-001\n#   severity: low\n#   explain: status\n#   remediation: ask the help desk\npackage custom.rules.user.probe\n\n" +
+		"import data.recoverscan.lib.report\n\nreport contains report.fail(\"the user is on leave\", {}) if input.user.username == \"grace\"\n"
+	dir, _ := writeRule(t, "user/probe/rule.rego", text)
+	e, err := New(context.Background(), Options{PolicyDirs: []string{dir}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := snapshot.Marshal(demo.Snapshot())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex, err := e.Explain(context.Background(), bytes.NewReader(data), "us-east-1_DemoCust1", "grace")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rt := ex.Walk()
+	var status *Step
+	for i, s := range rt.Steps {
+		if s.Name == "status" {
+			status = &rt.Steps[i]
+		}
+		if s.Name == "ACME-USER-001" {
+			t.Errorf("a rule that declares explain: status got a step of its own: %+v", s)
+		}
+	}
+	if status == nil || status.State != StepFail || !strings.Contains(status.Detail, "the user is on leave") {
+		t.Errorf("status step %+v, want the rule's failing finding", status)
+	}
+	if len(rt.Fixes) == 0 || rt.Fixes[0] != "ACME-USER-001: ask the help desk" {
+		t.Errorf("fixes %q, want the status rule's first", rt.Fixes)
 	}
 }
 
@@ -187,162 +237,6 @@ func TestCustomIDMayNotCollide(t *testing.T) {
 	le := loadErr(t, dir)
 	if !strings.Contains(le.Error(), "rule id ACME-USER-001 is already used by custom.rules.user.a") {
 		t.Errorf("got %v", le)
-	}
-}
-
-func TestConfigParseErrors(t *testing.T) {
-	for _, tc := range []struct {
-		name, doc string
-		line      int
-		want      string
-	}{
-		{"unknown top key", "policies: []\nrulez: {}\n", 2, `unknown key "rulez"`},
-		{"policies not a list", "policies: ./rules\n", 1, "want a list"},
-		{"bad rule id", "rules:\n  rc-user-1:\n    disabled: true\n", 2, "not a rule id"},
-		{"unknown rule key", "rules:\n  RC-USER-001:\n    disable: true\n", 3, `unknown key "disable"`},
-		{"disabled not a bool", "rules:\n  RC-USER-001:\n    disabled: yes please\n", 3, "want true or false"},
-		{"bad severity", "rules:\n  RC-USER-001:\n    severity: urgent\n", 3, `unknown severity "urgent"`},
-		{"params not a map", "rules:\n  RC-USER-001:\n    params: [1]\n", 3, "want a mapping"},
-		{"duplicate", "rules:\n  RC-USER-001: {disabled: true}\n  RC-USER-001: {disabled: false}\n", 3, "given twice"},
-		{"not yaml", "rules: [\n", 0, "config.yaml"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			_, err := ParseConfig("config.yaml", []byte(tc.doc))
-			var ce *ConfigError
-			if !errors.As(err, &ce) || ce.Line != tc.line || !strings.Contains(err.Error(), tc.want) {
-				t.Errorf("want line %d and %q, got %v", tc.line, tc.want, err)
-			}
-			if tc.line > 0 && !strings.HasPrefix(err.Error(), fmt.Sprintf("config.yaml:%d: ", tc.line)) {
-				t.Errorf("error should start with file:line: %v", err)
-			}
-		})
-	}
-	cfg, err := ParseConfig(filepath.Join("conf", "x.yaml"), []byte("policies: [rules, /abs/rules]\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if cfg.Policies[0] != filepath.Join("conf", "rules") || cfg.Policies[1] != "/abs/rules" {
-		t.Errorf("policies resolve against the config file's directory: %v", cfg.Policies)
-	}
-}
-
-func TestConfigApplyErrors(t *testing.T) {
-	for _, tc := range []struct {
-		name, doc string
-		line      int
-		want      string
-	}{
-		{"unknown rule", "rules:\n  RC-USER-999:\n    disabled: true\n", 2, "no loaded rule has the id RC-USER-999"},
-		{"unknown param", "rules:\n  RC-EMAIL-001:\n    params:\n      max_user: 5\n", 4, `RC-EMAIL-001 has no parameter "max_user" (it has max_users)`},
-		{"rule without params", "rules:\n  RC-USER-001:\n    params:\n      x: 5\n", 4, "declares no custom.params"},
-		{"wrong type", "rules:\n  RC-EMAIL-001:\n    params:\n      max_users: many\n", 4, "want a number like the default 1000, got a string"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			cfg, err := ParseConfig("c.yaml", []byte(tc.doc))
-			if err != nil {
-				t.Fatal(err)
-			}
-			_, err = New(context.Background(), Options{Config: cfg})
-			want := fmt.Sprintf("c.yaml:%d: ", tc.line)
-			if err == nil || !strings.HasPrefix(err.Error(), want) || !strings.Contains(err.Error(), tc.want) {
-				t.Errorf("want %q...%q, got %v", want, tc.want, err)
-			}
-		})
-	}
-}
-
-// TestConfigTunesRules: disabling, re-levelling and parameterising rules,
-// built-in and custom, through the same keys.
-func TestConfigTunesRules(t *testing.T) {
-	dir, _ := writeRule(t, "user/probe/rule.rego", ruleHeader+"\nreport contains report.fail(\"probe\", {}) if input.user.username == \"bob\"\n")
-	data, err := snapshot.Marshal(demo.Snapshot())
-	if err != nil {
-		t.Fatal(err)
-	}
-	evaluate := func(doc string) (*Engine, *Report) {
-		t.Helper()
-		cfg, err := ParseConfig(filepath.Join(dir, "recoverscan.yaml"), []byte(doc))
-		if err != nil {
-			t.Fatal(err)
-		}
-		e, err := New(context.Background(), Options{Config: cfg})
-		if err != nil {
-			t.Fatal(err)
-		}
-		r, err := e.Evaluate(context.Background(), bytes.NewReader(data))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return e, r
-	}
-	count := func(r *Report, id string) (n int, sev Severity) {
-		for _, f := range r.Findings {
-			if f.RuleID == id {
-				n++
-				sev = f.Severity
-			}
-		}
-		return n, sev
-	}
-	inReport := func(r *Report, id string) *Rule {
-		for i := range r.Rules {
-			if r.Rules[i].ID == id {
-				return &r.Rules[i]
-			}
-		}
-		return nil
-	}
-
-	// The config's policies load the custom rule; defaults apply.
-	_, r := evaluate("policies: [.]\n")
-	if n, sev := count(r, "ACME-USER-001"); n != 1 || sev != Low {
-		t.Fatalf("custom rule: %d findings, severity %s", n, sev)
-	}
-	if n, _ := count(r, "RC-EMAIL-001"); n != 1 {
-		t.Fatalf("RC-EMAIL-001 with the default max_users: %d findings", n)
-	}
-
-	e, r := evaluate(`policies: [.]
-rules:
-  ACME-USER-001:
-    severity: critical
-  RC-EMAIL-001:
-    params:
-      max_users: 100000
-  RC-USER-001:
-    disabled: true
-`)
-	if n, sev := count(r, "ACME-USER-001"); n != 1 || sev != Critical {
-		t.Errorf("re-levelled custom rule: %d findings, severity %s", n, sev)
-	}
-	if rule := inReport(r, "ACME-USER-001"); rule == nil || rule.Severity != Critical || rule.DefaultSeverity != Low {
-		t.Errorf("catalogue entry of the re-levelled rule: %+v", rule)
-	}
-	if n, _ := count(r, "RC-EMAIL-001"); n != 0 {
-		t.Errorf("RC-EMAIL-001 with max_users 100000: %d findings", n)
-	}
-	if n, _ := count(r, "RC-USER-001"); n != 0 || inReport(r, "RC-USER-001") != nil {
-		t.Errorf("disabled RC-USER-001: %d findings, in the report's rules: %v", n, inReport(r, "RC-USER-001") != nil)
-	}
-	var listed bool
-	for _, rule := range e.Rules() {
-		if rule.ID == "RC-USER-001" {
-			listed = rule.Disabled
-		}
-		if rule.ID == "RC-EMAIL-001" && rule.Params["max_users"] != float64(100000) {
-			t.Errorf("effective params in the catalogue: %v", rule.Params)
-		}
-	}
-	if !listed {
-		t.Error("the catalogue lists RC-USER-001 as disabled")
-	}
-
-	// The rule sees the configured value.
-	_, r = evaluate("rules:\n  RC-EMAIL-001:\n    params:\n      max_users: 2\n")
-	for _, f := range r.Findings {
-		if f.RuleID == "RC-EMAIL-001" && fmt.Sprint(f.Evidence["threshold"]) != "2" {
-			t.Errorf("RC-EMAIL-001 with max_users 2: evidence %v", f.Evidence)
-		}
 	}
 }
 

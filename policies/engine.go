@@ -63,9 +63,11 @@ type Engine struct {
 	// channel evaluates the channel rules (pool, SMS and email rules that
 	// declare custom.channel) before a pool's users; pool the others.
 	channel *preparedKind
-	// plan evaluates the per-user rules by groups sharing results; user
+	// plan evaluates the per-user rules by batches sharing results; user
 	// evaluates them all at once (explain, and tests of the plan).
-	plan *userPlan
+	plan *userRules
+	// aggs are the pool rules' per-user aggregates.
+	aggs []aggregateRule
 	explainState
 }
 
@@ -107,7 +109,7 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 			e.byKind[r.Kind] = append(e.byKind[r.Kind], i)
 		}
 	}
-	if e.user, err = e.prepare(ctx, []Kind{KindUser}, channelQuery); err != nil {
+	if e.aggs, err = e.aggregates(); err != nil {
 		return nil, err
 	}
 	if e.plan, err = e.planUsers(ctx, srcs); err != nil {

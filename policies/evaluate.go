@@ -11,6 +11,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/recoverscan/recoverscan/collector/snapshot"
+	"github.com/recoverscan/recoverscan/policies/internal/plan"
 )
 
 // chunkSize is how many users one worker evaluates per task: large enough
@@ -48,6 +49,7 @@ func (e *Engine) Stream(ctx context.Context, r io.Reader, emit func(f *Finding) 
 // to one pool or watch for one user).
 func (e *Engine) evaluate(ctx context.Context, r io.Reader, ev *evaluation) (*Report, error) {
 	ev.e, ev.ctx, ev.report = e, ctx, &Report{Tool: "recoverscan", Rules: e.enabledRules()}
+	ev.readCut = ev.cutValues
 	if ev.emit == nil {
 		ev.emit = func(f *Finding) error {
 			ev.report.Findings = append(ev.report.Findings, *f)
@@ -97,8 +99,10 @@ type evaluation struct {
 	// Per pool.
 	poolSettings *snapshot.PoolSettings
 	base         map[string]*ast.Term // snapshot, account, pool, sms, email terms
-	// caches hold each cached group's results by key.
-	caches []*resultCache
+	// cache holds the plan's shared results for the pool.
+	cache *plan.Cache[*sharedResult]
+	// readCut is ev.cutValues, made once.
+	readCut plan.CutReader
 	// remediation is each rule's remediation with the pool filled in.
 	remediation map[*Rule]string
 	chunk       []snapshot.User
@@ -130,9 +134,8 @@ type tally struct {
 	byStatus     map[string]int64
 	byChannel    map[string]int64
 	smsByCountry map[string]int64
-	// confirmedUnverified counts CONFIRMED users without any verified
-	// contact (RC-POOL-014 relates them to a PreSignUp trigger).
-	confirmedUnverified int64
+	// counted are the users in each pool rule's aggregate, by name.
+	counted map[string]int64
 }
 
 func newTally() tally {
@@ -140,6 +143,7 @@ func newTally() tally {
 		byStatus:     map[string]int64{},
 		byChannel:    map[string]int64{"email": 0, "sms": 0, "none": 0, "unknown": 0},
 		smsByCountry: map[string]int64{},
+		counted:      map[string]int64{},
 	}
 }
 
@@ -154,7 +158,9 @@ func (t *tally) add(o *tally) {
 	for k, v := range o.smsByCountry {
 		t.smsByCountry[k] += v
 	}
-	t.confirmedUnverified += o.confirmedUnverified
+	for k, v := range o.counted {
+		t.counted[k] += v
+	}
 }
 
 func (ev *evaluation) onHeader(h *snapshot.Header) error {
@@ -245,9 +251,14 @@ func (ev *evaluation) onPool(p *snapshot.PoolSettings) error {
 		return err
 	}
 	ev.tally = newTally()
-	ev.caches = make([]*resultCache, len(ev.e.plan.groupsOrNone()))
-	for i := range ev.caches {
-		ev.caches[i] = &resultCache{m: map[string]*sharedResult{}}
+	for _, a := range ev.e.aggs {
+		for _, name := range a.names {
+			ev.tally.counted[name] = 0
+		}
+	}
+	ev.cache = nil
+	if ev.e.plan != nil {
+		ev.cache = plan.NewCache[*sharedResult](ev.e.plan.plan)
 	}
 	ev.remediation = make(map[*Rule]string, len(ev.e.rules))
 	for i := range ev.e.rules {
@@ -393,9 +404,11 @@ func (ev *evaluation) drain(wait bool) error {
 func (ev *evaluation) evalUsers(b *batch) error {
 	b.tally = newTally()
 	var key []byte
+	vals := make([]any, 1+len(ev.e.aggs))
 	for i := range b.users {
 		u := &b.users[i]
-		res, ch, err := ev.judge(u, &key)
+		res, err := ev.judge(u, &key, vals)
+		ch := stringOr(vals[0])
 		if err != nil {
 			return fmt.Errorf("evaluate user rules for pool %s user %s: %w", ev.poolSettings.ID, u.Username, err)
 		}
@@ -409,8 +422,11 @@ func (ev *evaluation) evalUsers(b *batch) error {
 		if ch == "sms" {
 			t.smsByCountry[u.Phone.Country]++
 		}
-		if u.Status == snapshot.StatusConfirmed && !(u.Email.Present && u.Email.Verified) && !(u.Phone.Present && u.Phone.Verified) {
-			t.confirmedUnverified++
+		for k := range ev.e.aggs {
+			a := &ev.e.aggs[k]
+			if err := a.count(vals[1+k], t.counted); err != nil {
+				return fmt.Errorf("evaluate pool rule aggregates for pool %s user %s: %w", ev.poolSettings.ID, u.Username, err)
+			}
 		}
 		cannot := false
 		for _, r := range res {
@@ -437,11 +453,6 @@ func (ev *evaluation) evalUsers(b *batch) error {
 	return nil
 }
 
-// userInput is the input of the per-user rules for u.
-func (ev *evaluation) userInput(u *snapshot.User) ast.Value {
-	return ev.userInputWith(u, nil)
-}
-
 func (ev *evaluation) onPoolEnd(p *snapshot.PoolSettings, usersRead snapshot.Source, listed int64) error {
 	if ev.skip {
 		return nil
@@ -455,7 +466,8 @@ func (ev *evaluation) onPoolEnd(p *snapshot.PoolSettings, usersRead snapshot.Sou
 	if err := ev.drain(true); err != nil {
 		return err
 	}
-	ev.caches = nil
+	ev.logCache(ev.tally.counts.Total)
+	ev.cache = nil
 	ev.problem("pool "+p.ID+" users", usersRead)
 	if err := ev.reportChannels(); err != nil {
 		return err
@@ -467,8 +479,9 @@ func (ev *evaluation) onPoolEnd(p *snapshot.PoolSettings, usersRead snapshot.Sou
 		"by_status":      t.byStatus,
 		"by_channel":     t.byChannel,
 		"sms_by_country": t.smsByCountry,
-
-		"confirmed_without_verified_contact": t.confirmedUnverified,
+	}
+	for k, v := range t.counted {
+		users[k] = v
 	}
 	ut, err := toTerm(users)
 	if err != nil {

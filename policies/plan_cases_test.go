@@ -238,7 +238,7 @@ report contains report.fail("tested", {"who": u.username}) if endswith(u.usernam
 			if !slices.Equal(planned, full) {
 				for i := range min(len(planned), len(full)) {
 					if planned[i] != full[i] {
-						t.Fatalf("%d findings planned, %d in full; first difference:\n planned %s\n    full %s\n%s", len(planned), len(full), planned[i], full[i], plan.describe())
+						t.Fatalf("%d findings planned, %d in full; first difference:\n planned %s\n    full %s\n%s", len(planned), len(full), planned[i], full[i], plan.plan)
 					}
 				}
 				t.Fatalf("%d findings planned, %d in full", len(planned), len(full))

@@ -6,37 +6,35 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/recoverscan/recoverscan/collector/demo"
 	"github.com/recoverscan/recoverscan/collector/snapshot"
 	"github.com/recoverscan/recoverscan/collector/synth"
+	"github.com/recoverscan/recoverscan/policies/internal/plan"
 )
 
 // planRules are custom rules that read users in every way the plan tells
 // apart.
 const planRules = "testdata/plan/custom"
 
-func factNames(s factSet) []string {
-	var out []string
-	s.each(func(f fact) { out = append(out, strings.Join(factPaths[f], ".")) })
-	return out
-}
-
-// groupOf returns the plan group evaluating rule id.
-func groupOf(t *testing.T, e *Engine, id string) *userGroup {
+// batchOf returns the plan batch evaluating rule id.
+func batchOf(t *testing.T, e *Engine, id string) plan.BatchInfo {
 	t.Helper()
-	for _, g := range e.plan.groups {
-		for _, r := range g.pk.rules {
-			if r.ID == id {
-				return g
-			}
+	var pkg string
+	for _, r := range e.rules {
+		if r.ID == id {
+			pkg = r.Package
 		}
 	}
-	t.Fatalf("no group evaluates %s:\n%s", id, e.plan.describe())
-	return nil
+	for _, b := range e.plan.plan.Describe() {
+		if slices.Contains(b.Rules, pkg) {
+			return b
+		}
+	}
+	t.Fatalf("no batch evaluates %s:\n%s", id, e.plan.plan)
+	return plan.BatchInfo{}
 }
 
 // TestPlanGroups pins how the plan reads the rules: which facts each tests
@@ -46,48 +44,49 @@ func TestPlanGroups(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Log("\n" + e.plan.describe())
+	t.Log("\n" + e.plan.plan.String())
 	builtin, err := New(context.Background(), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := factNames(builtin.plan.groups[0].ph.set), sortedFacts([]string{"email.masked", "phone.masked"}); !slices.Equal(got, want) {
+	batches := builtin.plan.plan.Describe()
+	if got, want := batches[0].Placeholders, []string{"email.masked", "phone.masked"}; !slices.Equal(got, want) {
 		t.Errorf("built-in rules copy %v, want %v", got, want)
 	}
-	for _, g := range builtin.plan.groups {
-		if !g.cached() {
-			t.Errorf("a built-in group is evaluated per user:\n%s", builtin.plan.describe())
+	for _, b := range batches {
+		if !b.Shared && !b.Cut {
+			t.Errorf("a built-in batch is evaluated per user:\n%s", builtin.plan.plan)
 		}
 	}
-	if n := len(builtin.plan.groups); n != 3 {
-		t.Errorf("built-in rules make %d groups, want 3 (shared, RC-USER-005, RC-USER-019):\n%s", n, builtin.plan.describe())
+	if n := len(batches); n != 3 {
+		t.Errorf("built-in rules make %d batches, want 3 (shared, RC-USER-005, RC-USER-019):\n%s", n, builtin.plan.plan)
 	}
-	shared := e.plan.groups[0]
+	shared := e.plan.plan.Describe()[0]
 	// Country is only compared, with "US" (built-in) and "DE" (custom);
 	// the suppression reason is compared by one rule but copied by another.
-	if got := fmt.Sprint(shared.abs[factPhoneCountry]); got != `["US" "DE"]` && got != `["DE" "US"]` {
+	if got := fmt.Sprint(shared.Constants["phone.country"]); got != `["US" "DE"]` && got != `["DE" "US"]` {
 		t.Errorf("phone.country is keyed by %s, want the constants US and DE", got)
 	}
-	if cs := shared.abs[factEmailSuppressionReason]; cs != nil {
+	if cs := shared.Constants["email.suppression_reason"]; cs != nil {
 		t.Errorf("email.suppression_reason is copied, yet keyed by constants %v", cs)
 	}
-	if !shared.shared || !shared.channel {
-		t.Fatalf("the first group must be the shared one, with the channel:\n%s", e.plan.describe())
+	if !shared.Shared || !slices.Contains(shared.Values, channelQuery) {
+		t.Fatalf("the first batch must be the shared one, with the channel:\n%s", e.plan.plan)
 	}
-	if got := factNames(shared.key & distinct); len(got) > 0 {
-		t.Errorf("the shared group tests distinct facts %v", got)
+	if got := shared.Distinct; len(got) > 0 {
+		t.Errorf("the shared batch tests distinct facts %v", got)
 	}
 
 	tests := []struct {
 		id     string
 		shared bool
 		cut    bool
-		// tested and copied list distinct facts only.
+		// tested and copied list distinct facts only, in fact order.
 		tested, copied []string
 		guards         int
 	}{
 		// Built-in: masked contacts go to evidence, timestamps decide. A
-		// shared group's placeholders are those of all its rules.
+		// shared batch's placeholders are those of all its rules.
 		{id: "RC-USER-011", shared: true, copied: []string{"username", "sub", "email.masked", "phone.masked"}},
 		{id: "RC-USER-001", shared: true, copied: []string{"username", "sub", "email.masked", "phone.masked"}},
 		// Through recovery.temporary_password_expired and the days since
@@ -108,36 +107,23 @@ func TestPlanGroups(t *testing.T) {
 		{id: "ACME-USER-011", shared: true, copied: []string{"username", "sub", "email.masked", "phone.masked"}},
 	}
 	for _, tt := range tests {
-		g := groupOf(t, e, tt.id)
-		if g.shared != tt.shared || (g.cut != nil) != tt.cut {
-			t.Errorf("%s: shared = %v, cut = %v, want %v, %v", tt.id, g.shared, g.cut != nil, tt.shared, tt.cut)
+		b := batchOf(t, e, tt.id)
+		if b.Shared != tt.shared || b.Cut != tt.cut {
+			t.Errorf("%s: shared = %v, cut = %v, want %v, %v", tt.id, b.Shared, b.Cut, tt.shared, tt.cut)
 			continue
 		}
-		if !g.shared {
-			if got := factNames(g.key & distinct); !slices.Equal(got, sortedFacts(tt.tested)) {
-				t.Errorf("%s: tests distinct facts %v, want %v", tt.id, got, sortedFacts(tt.tested))
+		if !b.Shared {
+			if got := b.Distinct; !slices.Equal(got, tt.tested) {
+				t.Errorf("%s: tests distinct facts %v, want %v", tt.id, got, tt.tested)
 			}
-			if len(g.guards) != tt.guards {
-				t.Errorf("%s: %d guarded definitions, want %d", tt.id, len(g.guards), tt.guards)
+			if b.Guards != tt.guards {
+				t.Errorf("%s: %d guarded definitions, want %d", tt.id, b.Guards, tt.guards)
 			}
 		}
-		if got := factNames(g.ph.set); !slices.Equal(got, sortedFacts(tt.copied)) {
-			t.Errorf("%s: copies %v, want %v", tt.id, got, sortedFacts(tt.copied))
+		if got := b.Placeholders; !slices.Equal(got, tt.copied) {
+			t.Errorf("%s: copies %v, want %v", tt.id, got, tt.copied)
 		}
 	}
-}
-
-// sortedFacts orders fact paths as factNames does.
-func sortedFacts(paths []string) []string {
-	var s factSet
-	for _, p := range paths {
-		f, ok := factFor(strings.Split(p, "."))
-		if !ok {
-			panic("no fact " + p)
-		}
-		s.add(f)
-	}
-	return factNames(s)
 }
 
 // planSnapshot is a synthetic snapshot with the demo's odd users added:

@@ -92,6 +92,11 @@ type Rule struct {
 	// custom.effect): EffectBlocks (no code arrives), EffectEndangers (a
 	// code may not arrive), or "" (a risk to report, no verdict).
 	Effect string `json:"effect,omitempty"`
+	// Explain is the step of a user's recovery route (`recoverscan
+	// explain`) the rule's findings belong to (METADATA custom.explain):
+	// ExplainStatus, ExplainEnabled, or "" (the route's fixed steps cover a
+	// built-in rule; a custom rule gets a step of its own).
+	Explain string `json:"explain,omitempty"`
 	// BlocksRecovery is Effect == EffectBlocks (kept for readers of
 	// older reports).
 	BlocksRecovery bool `json:"blocks_recovery"`
@@ -120,6 +125,21 @@ const (
 	EffectBlocks    = "blocks"
 	EffectEndangers = "endangers"
 )
+
+// Roles of a user rule in a user's recovery route (METADATA custom.explain).
+// Both are the user's own state, which no channel fix repairs: their fixes
+// are listed first.
+const (
+	// ExplainStatus: the finding is about the user's status; it is the
+	// route's status step.
+	ExplainStatus = "status"
+	// ExplainEnabled: the finding is about the user being disabled, which
+	// the route's enabled step shows.
+	ExplainEnabled = "enabled"
+)
+
+// explainRoles are the values custom.explain may take.
+var explainRoles = []string{ExplainStatus, ExplainEnabled}
 
 // Resource is what a finding is about. Fields that do not apply are empty.
 type Resource struct {

@@ -4,16 +4,18 @@ import (
 	"bytes"
 	"fmt"
 	"os"
-	"path"
 	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/recoverscan/recoverscan/collector/glob"
 )
 
 // Suppression accepts findings: those of a rule about resources matching
-// the patterns, until the expiry date. Patterns are shell globs (path.Match:
-// *, ?, [...]); an empty pattern matches anything.
+// the patterns, until the expiry date. Patterns are those of package
+// collector/glob (*, ?, [...], \ escapes); an empty pattern matches
+// anything.
 type Suppression struct {
 	Rule    string    `json:"rule"`
 	Account string    `json:"account,omitempty"`
@@ -137,7 +139,7 @@ func (e suppressionEntry) validate(where string) (Suppression, error) {
 	}
 	s.Expires = t
 	for name, p := range map[string]string{"rule": s.Rule, "account": s.Account, "region": s.Region, "pool": s.Pool, "client": s.Client, "user": s.User} {
-		if _, err := path.Match(p, ""); err != nil {
+		if err := glob.Validate(p); err != nil {
 			return s, fmt.Errorf("%s: %s pattern %q: %w", where, name, p, err)
 		}
 	}
@@ -160,8 +162,7 @@ func match(pattern, value string) bool {
 	if pattern == "" {
 		return true
 	}
-	ok, _ := path.Match(pattern, value)
-	return ok
+	return glob.Match(pattern, value)
 }
 
 // Suppress marks the findings the suppressions accept, as of now, and

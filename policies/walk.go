@@ -65,12 +65,6 @@ type Walk struct {
 	Fixes   []string `json:"fixes"`
 }
 
-// Rules whose failure is the user's status rather than the channel.
-var statusRules = map[string]bool{
-	"RC-USER-005": true, "RC-USER-006": true, "RC-USER-007": true,
-	"RC-USER-008": true, "RC-USER-010": true, "RC-USER-019": true,
-}
-
 // Walk builds the recovery walk of the explained user.
 func (ex *Explanation) Walk() Walk {
 	var w Walk
@@ -96,7 +90,7 @@ func (ex *Explanation) Walk() Walk {
 
 	statusStep := Step{Name: "status", State: StepPass, Detail: u.Status + " allows ForgotPassword"}
 	for _, f := range userFindings {
-		if statusRules[f.RuleID] && f.RuleID != "RC-USER-008" {
+		if ex.role(f) == ExplainStatus {
 			statusStep = Step{"status", stateOf(f), u.Status + ": " + f.Message}
 		}
 	}
@@ -122,12 +116,12 @@ func (ex *Explanation) Walk() Walk {
 	}
 	w.Steps = append(w.Steps, chosen)
 
-	channelFindings := channelFindings(ex, userFindings, poolFindings)
+	channelFindings := channelFindings(ex, poolFindings)
 	if ex.Channel == "email" || ex.Channel == "sms" {
 		w.Steps = append(w.Steps, pathSteps(ex, userFindings)...)
 	}
 	for _, f := range userFindings {
-		if !isBuiltin(f.RuleID) {
+		if r, ok := ruleOf(ex, f.RuleID); ok && r.Custom && r.Explain == "" {
 			w.Steps = append(w.Steps, Step{f.RuleID, stateOf(f), f.Message})
 		}
 	}
@@ -137,7 +131,7 @@ func (ex *Explanation) Walk() Walk {
 		// The code arrives: pool-level risks are notes, not fixes.
 		channelFindings = nil
 	}
-	w.Fixes = fixes(userFindings, channelFindings)
+	w.Fixes = fixes(ex, userFindings, channelFindings)
 	return w
 }
 
@@ -148,7 +142,18 @@ func stateOf(f Finding) StepState {
 	return StepFail
 }
 
-func isBuiltin(id string) bool { return strings.HasPrefix(id, "RC-") }
+// role is the step of the route a finding's rule declares (custom.explain).
+func (ex *Explanation) role(f Finding) string {
+	r, _ := ruleOf(ex, f.RuleID)
+	return r.Explain
+}
+
+// ownState reports whether a finding is about the user's own state (status
+// or enabled) rather than the channel.
+func (ex *Explanation) ownState(f Finding) bool {
+	role := ex.role(f)
+	return role == ExplainStatus || role == ExplainEnabled
+}
 
 func recoveryStep(p *snapshot.PoolSettings) Step {
 	switch {
@@ -217,16 +222,10 @@ func mfaStep(ex *Explanation) (Step, bool) {
 	return Step{"MFA", StepInfo, "factors " + strings.Join(u.MFA.Methods, ", ") + " (SMS_MFA disqualifies the phone, EMAIL_OTP the email, under an explicit recovery setting)"}, true
 }
 
-// channelFindings are the findings about the chosen channel: the user's
-// findings that are not about the status, and the pool's findings of the
-// rules that declare that channel.
-func channelFindings(ex *Explanation, user, pool []Finding) []Finding {
+// channelFindings are the pool's findings of the rules that declare the
+// chosen channel. (The user's own findings are fixed as the user's.)
+func channelFindings(ex *Explanation, pool []Finding) []Finding {
 	var out []Finding
-	for _, f := range user {
-		if isBuiltin(f.RuleID) && !statusRules[f.RuleID] {
-			out = append(out, f)
-		}
-	}
 	for _, f := range pool {
 		if r, ok := ruleOf(ex, f.RuleID); ok && slices.Contains(r.Channels, ex.Channel) {
 			out = append(out, f)
@@ -456,9 +455,10 @@ func outcome(ex *Explanation, has func(string) (Finding, bool), user []Finding) 
 	return o
 }
 
-// fixes lists the remediations of failing findings: status first, then
-// the channel, without repeats.
-func fixes(user, channel []Finding) []string {
+// fixes lists the remediations of failing findings: the user's own state
+// first, then the user's other findings, then the channel's, without
+// repeats.
+func fixes(ex *Explanation, user, channel []Finding) []string {
 	var out []string
 	seen := map[string]bool{}
 	add := func(f Finding) {
@@ -469,12 +469,12 @@ func fixes(user, channel []Finding) []string {
 		out = append(out, fmt.Sprintf("%s: %s", f.RuleID, f.Remediation))
 	}
 	for _, f := range user {
-		if statusRules[f.RuleID] {
+		if ex.ownState(f) {
 			add(f)
 		}
 	}
 	for _, f := range user {
-		if !statusRules[f.RuleID] {
+		if !ex.ownState(f) {
 			add(f)
 		}
 	}

@@ -9,6 +9,7 @@ split() { tr ', ' '\n\n' <<<"$1" | sed '/^$/d'; }
 
 args=(scan --fail-on "$FAIL_ON" --format sarif,markdown,json --output-dir "$OUTPUT_DIR" --save-snapshot "$SNAPSHOT_FILE")
 [[ -n $CONFIG ]] && args+=(--config "$CONFIG")
+[[ -n $ACCOUNT ]] && args+=(--account "$ACCOUNT")
 [[ -n $SUPPRESSIONS ]] && args+=(--suppressions "$SUPPRESSIONS")
 [[ -n $SEVERITY ]] && args+=(--severity "$SEVERITY")
 [[ $WITH_MFA == true ]] && args+=(--with-mfa)

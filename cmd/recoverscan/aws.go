@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -14,9 +15,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/spf13/cobra"
 
+	conffile "github.com/recoverscan/recoverscan/cmd/recoverscan/internal/config"
 	"github.com/recoverscan/recoverscan/collector"
 	"github.com/recoverscan/recoverscan/collector/snapshot"
-	"github.com/recoverscan/recoverscan/policies"
 )
 
 // awsFlags select what to collect and how to reach AWS.
@@ -34,8 +35,10 @@ type awsFlags struct {
 	rateLimits   string // --rate-limits
 	limits       collector.RateLimits
 	// scope, when set, is the configuration file's scan section, used
-	// because no --region or --pool was given.
-	scope *policies.ScanConfig
+	// because no --region or --pool was given, or because --account was.
+	scope *conffile.Scan
+	// account is --account: one account of the scan section.
+	account string
 }
 
 // pseudonymKeyEnv names the environment variable holding the key that
@@ -52,6 +55,12 @@ func (f *awsFlags) register(cmd *cobra.Command) {
 	cmd.Flags().DurationVar(&f.timeout, "timeout", 0, "give up on the whole collection after this long (0: no limit); nothing partial is written")
 	cmd.Flags().StringVar(&f.rateLimits, "rate-limits", "", "request rates per Cognito quota category, shared by every pool of an account and region,\nas CATEGORY=RPS pairs: ListUsers, PoolRead, ClientRead, UserRead, Messaging\n(e.g. ListUsers=20; default ListUsers=10,PoolRead=5,ClientRead=5,UserRead=20,Messaging=5, or $"+collector.RateLimitsEnv+")")
 	cmd.Flags().BoolVar(&f.withMFA, "with-mfa", false, "read each user's MFA settings with AdminGetUser where a verdict depends on them\n(counts towards monthly active users; without it such verdicts are indeterminate)")
+}
+
+// registerAccount adds --account, which narrows the scan section to one
+// account (one job of a GitHub Actions matrix).
+func (f *awsFlags) registerAccount(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&f.account, "account", "", "scan only this account of the configuration's scan section: its id, name or profile, as 'recoverscan accounts' lists it\n(with --region: only those regions of it); an organization's account is reached directly, without listing the organization")
 }
 
 // regionPattern is the shape of an AWS region name: us-east-1,
@@ -138,21 +147,120 @@ func (f *awsFlags) useConfigScope(cf *configFlags) (bool, error) {
 	if err := f.parseLists(); err != nil {
 		return false, err
 	}
-	if len(f.regions) > 0 || len(f.pools) > 0 {
+	if f.account == "" && (len(f.regions) > 0 || len(f.pools) > 0) {
 		return false, nil
+	}
+	if f.account != "" && len(f.pools) > 0 {
+		return false, &flagError{errors.New("--pool does not combine with --account: select pools with scan.pools")}
 	}
 	conf, err := cf.load()
 	if err != nil {
 		return false, err
 	}
 	if conf == nil || conf.Scan == nil {
+		if f.account != "" {
+			return false, &flagError{errors.New("--account selects an account of the configuration's scan section, and there is none (--config FILE)")}
+		}
 		return false, nil
 	}
 	if !conf.Scan.AllRegions && len(conf.Scan.Regions) == 0 {
-		return false, &exitError{code: exitUsage, err: &policies.ConfigError{File: conf.File, Line: conf.Scan.Line, Msg: "scan: say which regions to scan: regions: [us-east-1, ...] or regions: all"}}
+		return false, &exitError{code: exitUsage, err: &conffile.Error{File: conf.Path, Line: conf.Scan.Line, Msg: "scan: say which regions to scan: regions: [us-east-1, ...] or regions: all"}}
 	}
-	f.scope = conf.Scan
+	sc := *conf.Scan
+	if err := f.narrowRegions(&sc); err != nil {
+		return false, err
+	}
+	f.scope = &sc
 	return true, nil
+}
+
+// narrowRegions narrows the scan section to the --region flags (given with
+// --account), which must be regions of it.
+func (f *awsFlags) narrowRegions(sc *conffile.Scan) error {
+	if len(f.regions) == 0 {
+		return nil
+	}
+	for _, r := range f.regions {
+		if !sc.AllRegions && !slices.Contains(sc.Regions, r) {
+			return &flagError{fmt.Errorf("--region %s: not a region of the scan section (%s)", r, strings.Join(sc.Regions, ", "))}
+		}
+	}
+	sc.Regions, sc.AllRegions = f.regions, false
+	return nil
+}
+
+// configScope is the scan section as a collector.Scope that loads AWS
+// configurations the way the command line does (--profile for accounts
+// without one), narrowed to --account if given.
+func (f *awsFlags) configScope(ctx context.Context) (collector.Scope, error) {
+	scope := f.scope.Scope
+	home := scope.RegionList()[0]
+	scope.LoadConfig = func(ctx context.Context, profile string) (aws.Config, error) {
+		if profile == "" {
+			profile = f.profile
+		}
+		opts := []func(*config.LoadOptions) error{config.WithRegion(home)}
+		if profile != "" {
+			opts = append(opts, config.WithSharedConfigProfile(profile))
+		}
+		return config.LoadDefaultConfig(ctx, opts...)
+	}
+	if f.account == "" {
+		return scope, nil
+	}
+	return narrowScope(ctx, scope, f.account)
+}
+
+// defaultAccount is how 'recoverscan accounts' and --account name the
+// account of the standard credential chain (a scan section without
+// accounts or organization).
+const defaultAccount = "default"
+
+// accountSelector is how 'recoverscan accounts' and --account name a: its
+// id when known, else its name, else its profile.
+func accountSelector(a collector.Account) string {
+	switch {
+	case a.KnownID() != "":
+		return a.KnownID()
+	case a.Name != "":
+		return a.Name
+	case a.Profile != "":
+		return a.Profile
+	}
+	return defaultAccount
+}
+
+// accountIDPattern is an AWS account id.
+var accountIDPattern = regexp.MustCompile(`^[0-9]{12}$`)
+
+// narrowScope narrows scope to the account sel names: an entry of
+// Accounts by id, name or profile, or, by id, an account of the
+// Organization, reached the way ListOrganization would reach it but
+// without listing the organization again (each job of a matrix would).
+func narrowScope(ctx context.Context, scope collector.Scope, sel string) (collector.Scope, error) {
+	for _, a := range scope.Accounts {
+		if sel == a.KnownID() || sel == a.Name || sel == a.Profile {
+			scope.Accounts, scope.Organization = []collector.Account{a}, nil
+			return scope, nil
+		}
+	}
+	if len(scope.Accounts) == 0 && scope.Organization == nil && sel == defaultAccount {
+		return scope, nil
+	}
+	if scope.Organization == nil || !accountIDPattern.MatchString(sel) {
+		return scope, &flagError{fmt.Errorf("--account %s: not an account of the scan section (see recoverscan accounts)", sel)}
+	}
+	org := *scope.Organization
+	cfg, err := scope.LoadConfig(ctx, org.Profile)
+	if err != nil {
+		return scope, &exitError{code: exitIncomplete, err: fmt.Errorf("AWS configuration: %w", err)}
+	}
+	a, err := collector.ReachOrgAccount(ctx, cfg, org, sel)
+	if err != nil {
+		return scope, &exitError{code: exitIncomplete, err: err}
+	}
+	scope.Accounts, scope.Organization = []collector.Account{a}, nil
+	return scope, nil
 }
 
 // collectFunc writes a snapshot into w and returns the labels of the
@@ -178,28 +286,9 @@ func (f *awsFlags) collector(ctx context.Context) (collectFunc, error) {
 		return nil, err
 	}
 	f.key = key
-	sc := f.scope
-	scope := collector.Scope{
-		Regions:     sc.Regions,
-		AllRegions:  sc.AllRegions,
-		Pools:       collector.PoolPatterns{Include: sc.Include, Exclude: sc.Exclude},
-		Concurrency: sc.Concurrency,
-	}
-	for _, a := range sc.Accounts {
-		scope.Accounts = append(scope.Accounts, collector.Account{
-			Name: a.Name, Profile: a.Profile, RoleARN: a.RoleARN, ExternalID: a.ExternalID, SessionName: a.SessionName,
-		})
-	}
-	home := scope.RegionList()[0]
-	scope.LoadConfig = func(ctx context.Context, profile string) (aws.Config, error) {
-		if profile == "" {
-			profile = f.profile
-		}
-		opts := []func(*config.LoadOptions) error{config.WithRegion(home)}
-		if profile != "" {
-			opts = append(opts, config.WithSharedConfigProfile(profile))
-		}
-		return config.LoadDefaultConfig(ctx, opts...)
+	scope, err := f.configScope(ctx)
+	if err != nil {
+		return nil, err
 	}
 	return func(ctx context.Context, w *snapshot.Writer) ([]string, error) {
 		res, err := collector.CollectScope(ctx, scope, f.options(), w)

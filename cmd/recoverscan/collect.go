@@ -69,7 +69,7 @@ recorded in the snapshot and the command exits 3.`,
 				return &exitError{code: exitUsage, err: err}
 			}
 			defer file.Abort()
-			failed, err := collect(ctx, snapshot.NewWriter(file))
+			failed, err := collect(ctx, snapshot.NewFileWriter(file, out))
 			if err != nil {
 				return collectError(ctx, err, out)
 			}
@@ -81,6 +81,7 @@ recorded in the snapshot and the command exits 3.`,
 		},
 	}
 	f.register(cmd)
+	f.registerAccount(cmd)
 	cf.register(cmd)
 	cmd.Flags().StringVarP(&out, "output", "o", "", "snapshot file to write (- for stdout)")
 	return cmd

@@ -61,13 +61,15 @@ func completeFlagValues(cmd *cobra.Command) {
 		"severity":  severities,
 		"log-level": {"debug", "info", "warn", "error"},
 		"kind":      {"user", "pool", "client", "sms", "email"},
+		"per":       {"account-region", "account"},
 	}
 	// --format's values differ by command; table and json where not listed.
 	formats := map[string][]string{
-		"scan":    output.Formats(),
-		"demo":    output.Formats(),
-		"rules":   {"table", "json", "markdown"},
-		"version": {"text", "json"},
+		"scan":     output.Formats(),
+		"demo":     output.Formats(),
+		"rules":    {"table", "json", "markdown"},
+		"version":  {"text", "json"},
+		"accounts": {"table", "json", "github-matrix"},
 	}
 	own := cmd.LocalNonPersistentFlags()
 	cmd.PersistentFlags().VisitAll(func(f *pflag.Flag) { own.AddFlag(f) })

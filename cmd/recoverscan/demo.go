@@ -95,28 +95,15 @@ func demoSnapshot(users int, path string) (io.ReadCloser, error) {
 			return nil, fmt.Errorf("build the demo snapshot: %w", err)
 		}
 		if path != "" {
-			if err := atomicfile.WriteFile(path, data); err != nil {
-				return nil, &exitError{code: exitUsage, err: err}
+			if err := writeSnapshotFile(path, func(w io.Writer) error { _, err := w.Write(data); return err }); err != nil {
+				return nil, err
 			}
 		}
 		return io.NopCloser(bytes.NewReader(data)), nil
 	}
 	if path != "" {
-		f, err := atomicfile.Create(path)
-		if err != nil {
-			return nil, &exitError{code: exitUsage, err: err}
-		}
-		bw := bufio.NewWriterSize(f, 1<<20)
-		if err := synth.Write(bw, synth.Options{Users: users, Seed: 1}); err != nil {
-			f.Abort()
-			return nil, fmt.Errorf("build the demo snapshot: %w", err)
-		}
-		if err := bw.Flush(); err != nil {
-			f.Abort()
-			return nil, &exitError{code: exitUsage, err: err}
-		}
-		if err := f.Commit(); err != nil {
-			return nil, &exitError{code: exitUsage, err: err}
+		if err := writeSnapshotFile(path, func(w io.Writer) error { return synth.Write(w, synth.Options{Users: users, Seed: 1}) }); err != nil {
+			return nil, err
 		}
 		return os.Open(path)
 	}
@@ -130,4 +117,29 @@ func demoSnapshot(users int, path string) (io.ReadCloser, error) {
 		pw.CloseWithError(err)
 	}()
 	return pr, nil
+}
+
+// writeSnapshotFile writes a snapshot file atomically with write,
+// compressed as its name says (.gz, .zst).
+func writeSnapshotFile(path string, write func(io.Writer) error) error {
+	f, err := atomicfile.Create(path)
+	if err != nil {
+		return &exitError{code: exitUsage, err: err}
+	}
+	defer f.Abort()
+	cw := snapshot.NewCompressor(f, snapshot.CompressionFor(path))
+	bw := bufio.NewWriterSize(cw, 1<<20)
+	if err := write(bw); err != nil {
+		return fmt.Errorf("build the demo snapshot: %w", err)
+	}
+	if err := bw.Flush(); err != nil {
+		return &exitError{code: exitUsage, err: err}
+	}
+	if err := cw.Close(); err != nil {
+		return &exitError{code: exitUsage, err: fmt.Errorf("%s: %w", path, err)}
+	}
+	if err := f.Commit(); err != nil {
+		return &exitError{code: exitUsage, err: err}
+	}
+	return nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/recoverscan/recoverscan/collector/snapshot"
 	"github.com/recoverscan/recoverscan/output"
 	"github.com/recoverscan/recoverscan/policies"
 )
@@ -109,8 +110,13 @@ func readReport(ctx context.Context, path string, engine func() (*policies.Engin
 		return nil, &exitError{code: exitUsage, err: err}
 	}
 	defer f.Close()
-	br := bufio.NewReader(f)
-	first, err := firstKey(br, path)
+	// Either may be compressed (gzip or zstd, told by the first bytes).
+	in, err := snapshot.Decompress(f)
+	if err != nil {
+		return nil, &exitError{code: exitUsage, err: fmt.Errorf("%s: %w", path, err)}
+	}
+	first, err := firstKey(bufio.NewReader(in), path)
+	in.Close()
 	if err != nil {
 		return nil, err
 	}
@@ -128,8 +134,12 @@ func readReport(ctx context.Context, path string, engine func() (*policies.Engin
 		}
 		return r, nil
 	}
+	if in, err = snapshot.Decompress(f); err != nil {
+		return nil, &exitError{code: exitUsage, err: fmt.Errorf("%s: %w", path, err)}
+	}
+	defer in.Close()
 	var r policies.Report
-	if err := json.NewDecoder(f).Decode(&r); err != nil {
+	if err := json.NewDecoder(in).Decode(&r); err != nil {
 		return nil, &exitError{code: exitUsage, err: fmt.Errorf("%s: not a recoverscan JSON report or snapshot: %w", path, err)}
 	}
 	if r.Tool != "recoverscan" {

@@ -425,6 +425,31 @@ func testCollectThenScan(t *testing.T, w *e2eWorld) {
 	_, live, _ := runBinary(t, endpoint, "scan", "--region", e2eRegion, "--format", "json")
 	a, b := decodeReport(t, []byte(offline)), decodeReport(t, []byte(live))
 	compareVerdicts(t, verdictsOf(t, a, w.world), verdictsOf(t, b, w.world))
+
+	// Compressed as the file name says, collected or saved by a scan, and
+	// evaluated to the same findings.
+	dir := t.TempDir()
+	zst, gz := filepath.Join(dir, "snap.json.zst"), filepath.Join(dir, "saved.json.gz")
+	if code, _, stderr := runBinary(t, endpoint, "collect", "--region", e2eRegion, "-o", zst); code != exitOK {
+		t.Fatalf("collect -o %s: exit %d\n%s", zst, code, stderr)
+	}
+	if code, _, stderr := runBinary(t, endpoint, "scan", "--region", e2eRegion, "--format", "json", "--save-snapshot", gz); code != exitOK && code != exitIncomplete {
+		t.Fatalf("scan --save-snapshot %s: exit %d\n%s", gz, code, stderr)
+	}
+	for path, magic := range map[string]string{zst: "\x28\xb5\x2f\xfd", gz: "\x1f\x8b"} {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(string(b), magic) {
+			t.Errorf("%s is not compressed as its name says: % x", path, b[:min(4, len(b))])
+		}
+		_, out, stderr := runBinary(t, "http://127.0.0.1:1", "scan", "--snapshot", path, "--format", "json")
+		if out == "" {
+			t.Fatalf("scan --snapshot %s: %s", path, stderr)
+		}
+		compareVerdicts(t, verdictsOf(t, decodeReport(t, []byte(out)), w.world), verdictsOf(t, a, w.world))
+	}
 }
 
 func contains(list []string, s string) bool {

@@ -18,6 +18,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/tester"
 	"github.com/spf13/cobra"
 
+	"github.com/recoverscan/recoverscan/cmd/recoverscan/internal/config"
 	"github.com/recoverscan/recoverscan/policies"
 )
 
@@ -28,15 +29,15 @@ type configFlags struct {
 	none bool
 }
 
-const configHelp = "configuration file (YAML): what a scan covers (accounts, regions, pools), custom rule directories, and rules to disable, re-level or parameterise (default: " + policies.DefaultConfigFile + " in the working directory, if present)"
+const configHelp = "configuration file (YAML): what a scan covers (accounts, regions, pools), custom rule directories, and rules to disable, re-level or parameterise (default: " + config.DefaultFile + " in the working directory, if present)"
 
 func (c *configFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&c.file, "config", "", configHelp)
-	cmd.Flags().BoolVar(&c.none, "no-config", false, "ignore "+policies.DefaultConfigFile+" in the working directory")
+	cmd.Flags().BoolVar(&c.none, "no-config", false, "ignore "+config.DefaultFile+" in the working directory")
 }
 
 // load reads the configuration, if any. A broken file is bad input.
-func (c *configFlags) load() (*policies.Config, error) {
+func (c *configFlags) load() (*config.File, error) {
 	if c == nil {
 		return nil, nil
 	}
@@ -48,16 +49,25 @@ func (c *configFlags) load() (*policies.Config, error) {
 		if c.none {
 			return nil, nil
 		}
-		if _, err := os.Stat(policies.DefaultConfigFile); err != nil {
+		if _, err := os.Stat(config.DefaultFile); err != nil {
 			return nil, nil
 		}
-		path = policies.DefaultConfigFile
+		path = config.DefaultFile
 	}
-	cfg, err := policies.LoadConfig(path)
+	cfg, err := config.Load(path)
 	if err != nil {
 		return nil, &exitError{code: exitUsage, err: err}
 	}
 	return cfg, nil
+}
+
+// rules reads the configuration, if any, for the policy engine.
+func (c *configFlags) rules() (*policies.Config, error) {
+	f, err := c.load()
+	if f == nil || err != nil {
+		return nil, err
+	}
+	return f.Rules, nil
 }
 
 // newEngine loads the rules with the configuration; a broken custom rule
@@ -68,7 +78,7 @@ func newEngine(ctx context.Context, dirs []string, cf *configFlags) (*policies.E
 
 // newEngineWith is newEngine with further options (progress).
 func newEngineWith(ctx context.Context, dirs []string, cf *configFlags, opts policies.Options) (*policies.Engine, error) {
-	cfg, err := cf.load()
+	cfg, err := cf.rules()
 	if err != nil {
 		return nil, err
 	}
@@ -136,7 +146,7 @@ ran, or coverage is below --threshold), 2 when the rules do not load.`,
 			if threshold < 0 || threshold > 100 {
 				return &flagError{errors.New("--threshold: want a percentage between 0 and 100")}
 			}
-			cfg, err := cf.load()
+			cfg, err := cf.rules()
 			if err != nil {
 				return err
 			}

@@ -82,6 +82,7 @@ It only reads: it never calls ForgotPassword or anything that sends a message.
 	root.AddCommand(
 		newScanCommand(g),
 		newCollectCommand(g),
+		newAccountsCommand(g),
 		newDemoCommand(g),
 		newRulesCommand(g),
 		newExplainCommand(g),

@@ -40,7 +40,7 @@ func (f *reportFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVarP(&f.format, "format", "f", "table", "output format, or several separated by commas (with -o BASE or --output-dir): "+strings.Join(output.Formats(), ", "))
 	cmd.Flags().StringVarP(&f.out, "output", "o", "", "write the report to this file (atomically; - for stdout) instead of stdout; with several formats, the base name of their files (BASE.sarif, BASE.html, ...)")
 	cmd.Flags().StringVar(&f.outputDir, "output-dir", "", "write each format's report into this directory, as recoverscan.EXT (or -o's base name)")
-	cmd.Flags().BoolVar(&f.includePassed, "include-passed", false, "also report each rule and pool that was evaluated and passed, with user counts for per-user rules (json, csv, ocsf, asff, html)")
+	cmd.Flags().BoolVar(&f.includePassed, "include-passed", false, "also report each rule and pool that was evaluated and passed, with user counts for per-user rules ("+strings.Join(output.PassedFormats(), ", ")+")")
 	cmd.Flags().StringVar(&f.failOn, "fail-on", "none", "exit 1 when a finding is at or above this severity: critical, high, medium, low or none")
 	cmd.Flags().StringSliceVar(&f.severities, "severity", nil, "show and export only findings of these severities, comma-separated: critical,high,medium,low\n(default all; --fail-on counts only the findings shown)")
 	cmd.Flags().StringArrayVar(&f.policies, "policy", nil, "directory of custom Rego rules (repeatable)")
@@ -192,8 +192,8 @@ the others are still scanned.` + exitCodesHelp,
 			if err := f.validate(); err != nil {
 				return err
 			}
-			if f.snapshot != "" && (len(f.regions) > 0 || len(f.pools) > 0 || f.withMFA || f.saveSnapshot != "") {
-				return &flagError{errors.New("--snapshot evaluates a saved snapshot: it cannot be combined with --region, --pool, --with-mfa or --save-snapshot")}
+			if f.snapshot != "" && (len(f.regions) > 0 || len(f.pools) > 0 || f.account != "" || f.withMFA || f.saveSnapshot != "") {
+				return &flagError{errors.New("--snapshot evaluates a saved snapshot: it cannot be combined with --region, --pool, --account, --with-mfa or --save-snapshot")}
 			}
 			if f.snapshot != "" && f.pseudonymize {
 				return &flagError{errors.New("--pseudonymize works while collecting, where the real names are at hand: a saved snapshot is evaluated as it was collected (collect it with --pseudonymize to share it)")}
@@ -243,6 +243,7 @@ the others are still scanned.` + exitCodesHelp,
 	}
 	f.reportFlags.register(cmd)
 	f.awsFlags.register(cmd)
+	f.awsFlags.registerAccount(cmd)
 	cmd.Flags().StringVar(&f.snapshot, "snapshot", "", "evaluate this snapshot file instead of scanning AWS")
 	cmd.Flags().StringVar(&f.saveSnapshot, "save-snapshot", "", "also keep the collected snapshot in this file")
 	return cmd
@@ -285,13 +286,17 @@ func scanLive(ctx context.Context, e *policies.Engine, af *awsFlags, savePath st
 	}
 	pr, pw := io.Pipe()
 	var sink io.Writer = pw
-	var saved *atomicfile.File
+	var (
+		saved      *atomicfile.File
+		compressed io.WriteCloser // into saved, as its name says
+	)
 	if savePath != "" {
 		if saved, err = atomicfile.Create(savePath); err != nil {
 			return nil, &exitError{code: exitUsage, err: err}
 		}
 		defer saved.Abort()
-		sink = io.MultiWriter(pw, saved)
+		compressed = snapshot.NewCompressor(saved, snapshot.CompressionFor(savePath))
+		sink = io.MultiWriter(pw, compressed)
 	}
 	collected := make(chan error, 1)
 	go func() {
@@ -312,6 +317,9 @@ func scanLive(ctx context.Context, e *policies.Engine, af *awsFlags, savePath st
 		return nil, &exitError{code: exitIncomplete, err: evalErr}
 	}
 	if saved != nil {
+		if err := compressed.Close(); err != nil {
+			return nil, &exitError{code: exitIncomplete, err: fmt.Errorf("%s: %w", savePath, err)}
+		}
 		if err := saved.Commit(); err != nil {
 			return nil, &exitError{code: exitIncomplete, err: err}
 		}

@@ -2,6 +2,7 @@
 // load tests:
 //
 //	go run ./cmd/synth -users 1000000 -seed 1 -o big.json
+//	go run ./cmd/synth -users 1000000 -o big.json.zst   # compressed: .gz or .zst
 //
 // The same seed and size always give the same file. Every name, address and
 // number in it is invented.
@@ -15,6 +16,7 @@ import (
 	"os"
 
 	"github.com/recoverscan/recoverscan/collector/atomicfile"
+	"github.com/recoverscan/recoverscan/collector/snapshot"
 	"github.com/recoverscan/recoverscan/collector/synth"
 )
 
@@ -51,13 +53,17 @@ func run(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	bw := bufio.NewWriterSize(f, 1<<20)
+	defer f.Abort()
+	// Compressed as the name says: .gz or .zst.
+	cw := snapshot.NewCompressor(f, snapshot.CompressionFor(*out))
+	bw := bufio.NewWriterSize(cw, 1<<20)
 	if err := synth.Write(bw, opts); err != nil {
-		f.Abort()
 		return fmt.Errorf("write %s: %w", *out, err)
 	}
 	if err := bw.Flush(); err != nil {
-		f.Abort()
+		return fmt.Errorf("write %s: %w", *out, err)
+	}
+	if err := cw.Close(); err != nil {
 		return fmt.Errorf("write %s: %w", *out, err)
 	}
 	return f.Commit()

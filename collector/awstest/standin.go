@@ -90,6 +90,10 @@ type StandInState struct {
 	PageSize int
 	// Log, if set, records every operation the stand-in sees.
 	Log *CallLog
+	// DenyRoles makes sts:AssumeRole of these role ARNs answer
+	// AccessDenied, as when a role's trust policy does not allow the
+	// caller (moto lets anyone assume any role).
+	DenyRoles map[string]bool
 }
 
 // SMSFixture is the SNS SMS state the stand-in serves.
@@ -617,6 +621,10 @@ func (s *standIn) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.state.Log.add(service+":"+op, key, retry)
 		if code, found := s.failure(op); found {
 			writeQueryError(w, code)
+			return
+		}
+		if op == "AssumeRole" && s.state.DenyRoles[form.Get("RoleArn")] {
+			writeQueryError(w, "AccessDenied")
 			return
 		}
 		serve = func(w http.ResponseWriter, r *http.Request) {

@@ -5,6 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -26,11 +29,25 @@ func FuzzWalk(f *testing.F) {
 	f.Add([]byte(okDoc))
 	f.Add(marshal(f, sampleSnapshot()))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		var events []string
+		var events, oldEvents []string
 		walkErr := snapshot.Walk(bytes.NewReader(data), recorder(&events))
 		s, err := snapshot.Read(bytes.NewReader(data))
 		if (err == nil) != (walkErr == nil) {
 			t.Fatalf("Read: %v, but Walk: %v", err, walkErr)
+		}
+		// The oracle: the reader as it was, on encoding/json, accepts
+		// and refuses the same inputs and reads the same snapshot.
+		oldErr := snapshot.WalkEncodingJSON(bytes.NewReader(data), recorder(&oldEvents))
+		if (oldErr == nil) != (walkErr == nil) {
+			t.Fatalf("Walk: %v, but the encoding/json reader: %v", walkErr, oldErr)
+		}
+		if walkErr == nil && !slices.Equal(events, oldEvents) {
+			t.Fatalf("Walk and the encoding/json reader disagree:\n%s\n%s", strings.Join(events, "\n"), strings.Join(oldEvents, "\n"))
+		}
+		if walkErr == nil {
+			if got, want := readVia(snapshot.Walk, data), readVia(snapshot.WalkEncodingJSON, data); !reflect.DeepEqual(got, want) {
+				t.Fatalf("the snapshot read differs from the encoding/json reader's:\n%+v\n%+v", got, want)
+			}
 		}
 		if err != nil {
 			var fe *snapshot.FormatError
@@ -139,4 +156,43 @@ func keySets(data []byte) (map[string]map[string]bool, error) {
 			stack = stack[:len(stack)-1]
 		}
 	}
+}
+
+// readVia reads a whole snapshot with walk, as Read does with Walk.
+func readVia(walk func(io.Reader, snapshot.Visitor) error, data []byte) *snapshot.Snapshot {
+	s := &snapshot.Snapshot{Accounts: []snapshot.Account{}}
+	var (
+		acct *snapshot.Account
+		reg  *snapshot.Region
+		pool *snapshot.Pool
+	)
+	err := walk(bytes.NewReader(data), snapshot.Visitor{
+		Header: func(h *snapshot.Header) error { s.Header = *h; return nil },
+		Account: func(a *snapshot.Account) error {
+			s.Accounts = append(s.Accounts, snapshot.Account{ID: a.ID, Identity: a.Identity, Regions: []snapshot.Region{}})
+			acct = &s.Accounts[len(s.Accounts)-1]
+			return nil
+		},
+		Region: func(_ *snapshot.Account, rg *snapshot.Region) error {
+			r := *rg
+			r.Pools = []snapshot.Pool{}
+			acct.Regions = append(acct.Regions, r)
+			reg = &acct.Regions[len(acct.Regions)-1]
+			return nil
+		},
+		Pool: func(p *snapshot.PoolSettings) error {
+			reg.Pools = append(reg.Pools, snapshot.Pool{PoolSettings: *p, Users: []snapshot.User{}})
+			pool = &reg.Pools[len(reg.Pools)-1]
+			return nil
+		},
+		User: func(u *snapshot.User) error { pool.Users = append(pool.Users, *u); return nil },
+		PoolEnd: func(_ *snapshot.PoolSettings, read snapshot.Source, n int64) error {
+			pool.UsersRead, pool.UsersListed = read, n
+			return nil
+		},
+	})
+	if err != nil {
+		return nil
+	}
+	return s
 }

@@ -1,7 +1,6 @@
 package snapshot
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -33,10 +32,17 @@ type FormatError struct {
 	Offset int64 // byte offset in the input where reading stopped
 	Msg    string
 	Err    error
+	// Compression is how the input was compressed; Offset then counts
+	// bytes of the decompressed JSON.
+	Compression Compression
 }
 
 func (e *FormatError) Error() string {
-	s := fmt.Sprintf("snapshot: %s (at byte %d)", e.Msg, e.Offset)
+	where := fmt.Sprintf("at byte %d", e.Offset)
+	if e.Compression != Uncompressed {
+		where += " of the " + e.Compression.String() + "-decompressed JSON"
+	}
+	s := fmt.Sprintf("snapshot: %s (%s)", e.Msg, where)
 	if e.Err != nil {
 		s += ": " + e.Err.Error()
 	}
@@ -51,12 +57,21 @@ var ErrSchemaVersion = errors.New("unsupported schema_version")
 
 // Walk reads a snapshot from r and calls v for each part, streaming users so
 // that memory use does not depend on their number. It stops at the first
-// error a callback returns and returns it unchanged.
+// error a callback returns and returns it unchanged. A snapshot compressed
+// with gzip or zstd is decompressed as it is read: the first bytes tell.
 func Walk(r io.Reader, v Visitor) error {
-	g := newGuard(bufio.NewReaderSize(r, 256<<10))
-	d := &walker{dec: json.NewDecoder(g), g: g, v: v}
-	d.dec.DisallowUnknownFields()
-	return d.document()
+	in, c, err := decompress(r)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	d := &walker{s: newScanner(in), v: v}
+	err = d.document()
+	var fe *FormatError
+	if c != Uncompressed && errors.As(err, &fe) && fe.Compression == Uncompressed {
+		fe.Compression = c
+	}
+	return err
 }
 
 // Read reads a whole snapshot into memory. Use it for small snapshots only.
@@ -98,25 +113,20 @@ func Read(r io.Reader) (*Snapshot, error) {
 	return s, nil
 }
 
+// walker reads the structure of a snapshot (document, accounts, regions,
+// pools, users) from the scanner and hands its parts to the visitor.
 type walker struct {
-	dec *json.Decoder
-	g   *guard
-	v   Visitor
-}
-
-// token reads the next token within a fresh budget of the guard.
-func (d *walker) token() (json.Token, error) {
-	d.g.reset()
-	return d.dec.Token()
-}
-
-// more reports whether the current object or array has more elements.
-func (d *walker) more() bool {
-	d.g.reset()
-	return d.dec.More()
+	s    *scanner
+	v    Visitor
+	u    User // the user handed to v.User, reused
+	fast fastUser
 }
 
 func (d *walker) errorf(err error, format string, args ...any) error {
+	return d.errorAt(d.s.off(), err, format, args...)
+}
+
+func (d *walker) errorAt(off int64, err error, format string, args ...any) error {
 	var fe *FormatError
 	if errors.As(err, &fe) {
 		return err
@@ -125,77 +135,159 @@ func (d *walker) errorf(err error, format string, args ...any) error {
 		err = io.ErrUnexpectedEOF
 		format = "truncated: " + format
 	}
-	return &FormatError{Offset: d.dec.InputOffset(), Msg: fmt.Sprintf(format, args...), Err: err}
+	return &FormatError{Offset: off, Msg: fmt.Sprintf(format, args...), Err: err}
 }
 
-func (d *walker) delim(want json.Delim, what string) error {
-	t, err := d.token()
+// describe names the value that starts with c, for errors.
+func describe(c byte) string {
+	switch {
+	case c == '{' || c == '[' || c == '}' || c == ']' || c == ',' || c == ':':
+		return string(c)
+	case c == '"':
+		return "a string"
+	case c == 't' || c == 'f':
+		return "a boolean"
+	case c == 'n':
+		return "null"
+	case c == '-' || '0' <= c && c <= '9':
+		return "a number"
+	}
+	return quoteChar(c)
+}
+
+// open takes the '{' or '[' that must come next and opens it.
+func (d *walker) open(want byte, what string) error {
+	d.s.step()
+	c, err := d.s.skipSpace()
 	if err != nil {
 		return d.errorf(err, "reading %s", what)
 	}
-	if got, ok := t.(json.Delim); !ok || got != want {
-		return d.errorf(nil, "%s: expected %q, found %v", what, want, t)
+	if c != want {
+		return d.errorf(nil, "%s: expected %q, found %s", what, string(want), describe(c))
 	}
+	if err := d.s.push(want == '{', d.s.off()); err != nil {
+		return err
+	}
+	d.s.r++
 	return nil
 }
 
-func (d *walker) key(what string) (string, error) {
-	t, err := d.token()
-	if err != nil {
-		return "", d.errorf(err, "reading %s", what)
-	}
-	k, ok := t.(string)
-	if !ok {
-		return "", d.errorf(nil, "%s: expected a key, found %v", what, t)
-	}
-	return k, nil
-}
-
-// objectKeys iterates over the keys of an object whose '{' has been read.
+// objectKeys iterates over the keys of an object that open has opened;
+// each must read the member's value.
 func (d *walker) objectKeys(what string, each func(key string) error) error {
-	for d.more() {
-		k, err := d.key(what)
+	for first := true; ; first = false {
+		d.s.step()
+		c, err := d.s.skipSpace()
 		if err != nil {
-			return err
+			return d.errorf(err, "reading %s", what)
+		}
+		if c == '}' {
+			d.s.r++
+			d.s.pop()
+			return nil
+		}
+		if !first {
+			if c != ',' {
+				return d.errorf(syntaxError(c, "after object key:value pair"), "reading %s", what)
+			}
+			d.s.r++
+			if c, err = d.s.skipSpace(); err != nil {
+				return d.errorf(err, "reading %s", what)
+			}
+		}
+		if c != '"' {
+			return d.errorf(syntaxError(c, "looking for beginning of object key string"), "reading %s", what)
+		}
+		k, err := d.s.key()
+		if err != nil {
+			return d.errorf(err, "reading %s", what)
+		}
+		if err := d.s.colon(); err != nil {
+			return d.errorf(err, "reading %s", what)
 		}
 		if err := each(k); err != nil {
 			return err
 		}
 	}
-	return d.delim('}', what)
 }
 
-// array iterates over the elements of an array.
-func (d *walker) array(what string, each func() error) error {
-	if err := d.delim('[', what); err != nil {
+// array iterates over the elements of an array; each must read one
+// element. start is where the element begins: after the previous one,
+// before the comma.
+func (d *walker) array(what string, each func(start int64) error) error {
+	if err := d.open('[', what); err != nil {
 		return err
 	}
-	for d.more() {
-		if err := each(); err != nil {
+	for i := 0; ; i++ {
+		start := d.s.off()
+		d.s.step()
+		c, err := d.s.skipSpace()
+		if err != nil {
+			return d.errorf(err, "reading %s", what)
+		}
+		if c == ']' {
+			d.s.r++
+			d.s.pop()
+			return nil
+		}
+		if i > 0 {
+			if c != ',' {
+				return d.errorf(syntaxError(c, "after array element"), "reading %s", what)
+			}
+			d.s.r++
+		}
+		d.s.top().index = i
+		if err := each(start); err != nil {
 			return err
 		}
 	}
-	return d.delim(']', what)
 }
 
+// raw scans the next value and returns its bytes, valid until the next
+// step.
+func (d *walker) raw(what string) ([]byte, error) {
+	d.s.step()
+	if _, err := d.s.skipSpace(); err != nil {
+		return nil, d.errorf(err, "decoding %s", what)
+	}
+	d.s.mark = d.s.r
+	if err := d.s.value(); err != nil {
+		return nil, d.errorf(readErr(err), "decoding %s", what)
+	}
+	return d.s.buf[d.s.mark:d.s.r], nil
+}
+
+// value decodes the next value into dst as encoding/json does, unknown
+// fields refused.
 func (d *walker) value(dst any, what string) error {
-	d.g.reset()
-	if err := d.dec.Decode(dst); err != nil {
+	b, err := d.raw(what)
+	if err != nil {
+		return err
+	}
+	if err := strictUnmarshal(b, dst); err != nil {
 		return d.errorf(err, "decoding %s", what)
 	}
 	return nil
 }
 
 func (d *walker) document() error {
-	t, err := d.token()
+	d.s.step()
+	c, err := d.s.skipSpace()
 	switch {
 	case errors.Is(err, io.EOF):
 		return &FormatError{Msg: "empty input: not a snapshot"}
 	case err != nil:
 		return d.errorf(err, "not a snapshot")
-	case t != json.Delim('{'):
-		return d.errorf(nil, "not a snapshot: expected a JSON object, found %v", t)
+	case c != '{':
+		if describe(c) == quoteChar(c) {
+			return d.errorf(syntaxError(c, "looking for beginning of value"), "not a snapshot")
+		}
+		return d.errorf(nil, "not a snapshot: expected a JSON object, found %s", describe(c))
 	}
+	if err := d.s.push(true, d.s.off()); err != nil {
+		return err
+	}
+	d.s.r++
 	var (
 		raw         = &members{}
 		headerDone  bool
@@ -209,11 +301,11 @@ func (d *walker) document() error {
 			if raw.has(k) {
 				return d.errorf(nil, "duplicate key %q", k)
 			}
-			var m json.RawMessage
-			if err := d.value(&m, k); err != nil {
+			m, err := d.raw(k)
+			if err != nil {
 				return err
 			}
-			raw.add(k, m)
+			raw.add(k, bytes.Clone(m))
 			if raw.tooLarge() {
 				return d.errorf(nil, "a header larger than %d bytes", MaxValueBytes)
 			}
@@ -233,7 +325,7 @@ func (d *walker) document() error {
 				return err
 			}
 		}
-		return d.array("accounts", d.account)
+		return d.array("accounts", func(int64) error { return d.account() })
 	})
 	if err != nil {
 		return err
@@ -244,7 +336,11 @@ func (d *walker) document() error {
 		}
 		return d.errorf(nil, "missing accounts")
 	}
-	if _, err := d.token(); !errors.Is(err, io.EOF) {
+	d.s.step()
+	if _, err := d.s.skipSpace(); !errors.Is(err, io.EOF) {
+		if err != nil {
+			return d.errorf(err, "reading after the snapshot")
+		}
 		return d.errorf(nil, "unexpected data after the snapshot")
 	}
 	return nil
@@ -274,7 +370,7 @@ func (d *walker) header(raw *members) (*Header, error) {
 }
 
 func (d *walker) account() error {
-	if err := d.delim('{', "account"); err != nil {
+	if err := d.open('{', "account"); err != nil {
 		return err
 	}
 	acct := &Account{}
@@ -301,7 +397,7 @@ func (d *walker) account() error {
 					return err
 				}
 			}
-			return d.array("regions", func() error { return d.region(acct) })
+			return d.array("regions", func(int64) error { return d.region(acct) })
 		default:
 			return d.errorf(nil, "unknown account key %q", k)
 		}
@@ -316,7 +412,7 @@ func (d *walker) account() error {
 }
 
 func (d *walker) region(acct *Account) error {
-	if err := d.delim('{', "region"); err != nil {
+	if err := d.open('{', "region"); err != nil {
 		return err
 	}
 	reg := &Region{}
@@ -356,7 +452,7 @@ func (d *walker) region(acct *Account) error {
 					return err
 				}
 			}
-			return d.array("pools", d.pool)
+			return d.array("pools", func(int64) error { return d.pool() })
 		default:
 			return d.errorf(nil, "unknown region key %q", k)
 		}
@@ -371,10 +467,10 @@ func (d *walker) region(acct *Account) error {
 }
 
 func (d *walker) pool() error {
-	if err := d.delim('{', "pool"); err != nil {
+	if err := d.open('{', "pool"); err != nil {
 		return err
 	}
-	start := d.dec.InputOffset() - 1
+	start := d.s.off() - 1
 	var (
 		raw       = &members{}
 		settings  = &PoolSettings{}
@@ -408,8 +504,8 @@ func (d *walker) pool() error {
 					return err
 				}
 			}
-			return d.array("users", func() error {
-				u, err := d.user()
+			return d.array("users", func(start int64) error {
+				u, err := d.user(start)
 				if err != nil {
 					return err
 				}
@@ -430,7 +526,7 @@ func (d *walker) pool() error {
 			if k == "users_read" {
 				return d.value(&usersRead, "pool users_read")
 			}
-			listedAt = d.dec.InputOffset()
+			listedAt = d.s.off() - 1 // the colon: where the count's key ends
 			return d.value(&listed, "pool users_listed")
 		default:
 			if sawUsers {
@@ -439,11 +535,11 @@ func (d *walker) pool() error {
 			if raw.has(k) {
 				return d.errorf(nil, "duplicate pool key %q", k)
 			}
-			var m json.RawMessage
-			if err := d.value(&m, "pool "+k); err != nil {
+			m, err := d.raw("pool " + k)
+			if err != nil {
 				return err
 			}
-			raw.add(k, m)
+			raw.add(k, bytes.Clone(m))
 			if raw.tooLarge() {
 				return d.errorf(nil, "pool settings larger than %d bytes", MaxValueBytes)
 			}
@@ -474,16 +570,29 @@ func (d *walker) pool() error {
 	return nil
 }
 
-// user decodes one user. Decoding into a pointer tells a JSON null, which
-// would otherwise pass as a user with no contact data, from an object.
-func (d *walker) user() (*User, error) {
-	var u *User
-	start := d.dec.InputOffset()
-	if err := d.value(&u, "user"); err != nil {
+// user reads one user, which starts at offset start (before the comma
+// that separates it from the one before). A user as the writer writes it
+// is decoded by the fast path; anything else (escapes, nulls, keys or
+// types the model does not have, repeats, other spellings) is scanned and
+// decoded the general way, with encoding/json, as any other value.
+func (d *walker) user(start int64) (*User, error) {
+	u, err := d.fastUser()
+	if err != nil {
 		return nil, err
 	}
 	if u == nil {
-		return nil, d.errorf(nil, "user is null")
+		// Decoding into a pointer tells a JSON null, which would
+		// otherwise pass as a user with no contact data, from an object.
+		b, err := d.raw("user")
+		if err != nil {
+			return nil, err
+		}
+		if err := strictUnmarshal(b, &u); err != nil {
+			return nil, d.errorf(err, "decoding user")
+		}
+		if u == nil {
+			return nil, d.errorf(nil, "user is null")
+		}
 	}
 	if err := u.checkBounds(); err != nil {
 		return nil, &FormatError{Offset: start, Msg: "user: " + err.Error()}
@@ -492,6 +601,35 @@ func (d *walker) user() (*User, error) {
 	// Snapshots written before usernames were masked, or by hand.
 	u.MaskContactUsername()
 	return u, nil
+}
+
+// fastUser decodes the next user with the fast path, into d.u. It returns
+// nil, and has taken nothing, when the user must be read the general way.
+func (d *walker) fastUser() (*User, error) {
+	s := d.s
+	for {
+		if s.w-s.r < 64<<10 && s.rerr == nil {
+			// Most users then fit in what is buffered. An error stays
+			// in s for the general way to report.
+			_ = s.fill()
+		}
+		n, st := d.fast.decode(s.buf[s.r:s.w], &d.u)
+		switch {
+		case st == fastDone && s.off()+int64(n)-s.stepStart <= MaxValueBytes:
+			s.r += n
+			return &d.u, nil
+		case st == fastMore && s.rerr == nil && s.w-s.r <= MaxValueBytes:
+			// Buffer at least twice as much before trying again, so
+			// that a long user is not decoded over and over.
+			for want := 2 * (s.w - s.r); s.w-s.r < want; {
+				if err := s.fill(); err != nil {
+					return nil, nil
+				}
+			}
+		default:
+			return nil, nil
+		}
+	}
 }
 
 // members holds the members of an object collected before it can be

@@ -495,3 +495,72 @@ func TestFormatError(t *testing.T) {
 		t.Errorf("message %q, want it to start %q", err, want)
 	}
 }
+
+// TestFastAndGeneralPathsAgree reads users written as the writer writes
+// them (the fast path) and the same users spelled otherwise (whitespace,
+// escapes, nulls, other key orders: the general path), and checks that
+// both read the same, and as the encoding/json reader does.
+func TestFastAndGeneralPathsAgree(t *testing.T) {
+	base := marshal(t, sampleSnapshot())
+	variants := map[string]func(string) string{
+		"as written": func(s string) string { return s },
+		"indented": func(s string) string {
+			var b bytes.Buffer
+			if err := json.Indent(&b, []byte(s), "", "\t"); err != nil {
+				t.Fatal(err)
+			}
+			return b.String()
+		},
+		"escaped":       strings.NewReplacer(`"username":"`, `"username":"\u0020`, `"status":"CONFIRMED"`, `"status":"CONFIRM\u0045D"`).Replace,
+		"escaped slash": strings.NewReplacer(`:"s`, `:"\/s`).Replace,
+		"keys reordered": strings.NewReplacer(`"enabled":true,"created_at":`, `"created_at":`,
+			`,"email":{"present":true`, `,"enabled":true,"email":{"present":true`).Replace,
+		"null lists":  strings.NewReplacer(`"methods":[]`, `"methods":null`).Replace,
+		"null time":   strings.NewReplacer(`"created_at":"2`, `"created_at":null,"last_modified_at":"2`).Replace,
+		"unknown key": strings.NewReplacer(`"sub":`, `"x":1,"sub":`).Replace,
+	}
+	for name, variant := range variants {
+		t.Run(name, func(t *testing.T) {
+			in := []byte(variant(string(base)))
+			got, err := snapshot.Read(bytes.NewReader(in))
+			oldErr := snapshot.WalkEncodingJSON(bytes.NewReader(in), snapshot.Visitor{})
+			if (err == nil) != (oldErr == nil) {
+				t.Fatalf("Read: %v, the encoding/json reader: %v", err, oldErr)
+			}
+			if err != nil {
+				return
+			}
+			want := readVia(snapshot.WalkEncodingJSON, in)
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("the reader and the encoding/json reader disagree:\n%+v\n%+v", got, want)
+			}
+		})
+	}
+}
+
+// TestNumbers: every form of JSON number reads where the model has one,
+// as the encoding/json reader reads it, and malformed ones are refused.
+func TestNumbers(t *testing.T) {
+	spend := func(n string) string {
+		return doc(account(`{"name":"eu-west-1","pools_read":` + src + `,"sms":[{"region":"eu-west-1","spend":{"month_to_date_usd":` + n + `}}],"email":[],"pools":[]}`))
+	}
+	for _, n := range []string{"0", "-0", "12", "1.5", "-1.25", "1e3", "1.5e3", "1.5E+3", "2e-2", "0.0", "-0.5e-1"} {
+		in := spend(n)
+		got, err := snapshot.Read(strings.NewReader(in))
+		if err != nil {
+			t.Errorf("%s: %v", n, err)
+			continue
+		}
+		if want := readVia(snapshot.WalkEncodingJSON, []byte(in)); !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: read differently from the encoding/json reader", n)
+		}
+	}
+	for _, n := range []string{"01", "1.", ".5", "1e", "1e+", "+1", "-", "1.e3", "0x1", "1_000", "--1"} {
+		if _, err := snapshot.Read(strings.NewReader(spend(n))); err == nil {
+			t.Errorf("%s: accepted", n)
+		}
+		if err := snapshot.WalkEncodingJSON(strings.NewReader(spend(n)), snapshot.Visitor{}); err == nil {
+			t.Errorf("%s: the encoding/json reader accepts it", n)
+		}
+	}
+}

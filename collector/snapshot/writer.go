@@ -25,6 +25,8 @@ type Writer struct {
 	// begun is set by Begin, so a second document cannot follow the
 	// first.
 	begun bool
+	// closer ends the compressed stream of NewFileWriter, if any.
+	closer io.Closer
 }
 
 type level struct {
@@ -171,8 +173,9 @@ func (w *Writer) EndAccount() error {
 	return w.err
 }
 
-// Close finishes the document and flushes it. It does not close the
-// underlying writer.
+// Close finishes the document and flushes it, and ends the compressed
+// stream of a Writer from NewFileWriter. It does not close the underlying
+// writer.
 func (w *Writer) Close() error {
 	if err := w.close("doc"); err != nil {
 		return err
@@ -180,6 +183,9 @@ func (w *Writer) Close() error {
 	w.str("]}\n")
 	if w.err == nil {
 		w.err = w.w.Flush()
+	}
+	if w.err == nil && w.closer != nil {
+		w.err = w.closer.Close()
 	}
 	return w.err
 }

@@ -30,6 +30,27 @@ import data.recoverscan.lib.sources
 
 trigger_set if input.pool.triggers.pre_sign_up != ""
 
+# METADATA
+# description: |
+#   The users this rule counts, declared per user: the engine evaluates
+#   aggregate for every user of the pool, with the per-user rules' input,
+#   and gives the report the number of users for whom
+#   aggregate.<name> holds as input.users.<name>.
+# schemas:
+#   - input: schema.input.user
+aggregate["confirmed_without_verified_contact"] if {
+	input.user.status == "CONFIRMED"
+	not verified(input.user.email.present, input.user.email.verified)
+	not verified(input.user.phone.present, input.user.phone.verified)
+}
+
+# A contact is verified when it is present and verified. It takes the two
+# flags, not the contact: the masked form is no part of the count.
+verified(present, flag) if {
+	present == true
+	flag == true
+}
+
 report contains report.fail(
 	sprintf(
 		"The pool has a PreSignUp trigger and %d CONFIRMED users without a verified email address or phone number: the trigger may confirm users without verifying a contact, leaving them no recovery channel.",

@@ -28,3 +28,19 @@ test_indeterminate_when_users_were_not_all_listed if {
 	r.verdict == "indeterminate"
 	r.evidence.source.action == "cognito-idp:ListUsers"
 }
+
+test_counts_a_confirmed_user_without_a_verified_contact if {
+	inp := fixtures.user_input({"user": {"email": {"verified": false}, "phone": object.union(fixtures.phone, {"verified": false})}})
+	rule.aggregate.confirmed_without_verified_contact with input as inp
+}
+
+test_does_not_count_a_user_with_a_verified_contact if {
+	not rule.aggregate.confirmed_without_verified_contact with input as fixtures.user_input({})
+	phone_only := fixtures.user_input({"user": {"email": fixtures.no_email, "phone": fixtures.phone}})
+	not rule.aggregate.confirmed_without_verified_contact with input as phone_only
+}
+
+test_does_not_count_a_user_who_is_not_confirmed if {
+	inp := fixtures.user_input({"user": {"status": "UNCONFIRMED", "email": fixtures.no_email}})
+	not rule.aggregate.confirmed_without_verified_contact with input as inp
+}

@@ -15,6 +15,7 @@
 #   id: RC-USER-008
 #   severity: high
 #   effect: blocks
+#   explain: enabled
 #   remediation: |
 #     If the user should have access again:
 #     aws cognito-idp admin-enable-user --user-pool-id <pool-id> --username <username>

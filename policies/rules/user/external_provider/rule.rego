@@ -14,6 +14,7 @@
 #   id: RC-USER-007
 #   severity: low
 #   effect: blocks
+#   explain: status
 #   remediation: |
 #     None in Cognito: the user resets the password at the identity provider. (AdminSetUserPassword would
 #     turn the profile into a native CONFIRMED user, which AWS advises against.)

@@ -24,6 +24,7 @@
 #   id: RC-USER-005
 #   severity: high
 #   effect: blocks
+#   explain: status
 #   remediation: |
 #     Send the user a new temporary password (this also restarts the validity window):
 #     aws cognito-idp admin-create-user --user-pool-id <pool-id> --username <username> --message-action RESEND

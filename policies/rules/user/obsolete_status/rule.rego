@@ -11,6 +11,7 @@
 # custom:
 #   id: RC-USER-010
 #   severity: low
+#   explain: status
 #   remediation: |
 #     Inspect the user and, if the account should be usable, set a password:
 #     aws cognito-idp admin-get-user --user-pool-id <pool-id> --username <username>

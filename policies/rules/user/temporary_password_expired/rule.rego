@@ -25,6 +25,7 @@
 #   id: RC-USER-019
 #   severity: critical
 #   effect: blocks
+#   explain: status
 #   remediation: |
 #     Send the user a new temporary password (this restarts the validity window):
 #     aws cognito-idp admin-create-user --user-pool-id <pool-id> --username <username> --message-action RESEND

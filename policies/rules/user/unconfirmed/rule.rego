@@ -18,6 +18,7 @@
 #   id: RC-USER-006
 #   severity: high
 #   effect: blocks
+#   explain: status
 #   remediation: |
 #     Let the user confirm (aws cognito-idp resend-confirmation-code --client-id <client-id> --username <username>,
 #     then confirm-sign-up), or confirm the user as an administrator:

@@ -1,4 +1,4 @@
-package policies
+package config
 
 import (
 	"errors"
@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/recoverscan/recoverscan/collector"
 )
 
 func TestScanConfig(t *testing.T) {
@@ -27,7 +29,7 @@ scan:
     exclude: ["*-sandbox"]
   concurrency: 4
 `
-	cfg, err := ParseConfig("c.yaml", []byte(doc))
+	cfg, err := Parse("c.yaml", []byte(doc))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,23 +37,23 @@ scan:
 	if sc == nil || sc.Line != 4 || len(sc.Accounts) != 3 || sc.Concurrency != 4 || sc.AllRegions {
 		t.Fatalf("scan: %+v", sc)
 	}
-	want := []ScanAccount{
-		{Name: "prod", Profile: "prod-audit", Line: 6},
-		{RoleARN: "arn:aws:iam::222233334444:role/recoverscan-read-only", ExternalID: "abc123", SessionName: "recoverscan", Line: 8},
-		{Profile: "org", RoleARN: "arn:aws:iam::333344445555:role/audit/recoverscan", Line: 11},
+	want := []collector.Account{
+		{Name: "prod", Profile: "prod-audit"},
+		{RoleARN: "arn:aws:iam::222233334444:role/recoverscan-read-only", ExternalID: "abc123", SessionName: "recoverscan"},
+		{Profile: "org", RoleARN: "arn:aws:iam::333344445555:role/audit/recoverscan"},
 	}
-	if !slices.Equal(sc.Accounts, want) {
-		t.Errorf("accounts:\n%+v\nwant\n%+v", sc.Accounts, want)
+	if !slices.Equal(sc.Accounts, want) || !slices.Equal(sc.AccountLines, []int{6, 8, 11}) {
+		t.Errorf("accounts:\n%+v %v\nwant\n%+v [6 8 11]", sc.Accounts, sc.AccountLines, want)
 	}
-	if !slices.Equal(sc.Regions, []string{"us-east-1", "eu-west-1"}) || !slices.Equal(sc.Include, []string{"us-east-1_*"}) || !slices.Equal(sc.Exclude, []string{"*-sandbox"}) {
+	if !slices.Equal(sc.Regions, []string{"us-east-1", "eu-west-1"}) || !slices.Equal(sc.Pools.Include, []string{"us-east-1_*"}) || !slices.Equal(sc.Pools.Exclude, []string{"*-sandbox"}) {
 		t.Errorf("scan: %+v", sc)
 	}
 
-	cfg, err = ParseConfig("c.yaml", []byte("scan:\n  regions: all\n"))
+	cfg, err = Parse("c.yaml", []byte("scan:\n  regions: all\n"))
 	if err != nil || !cfg.Scan.AllRegions || len(cfg.Scan.Accounts) != 0 {
 		t.Errorf("regions: all: %+v, %v", cfg.Scan, err)
 	}
-	cfg, err = ParseConfig("c.yaml", []byte("policies: []\n"))
+	cfg, err = Parse("c.yaml", []byte("policies: []\n"))
 	if err != nil || cfg.Scan != nil {
 		t.Errorf("no scan section: %+v, %v", cfg.Scan, err)
 	}
@@ -83,18 +85,78 @@ func TestScanConfigErrors(t *testing.T) {
 		{"pools unknown key", "scan:\n  pools:\n    only: [a]\n", 3, `unknown key "only"`},
 		{"include not a list", "scan:\n  pools:\n    include: a*\n", 3, "want a list of patterns"},
 		{"empty pattern", "scan:\n  pools:\n    exclude:\n      - \"\"\n", 4, "want a pattern"},
+		{"malformed pattern", "scan:\n  pools:\n    include:\n      - \"prod-[a\"\n", 4, "a [ without its ]"},
 		{"concurrency zero", "scan:\n  concurrency: 0\n", 2, "from 1 to 64"},
 		{"concurrency text", "scan:\n  concurrency: many\n", 2, "from 1 to 64"},
 		{"unknown top key names scan", "scan: {}\nscna: {}\n", 2, "want policies, rules or scan"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := ParseConfig("config.yaml", []byte(tc.doc))
-			var ce *ConfigError
+			_, err := Parse("config.yaml", []byte(tc.doc))
+			var ce *Error
 			if !errors.As(err, &ce) || ce.Line != tc.line || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("want line %d and %q, got %v", tc.line, tc.want, err)
 			}
 			if err != nil && !strings.HasPrefix(err.Error(), fmt.Sprintf("config.yaml:%d: ", tc.line)) {
 				t.Errorf("error should start with file:line: %v", err)
+			}
+		})
+	}
+}
+
+func TestScanOrganization(t *testing.T) {
+	doc := `scan:
+  accounts:
+    - profile: extra
+  organization:
+    profile: mgmt
+    role_name: audit/recoverscan-read-only
+    external_id: org-ext
+    session_name: recoverscan-org
+    include:
+      ous: [ou-ab12-cdefgh34, r-ab12]
+      accounts: ["012345678901", 111122223333]
+    exclude:
+      ous: [ou-ab12-zzzzzzzz]
+      accounts: ["222233334444"]
+  regions: [eu-west-1]
+`
+	cfg, err := Parse("c.yaml", []byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	org := cfg.Scan.Organization
+	want := collector.Organization{
+		Profile: "mgmt", RoleName: "audit/recoverscan-read-only", ExternalID: "org-ext", SessionName: "recoverscan-org",
+		IncludeOUs: []string{"ou-ab12-cdefgh34", "r-ab12"}, IncludeAccounts: []string{"012345678901", "111122223333"},
+		ExcludeOUs: []string{"ou-ab12-zzzzzzzz"}, ExcludeAccounts: []string{"222233334444"},
+	}
+	if org == nil || fmt.Sprintf("%+v", *org) != fmt.Sprintf("%+v", want) {
+		t.Errorf("organization:\n%+v\nwant\n%+v", org, want)
+	}
+	if len(cfg.Scan.Accounts) != 1 {
+		t.Errorf("accounts next to the organization: %+v", cfg.Scan.Accounts)
+	}
+
+	for _, tc := range []struct {
+		name, doc string
+		line      int
+		want      string
+	}{
+		{"not a map", "scan:\n  organization: all\n", 2, "scan.organization: want a mapping"},
+		{"no role", "scan:\n  organization:\n    profile: mgmt\n", 3, "role_name is required"},
+		{"bad role", "scan:\n  organization:\n    role_name: arn:aws:iam::111122223333:role/x\n", 3, "not an IAM role name"},
+		{"unknown key", "scan:\n  organization:\n    role_name: r\n    ou: [x]\n", 4, `unknown key "ou"`},
+		{"bad ou", "scan:\n  organization:\n    role_name: r\n    include:\n      ous: [ou-1]\n", 5, `"ou-1" is not an organizational unit id`},
+		{"short account", "scan:\n  organization:\n    role_name: r\n    exclude:\n      accounts: [1234]\n", 5, "12-digit account id"},
+		{"account twice", "scan:\n  organization:\n    role_name: r\n    include:\n      accounts: [\"111122223333\", \"111122223333\"]\n", 5, "given twice"},
+		{"filter key", "scan:\n  organization:\n    role_name: r\n    include:\n      names: [a]\n", 5, `unknown key "names"`},
+		{"bad session", "scan:\n  organization:\n    role_name: r\n    session_name: a b\n", 4, "session_name"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parse("config.yaml", []byte(tc.doc))
+			var ce *Error
+			if !errors.As(err, &ce) || ce.Line != tc.line || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("want line %d and %q, got %v", tc.line, tc.want, err)
 			}
 		})
 	}

@@ -1,4 +1,4 @@
-package policies
+package plan
 
 import (
 	"crypto/rand"
@@ -15,49 +15,17 @@ import (
 // fact is one leaf of the user input: the smallest piece of a user a rule
 // can read. The per-user rules' results depend on a user only through the
 // facts they read, so users that agree on those facts share one
-// evaluation.
+// evaluation. The facts are generated from snapshot.User (facts_gen.go).
 type fact uint8
 
-const (
-	factUsername fact = iota
-	factSub
-	factStatus
-	factEnabled
-	factCreatedAt
-	factLastModifiedAt
-	factEmailPresent
-	factEmailVerified
-	factEmailMasked
-	factEmailSuppressed
-	factEmailSuppressionReason
-	factEmailRecipientVerified
-	factPhonePresent
-	factPhoneVerified
-	factPhoneMasked
-	factPhoneCallingCode
-	factPhoneCountry
-	factPhoneOptedOut
-	factPhoneSandboxVerified
-	factPhoneAlternateOptedOut
-	factPhoneAlternateSandboxVerified
-	factMFAReadStatus
-	factMFAReadAction
-	factMFAReadError
-	factMFAMethods
-	factMFAPreferred
-	numFacts
-)
+// kind is what a fact's value is.
+type kind uint8
 
-// factPaths are the facts' paths under input.user, in fact order. Keep in
-// step with userTerm (a test checks both against snapshot.User's JSON).
-var factPaths = [numFacts][]string{
-	{"username"}, {"sub"}, {"status"}, {"enabled"}, {"created_at"}, {"last_modified_at"},
-	{"email", "present"}, {"email", "verified"}, {"email", "masked"}, {"email", "suppressed"}, {"email", "suppression_reason"},
-	{"email", "recipient_verified"},
-	{"phone", "present"}, {"phone", "verified"}, {"phone", "masked"}, {"phone", "calling_code"}, {"phone", "country"},
-	{"phone", "opted_out"}, {"phone", "sandbox_verified"}, {"phone", "alternate_opted_out"}, {"phone", "alternate_sandbox_verified"},
-	{"mfa", "read", "status"}, {"mfa", "read", "action"}, {"mfa", "read", "error"}, {"mfa", "methods"}, {"mfa", "preferred"},
-}
+const (
+	kindString kind = iota // a string (a time.Time in its JSON form)
+	kindBool
+	kindList // a list of strings, one fact as a whole
+)
 
 // factSet is a set of facts.
 type factSet uint32
@@ -117,102 +85,38 @@ func factFor(path []string) (fact, bool) {
 	return 0, false
 }
 
-// str returns a string fact's value.
-func str(u *snapshot.User, f fact) string {
-	switch f {
-	case factUsername:
-		return u.Username
-	case factSub:
-		return u.Sub
-	case factStatus:
-		return u.Status
-	case factCreatedAt:
-		return timeString(u.CreatedAt)
-	case factLastModifiedAt:
-		return timeString(u.LastModifiedAt)
-	case factEmailMasked:
-		return u.Email.Masked
-	case factEmailSuppressionReason:
-		return u.Email.SuppressionReason
-	case factPhoneMasked:
-		return u.Phone.Masked
-	case factPhoneCallingCode:
-		return u.Phone.CallingCode
-	case factPhoneCountry:
-		return u.Phone.Country
-	case factMFAReadStatus:
-		return string(u.MFA.Read.Status)
-	case factMFAReadAction:
-		return u.MFA.Read.Action
-	case factMFAReadError:
-		return u.MFA.Read.Error
-	case factMFAPreferred:
-		return u.MFA.Preferred
-	}
-	return ""
-}
-
-// boolean returns a boolean fact's value, and whether f is one.
-func boolean(u *snapshot.User, f fact) (v, ok bool) {
-	switch f {
-	case factEnabled:
-		return u.Enabled, true
-	case factEmailPresent:
-		return u.Email.Present, true
-	case factEmailVerified:
-		return u.Email.Verified, true
-	case factEmailSuppressed:
-		return u.Email.Suppressed, true
-	case factPhonePresent:
-		return u.Phone.Present, true
-	case factPhoneVerified:
-		return u.Phone.Verified, true
-	case factPhoneOptedOut:
-		return u.Phone.OptedOut, true
-	case factPhoneSandboxVerified:
-		return u.Phone.SandboxVerified, true
-	case factEmailRecipientVerified:
-		return u.Email.RecipientVerified, true
-	case factPhoneAlternateOptedOut:
-		return u.Phone.AlternateOptedOut, true
-	case factPhoneAlternateSandboxVerified:
-		return u.Phone.AlternateSandboxVerified, true
-	}
-	return false, false
-}
-
 // appendKey appends an unambiguous encoding of u's facts in s to b. A fact
 // with constants in abs (may be nil) is encoded as which of them it equals.
 func appendKey(b []byte, u *snapshot.User, s factSet, abs *[numFacts][]ast.Value) []byte {
 	s.each(func(f fact) {
 		if abs != nil && len(abs[f]) > 0 {
 			class := matching(u, f, abs[f])
-			if f == factMFAReadError && u.MFA.Read.Error == "" {
+			if factOptional[f] && str(u, f) == "" {
 				// Absent, not merely different: comparing it is undefined.
 				class = len(abs[f]) + 1
 			}
 			b = binary.AppendUvarint(b, uint64(class))
 			return
 		}
-		if v, ok := boolean(u, f); ok {
-			if v {
+		switch factKinds[f] {
+		case kindBool:
+			if boolean(u, f) {
 				b = append(b, 1)
 			} else {
 				b = append(b, 0)
 			}
-			return
-		}
-		if f == factMFAMethods {
-			b = binary.AppendUvarint(b, uint64(len(u.MFA.Methods)))
-			for _, m := range u.MFA.Methods {
+		case kindList:
+			l := list(u, f)
+			b = binary.AppendUvarint(b, uint64(len(l)))
+			for _, m := range l {
 				b = binary.AppendUvarint(b, uint64(len(m)))
 				b = append(b, m...)
 			}
-			return
+		default:
+			v := str(u, f)
+			b = binary.AppendUvarint(b, uint64(len(v)))
+			b = append(b, v...)
 		}
-		v := str(u, f)
-		b = binary.AppendUvarint(b, uint64(len(v)))
-		b = append(b, v...)
 	})
 	return b
 }
@@ -237,11 +141,11 @@ type guard struct {
 
 // holds reports whether u satisfies g.
 func (g guard) holds(u *snapshot.User) bool {
-	if v, ok := boolean(u, g.fact); ok {
+	switch factKinds[g.fact] {
+	case kindBool:
 		b, isBool := g.val.(ast.Boolean)
-		return isBool && bool(b) == v
-	}
-	if g.fact == factMFAMethods {
+		return isBool && bool(b) == boolean(u, g.fact)
+	case kindList:
 		return false // never a guard: constants are scalars
 	}
 	s, isString := g.val.(ast.String)

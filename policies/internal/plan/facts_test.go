@@ -1,10 +1,14 @@
-package policies
+package plan
 
 import (
 	"bytes"
+	"encoding/json"
+	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 
@@ -33,16 +37,121 @@ func demoUsers(t *testing.T) []snapshot.User {
 	return out
 }
 
+// TestUserTermMatchesFullUser: every field of the model, set, reaches the
+// rule input as in the JSON form, but for the properties the schema marks
+// as no rule input.
+func TestUserTermMatchesFullUser(t *testing.T) {
+	u := fullUser()
+	want := jsonTerm(t, &u).Value.(ast.Object)
+	for _, p := range notRuleInput(t) {
+		want = removePath(want, strings.Split(p, "."))
+	}
+	if got := UserTerm(&u); !got.Equal(ast.NewTerm(want)) {
+		t.Errorf("full user:\n got %v\nwant %v", got, want)
+	}
+}
+
+// removePath is o without the property at path.
+func removePath(o ast.Object, path []string) ast.Object {
+	out := ast.NewObject()
+	o.Foreach(func(k, v *ast.Term) {
+		if string(k.Value.(ast.String)) != path[0] {
+			out.Insert(k, v)
+			return
+		}
+		if sub, isObj := v.Value.(ast.Object); isObj && len(path) > 1 {
+			out.Insert(k, ast.NewTerm(removePath(sub, path[1:])))
+		}
+	})
+	return out
+}
+
+// jsonTerm is v's JSON form as a Rego term.
+func jsonTerm(t *testing.T, v any) *ast.Term {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	val, err := ast.ValueFromReader(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ast.NewTerm(val)
+}
+
+// fullUser is a user with every field of the model set to a value that is
+// not its zero value, found by reflection, so that omitempty fields show.
+func fullUser() snapshot.User {
+	var u snapshot.User
+	var fill func(v reflect.Value, n int)
+	fill = func(v reflect.Value, n int) {
+		switch {
+		case v.Type() == reflect.TypeFor[time.Time]():
+			v.Set(reflect.ValueOf(time.Date(2025, 1, 2, 3, 4, 5, n, time.UTC)))
+		case v.Kind() == reflect.Struct:
+			for i := range v.NumField() {
+				if v.Type().Field(i).IsExported() {
+					fill(v.Field(i), n*31+i+1)
+				}
+			}
+		case v.Kind() == reflect.String:
+			v.SetString(fmt.Sprintf("v%d", n))
+		case v.Kind() == reflect.Bool:
+			v.SetBool(true)
+		case v.Kind() == reflect.Slice:
+			s := reflect.MakeSlice(v.Type(), 2, 2)
+			fill(s.Index(0), n*31+1)
+			fill(s.Index(1), n*31+2)
+			v.Set(s)
+		default:
+			panic(fmt.Sprintf("fullUser: no value for a %s", v.Type()))
+		}
+	}
+	fill(reflect.ValueOf(&u).Elem(), 1)
+	return u
+}
+
+// notRuleInput are the paths of the user properties the snapshot schema
+// marks x-rule-input: false, found by walking the schema itself.
+func notRuleInput(t *testing.T) []string {
+	t.Helper()
+	var doc struct {
+		Definitions map[string]map[string]any `json:"definitions"`
+	}
+	if err := json.Unmarshal(snapshot.Schema, &doc); err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	var walk func(def map[string]any, prefix string)
+	walk = func(def map[string]any, prefix string) {
+		if ref, ok := def["$ref"].(string); ok {
+			def = doc.Definitions[strings.TrimPrefix(ref, "#/definitions/")]
+		}
+		props, _ := def["properties"].(map[string]any)
+		for name, p := range props {
+			p := p.(map[string]any)
+			if p["x-rule-input"] == false {
+				out = append(out, prefix+name)
+				continue
+			}
+			walk(p, prefix+name+".")
+		}
+	}
+	walk(doc.Definitions["User"], "")
+	if len(out) == 0 {
+		t.Fatal("the schema marks no user property x-rule-input: false; the test tests nothing it should")
+	}
+	return out
+}
+
 // TestUserTermMatchesJSON keeps the hand-built user input equal to the
 // snapshot's JSON form, which is what the schema and the rules describe.
 func TestUserTermMatchesJSON(t *testing.T) {
 	withError := false
 	for _, u := range demoUsers(t) {
-		want, err := toTerm(&u)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := userTerm(&u, nil); !got.Equal(want) {
+		want := jsonTerm(t, &u)
+		if got := UserTerm(&u); !got.Equal(want) {
 			t.Errorf("user %s:\n got %v\nwant %v", u.Username, got, want)
 		}
 		withError = withError || u.MFA.Read.Error != ""
@@ -53,8 +162,9 @@ func TestUserTermMatchesJSON(t *testing.T) {
 }
 
 // TestFactsCoverUser keeps the fact list equal to the leaves of a user's
-// JSON form (arrays count as one leaf), so that a new field cannot be left
-// out of the keys results are shared under.
+// JSON form (arrays count as one leaf) but for the properties the schema
+// marks as no rule input, so that a new field cannot be left out of the
+// keys results are shared under. fullUser sets every field of the model.
 func TestFactsCoverUser(t *testing.T) {
 	leaves := map[string]bool{}
 	var walk func(prefix []string, v ast.Value)
@@ -68,12 +178,11 @@ func TestFactsCoverUser(t *testing.T) {
 			walk(append(slices.Clone(prefix), string(k.Value.(ast.String))), e.Value)
 		})
 	}
-	for _, u := range demoUsers(t) {
-		term, err := toTerm(&u)
-		if err != nil {
-			t.Fatal(err)
-		}
-		walk(nil, term.Value)
+	for _, u := range append(demoUsers(t), fullUser()) {
+		walk(nil, jsonTerm(t, &u).Value)
+	}
+	for _, p := range notRuleInput(t) {
+		delete(leaves, p)
 	}
 	var facts []string
 	for _, p := range factPaths {

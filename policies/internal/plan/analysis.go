@@ -1,4 +1,4 @@
-package policies
+package plan
 
 import (
 	"sort"
@@ -6,28 +6,6 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/util"
 )
-
-// A per-user evaluation depends on the user only through the input.user
-// facts the rules read: the rest of the input is the pool's. So users who
-// agree on those facts get the same results, and a pool of millions of
-// users collapses into a few thousand distinct evaluations. The plan finds,
-// for every per-user rule, which facts it reads, by walking every Rego rule
-// and function it can reach; anything it cannot pin to a fact (input.user
-// as a whole, a computed key) counts as reading every fact below it, so
-// the plan errs towards evaluating more, never less.
-//
-// Facts a rule reads come in two kinds. A fact it tests (compares, parses,
-// passes to a function) decides its result, so it is part of the key the
-// result is shared under. A distinct fact (username, timestamps, masked
-// contact) that a rule only copies into its report entry (as evidence or
-// into the message through concat) does not change which entries there
-// are: the rule is evaluated once with a placeholder in its place, and each
-// user's value is put back into the copy.
-//
-// Rules that test a distinct fact cannot share results; they are evaluated
-// per user, but only for users who pass the guards their bodies start from
-// (input.user.status == "FORCE_CHANGE_PASSWORD" and the like), since a
-// body with a false conjunct reports nothing.
 
 // ruleFacts is what one per-user rule reads of input.user.
 type ruleFacts struct {
@@ -110,18 +88,8 @@ type planner struct {
 	copying map[string][]bool
 }
 
-func newPlanner(c *ast.Compiler, srcs []*source) *planner {
-	p := &planner{c: c, parsed: map[string]*ast.Module{}, reportCopies: true, copying: map[string][]bool{}}
-	for _, s := range srcs {
-		if s.isTest {
-			continue
-		}
-		p.parsed[s.name] = s.module
-		if s.custom && s.pkgPath == "recoverscan.lib.report" {
-			p.reportCopies = false
-		}
-	}
-	return p
+func newPlanner(r Rules) *planner {
+	return &planner{c: r.Compiler, parsed: r.Written, reportCopies: !r.CustomReport, copying: map[string][]bool{}}
 }
 
 var (
@@ -545,7 +513,7 @@ func (w *factWalker) comparison(e *ast.Expr) (fact, ast.Value, bool) {
 		return 0, nil, false
 	}
 	f, exact := factFor(path)
-	if !exact || f == factMFAMethods {
+	if !exact || factKinds[f] == kindList {
 		return 0, nil, false
 	}
 	return f, b.Value, true

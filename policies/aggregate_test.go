@@ -1,0 +1,115 @@
+package policies
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/recoverscan/recoverscan/collector/snapshot"
+)
+
+// TestAggregateCounts: RC-POOL-014's count, declared per user in the rule
+// and evaluated through the plan, is the number of CONFIRMED users
+// without a verified email address or phone number, planned or in full.
+func TestAggregateCounts(t *testing.T) {
+	s, err := snapshot.Read(bytes.NewReader(planSnapshot(t, 3000)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]float64{}
+	for ai := range s.Accounts {
+		for ri := range s.Accounts[ai].Regions {
+			for pi := range s.Accounts[ai].Regions[ri].Pools {
+				p := &s.Accounts[ai].Regions[ri].Pools[pi]
+				p.Triggers.PreSignUp = "arn:aws:lambda:us-east-1:111122223333:function:presignup"
+				for _, u := range p.Users {
+					if u.Status == snapshot.StatusConfirmed && !(u.Email.Present && u.Email.Verified) && !(u.Phone.Present && u.Phone.Verified) {
+						want[p.ID]++
+					}
+				}
+			}
+		}
+	}
+	snap, err := snapshot.Marshal(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := New(context.Background(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	counts := func() map[string]float64 {
+		r, err := e.Evaluate(context.Background(), bytes.NewReader(snap))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]float64{}
+		for _, f := range r.Findings {
+			if f.RuleID == "RC-POOL-014" && f.Verdict == Fail {
+				n, err := strconv.ParseFloat(fmt.Sprint(f.Evidence["confirmed_without_verified_contact"]), 64)
+				if err != nil {
+					t.Fatalf("%s: evidence %v", f.RuleID, f.Evidence)
+				}
+				got[f.Resource.PoolID] = n
+			}
+		}
+		return got
+	}
+	planned := counts()
+	p := e.plan
+	e.plan = nil
+	full := counts()
+	e.plan = p
+	total := 0.0
+	for id, n := range want {
+		total += n
+		if planned[id] != n || full[id] != n {
+			t.Errorf("pool %s: %v planned, %v in full, want %v", id, planned[id], full[id], n)
+		}
+	}
+	if total == 0 {
+		t.Fatal("no CONFIRMED user without a verified contact: the test tests nothing")
+	}
+	if len(planned) != len(want) {
+		t.Errorf("RC-POOL-014 reports pools %v, want %v", planned, want)
+	}
+}
+
+// TestAggregateRefused: a count must be a name the engine does not fill
+// itself, declared by one rule.
+func TestAggregateRefused(t *testing.T) {
+	pool := func(id, pkg, name string) string {
+		return caseRule(id, "package custom.rules.pool."+pkg+`
+
+import data.recoverscan.lib.report
+
+# METADATA
+# schemas:
+#   - input: schema.input.user
+aggregate.`+name+` if input.user.enabled
+
+report contains report.fail("counted", {}) if input.users.listed > 0
+`)
+	}
+	tests := []struct {
+		name  string
+		files map[string]string
+		want  string
+	}{
+		{"engine's count", map[string]string{"r.rego": pool("CASE-POOL-001", "listed", "listed")}, "input.users.listed is the engine's"},
+		{"counted twice", map[string]string{
+			"r.rego": pool("CASE-POOL-002", "one", "confirmed_without_verified_contact"),
+		}, "already counted by"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := caseEngine(t, tt.files)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("want a load error mentioning %q, got %v", tt.want, err)
+			}
+		})
+	}
+}
