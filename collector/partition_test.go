@@ -21,7 +21,14 @@ const syntheticPool = testRegion + "_Synthetic1"
 func listSynthetic(t *testing.T, srv *awstest.UserListServer, opts collector.Options) (*snapshot.Pool, *result) {
 	t.Helper()
 	opts.PoolIDs = []string{srv.PoolID}
-	r := collect(t, srv.URL, opts)
+	// With retries, as a scan makes them (it allows DefaultMaxAttempts;
+	// three here). Under many concurrent keep-alive connections to one
+	// endpoint, a call now and then reads a response on a reused connection before net/http has
+	// written its request body; the SDK has closed that body by then, the
+	// write fails, and net/http closes the connection under the response:
+	// "use of closed network connection", a connection error the SDK
+	// retries. With one attempt it would fail the listing under test.
+	r := collectAttempts(t, srv.URL, opts, "3")
 	reg := r.region(t)
 	if len(reg.Pools) != 1 {
 		t.Fatalf("want one pool, got %d", len(reg.Pools))

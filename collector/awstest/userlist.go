@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -117,6 +118,15 @@ func (s *UserListServer) Filters() map[string]int {
 }
 
 func (s *UserListServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	// Read the whole request before answering, as AWS endpoints do. An
+	// answer sent before the request body is read lets the SDK close that
+	// body while net/http is still writing it; the failed write then closes
+	// the connection under whatever response is being read on it.
+	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	if err != nil {
+		writeJSONErrorMessage(w, "InvalidParameterException", "unreadable request body")
+		return
+	}
 	target := r.Header.Get("X-Amz-Target")
 	svc, op, _ := strings.Cut(target, ".")
 	if svc != "AWSCognitoIdentityProviderService" {
@@ -129,7 +139,7 @@ func (s *UserListServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		Limit           int
 		PaginationToken string
 	}
-	if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
+	if err := json.Unmarshal(body, &in); err != nil {
 		writeJSONErrorMessage(w, "InvalidParameterException", "bad request body")
 		return
 	}
