@@ -223,23 +223,32 @@ func (s *scanner) object() error {
 		if err := s.value(); err != nil {
 			return err
 		}
+		if more, err := s.next('}', "after object key:value pair"); !more || err != nil {
+			return err
+		}
 		if c, err = s.skipSpace(); err != nil {
 			return err
 		}
-		switch c {
-		case ',':
-			s.r++
-			if c, err = s.skipSpace(); err != nil {
-				return err
-			}
-		case '}':
-			s.r++
-			s.pop()
-			return nil
-		default:
-			return syntaxError(c, "after object key:value pair")
-		}
 	}
+}
+
+// next takes what follows a member or an element: a ',' (more follow) or
+// the closing end, which closes the object or array.
+func (s *scanner) next(end byte, context string) (more bool, err error) {
+	c, err := s.skipSpace()
+	if err != nil {
+		return false, err
+	}
+	switch c {
+	case ',':
+		s.r++
+		return true, nil
+	case end:
+		s.r++
+		s.pop()
+		return false, nil
+	}
+	return false, syntaxError(c, context)
 }
 
 // colon takes the ':' after a key.
@@ -257,8 +266,7 @@ func (s *scanner) colon() error {
 
 // array scans an array whose '[' is next.
 func (s *scanner) array() error {
-	c, done, err := s.begin(false, ']')
-	if done || err != nil {
+	if _, done, err := s.begin(false, ']'); done || err != nil {
 		return err
 	}
 	for i := 0; ; i++ {
@@ -266,18 +274,8 @@ func (s *scanner) array() error {
 		if err := s.value(); err != nil {
 			return err
 		}
-		if c, err = s.skipSpace(); err != nil {
+		if more, err := s.next(']', "after array element"); !more || err != nil {
 			return err
-		}
-		switch c {
-		case ',':
-			s.r++
-		case ']':
-			s.r++
-			s.pop()
-			return nil
-		default:
-			return syntaxError(c, "after array element")
 		}
 	}
 }
