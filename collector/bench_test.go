@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -15,7 +16,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
-	"golang.org/x/time/rate"
 
 	"github.com/recoverscan/recoverscan/collector"
 	"github.com/recoverscan/recoverscan/collector/awstest"
@@ -54,7 +54,7 @@ var unlimited = collector.RateLimits{ListUsers: 1e6, PoolRead: 1e6, ClientRead: 
 // seedBenchPool starts moto and creates one pool of n users, several at a
 // time (moto answers AdminCreateUser in a few milliseconds; one at a time
 // the seeding would dominate the run).
-func seedBenchPool(b *testing.B, n int) (moto, poolID string) {
+func seedBenchPool(b testing.TB, n int) (moto, poolID string) {
 	b.Helper()
 	moto = awstest.StartMoto(b)
 	ctx := context.Background()
@@ -131,8 +131,10 @@ func benchUser(poolID string, i int) *cip.AdminCreateUserInput {
 //
 // rtt=0 with unlimited rates measures the collector against moto alone;
 // rtt=0 with the default limits is bound by the ListUsers limiter
-// (DefaultRateLimits.ListUsers pages of 60 a second); a long rtt is bound
-// by latency, one page at a time.
+// (DefaultRateLimits.ListUsers pages of 60 a second); with a long rtt
+// (rate × rtt above one page) the pool is listed in partitions by sub
+// prefix, several pages in flight (BenchmarkListUsers weighs that against
+// paging).
 func BenchmarkCollect(b *testing.B) {
 	n := benchUsers(b)
 	moto, poolID := seedBenchPool(b, n)
@@ -227,113 +229,99 @@ func checkBenchSnapshot(b *testing.B, path string, n int) {
 	}
 }
 
-// BenchmarkListUsersPartitioned weighs listing one pool in parallel
-// against paging it: the pool is split by `sub ^= "0"` … `sub ^= "f"` (a
-// sub is a lower-case UUID, so every user falls in exactly one part), the
-// parts are paged concurrently, and the union must hold every seeded user
-// exactly once. Every request waits for one shared token bucket, as the
-// collector's requests do. The collector itself pages sequentially; this
-// benchmark measures what partitioning would buy and at what cost in
-// requests.
-func BenchmarkListUsersPartitioned(b *testing.B) {
-	n := benchUsers(b)
-	moto, poolID := seedBenchPool(b, n)
-	cases := []struct {
-		rtt time.Duration
-		rps float64
-	}{
-		{50 * time.Millisecond, collector.DefaultRateLimits.ListUsers},
-		{200 * time.Millisecond, collector.DefaultRateLimits.ListUsers},
-		{200 * time.Millisecond, 25},
+// BenchmarkListUsers weighs the collector's listing of one big pool, page
+// by page (today's sequential listing, forced) against the listing it
+// chooses (partitioned by sub prefix when the ListUsers rate times the
+// latency exceeds one page in flight), side by side in one run:
+//
+//	go test ./collector -run '^$' -bench ListUsers -benchtime 1x
+//
+// The pool is synthetic (awstest.UserListServer, the real awsJson1_1
+// protocol: moto creates users a few hundred a second) behind the latency
+// proxy, which adds the round trip to every request. Users per second and
+// ListUsers requests per second are measured from the first ListUsers
+// request to the last answer, so the collection's fixed reads do not
+// count; rate% is the requests per second against the configured
+// ListUsers rate. RECOVERSCAN_BENCH_LIST_USERS sets the pool size (default
+// 12000: 200 pages); RECOVERSCAN_BENCH_LIST_RATES the ListUsers rates
+// (default "10,30"; e.g. "100" with 60000 users shows the 256 two-digit
+// partitions).
+func BenchmarkListUsers(b *testing.B) {
+	n := envInt(b, "RECOVERSCAN_BENCH_LIST_USERS", 12000)
+	rates := []float64{collector.DefaultRateLimits.ListUsers, 30}
+	if s := os.Getenv("RECOVERSCAN_BENCH_LIST_RATES"); s != "" {
+		l, err := parseRates(s)
+		if err != nil {
+			b.Fatalf("RECOVERSCAN_BENCH_LIST_RATES=%q: %v", s, err)
+		}
+		rates = l
 	}
-	for _, tc := range cases {
-		for _, parts := range []int{1, 16} {
-			b.Run(fmt.Sprintf("users=%d/rtt=%s/rps=%g/parts=%d", n, tc.rtt, tc.rps, parts), func(b *testing.B) {
-				proxy := awstest.StartLatencyProxy(b, moto, tc.rtt)
-				cfg, err := awstest.Config(context.Background(), proxy.URL, testRegion, 0)
-				if err != nil {
-					b.Fatal(err)
-				}
-				c := cip.NewFromConfig(cfg)
-				iterations := 0
-				for b.Loop() {
-					lim := rate.NewLimiter(rate.Limit(tc.rps), 1)
-					seen, err := listPartitioned(context.Background(), c, lim, poolID, parts)
+	users := awstest.SyntheticUsers(n)
+	srv := awstest.StartUserListServer(b, "us-east-1_Bench1", users)
+	for _, rps := range rates {
+		for _, rtt := range []time.Duration{50 * time.Millisecond, 150 * time.Millisecond, 300 * time.Millisecond} {
+			for _, mode := range []string{"sequential", "auto"} {
+				b.Run(fmt.Sprintf("users=%d/rps=%g/rtt=%s/%s", n, rps, rtt, mode), func(b *testing.B) {
+					proxy := awstest.StartLatencyProxy(b, srv.URL, rtt)
+					ctx := context.Background()
+					cfg, err := awstest.Config(ctx, proxy.URL, testRegion, 0)
 					if err != nil {
 						b.Fatal(err)
 					}
-					if len(seen) != n {
-						b.Fatalf("listed %d distinct users, want %d", len(seen), n)
+					opts := collector.Options{
+						Regions: []string{testRegion}, PoolIDs: []string{srv.PoolID}, Version: "bench",
+						Limits: collector.RateLimits{ListUsers: rps}, MaxAttempts: 1,
 					}
-					iterations++
-				}
-				perOp := b.Elapsed().Seconds() / float64(iterations)
-				requests := float64(proxy.Calls("ListUsers")) / float64(iterations)
-				b.ReportMetric(float64(n)/perOp, "users/s")
-				b.ReportMetric(requests, "requests/op")
-				b.ReportMetric(requests/perOp, "requests/s")
-			})
+					if mode == "sequential" {
+						opts = collector.ListSequentially(opts)
+					}
+					path := filepath.Join(b.TempDir(), "snap.json")
+					var span time.Duration
+					var calls int64
+					iterations := 0
+					for b.Loop() {
+						proxy.Reset()
+						if err := collectToFile(ctx, cfg, opts, path); err != nil {
+							b.Fatal(err)
+						}
+						span += proxy.Span("ListUsers")
+						calls += proxy.Calls("ListUsers")
+						iterations++
+					}
+					secs := span.Seconds()
+					b.ReportMetric(float64(n*iterations)/secs, "users/s")
+					b.ReportMetric(float64(calls)/secs, "requests/s")
+					b.ReportMetric(100*float64(calls)/secs/rps, "rate%")
+					b.ReportMetric(float64(calls)/float64(iterations), "requests/op")
+					b.ReportMetric(float64(proxy.MaxInFlight()), "max-in-flight")
+					checkBenchSnapshot(b, path, n)
+				})
+			}
 		}
 	}
 }
 
-// listPartitioned lists poolID in parts (1: no filter; 16: one part per
-// leading hex digit of sub) and returns each username's count; it fails
-// if a user is listed twice.
-func listPartitioned(ctx context.Context, c *cip.Client, lim *rate.Limiter, poolID string, parts int) (map[string]int, error) {
-	var filters []string
-	switch parts {
-	case 1:
-		filters = []string{""}
-	case 16:
-		for _, d := range "0123456789abcdef" {
-			filters = append(filters, fmt.Sprintf(`sub ^= "%c"`, d))
+func envInt(b *testing.B, name string, def int) int {
+	b.Helper()
+	s := os.Getenv(name)
+	if s == "" {
+		return def
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n <= 0 {
+		b.Fatalf("%s=%q: want a positive number", name, s)
+	}
+	return n
+}
+
+func parseRates(s string) ([]float64, error) {
+	var out []float64
+	for f := range strings.SplitSeq(s, ",") {
+		v, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
+		if err != nil || !(v > 0) {
+			return nil, fmt.Errorf("%q: want positive numbers", f)
 		}
-	default:
-		return nil, fmt.Errorf("parts %d: want 1 or 16", parts)
+		out = append(out, v)
 	}
-	var (
-		mu   sync.Mutex
-		seen = map[string]int{}
-		dup  string
-		wg   sync.WaitGroup
-	)
-	errs := make(chan error, len(filters))
-	for _, f := range filters {
-		wg.Go(func() {
-			in := &cip.ListUsersInput{UserPoolId: aws.String(poolID), Limit: aws.Int32(60)}
-			if f != "" {
-				in.Filter = aws.String(f)
-			}
-			pager := cip.NewListUsersPaginator(c, in)
-			for pager.HasMorePages() {
-				if err := lim.Wait(ctx); err != nil {
-					errs <- err
-					return
-				}
-				out, err := pager.NextPage(ctx)
-				if err != nil {
-					errs <- fmt.Errorf("ListUsers %q: %w", f, err)
-					return
-				}
-				mu.Lock()
-				for _, u := range out.Users {
-					name := aws.ToString(u.Username)
-					if seen[name]++; seen[name] > 1 {
-						dup = name
-					}
-				}
-				mu.Unlock()
-			}
-		})
-	}
-	wg.Wait()
-	close(errs)
-	if err := <-errs; err != nil {
-		return nil, err
-	}
-	if dup != "" {
-		return nil, fmt.Errorf("user %q listed more than once", dup)
-	}
-	return seen, nil
+	return out, nil
 }

@@ -77,7 +77,12 @@ type Options struct {
 	// Concurrency is how many pools' settings are read at once; default 4.
 	Concurrency int
 	// Limits caps request rates; zero fields take DefaultRateLimits.
+	// The ListUsers rate also sets how many partitions of a big pool are
+	// listed at once (see partition.go).
 	Limits RateLimits
+
+	// listing forces sequential or partitioned listing (tests).
+	listing listingMode
 }
 
 // ProgressEvent reports progress listing a pool's users.

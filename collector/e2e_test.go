@@ -97,7 +97,14 @@ type result struct {
 // unimplemented operations are not retried, and reads the snapshot back.
 func collect(t *testing.T, endpoint string, opts collector.Options) *result {
 	t.Helper()
-	cfg := loadEnvConfig(t, endpoint, "1")
+	return collectAttempts(t, endpoint, opts, "1")
+}
+
+// collectAttempts is collect with the SDK making up to maxAttempts
+// attempts of each call.
+func collectAttempts(t *testing.T, endpoint string, opts collector.Options, maxAttempts string) *result {
+	t.Helper()
+	cfg := loadEnvConfig(t, endpoint, maxAttempts)
 	if opts.Regions == nil {
 		opts.Regions = []string{testRegion}
 	}

@@ -10,3 +10,16 @@ func SetFastRetries(backoff time.Duration) (restore func()) {
 	retryMaxBackoff, adaptivePacing = backoff, false
 	return func() { retryMaxBackoff, adaptivePacing = oldBackoff, oldPacing }
 }
+
+// ListSequentially returns o with every pool paged sequentially.
+func ListSequentially(o Options) Options {
+	o.listing = listSequential
+	return o
+}
+
+// ListPartitioned returns o with every pool that allows it listed in
+// partitions by sub prefix, whatever the latency.
+func ListPartitioned(o Options) Options {
+	o.listing = listPartitioned
+	return o
+}

@@ -151,6 +151,10 @@ func (m rateLimitMiddleware) HandleFinalize(ctx context.Context, in middleware.F
 	if err := lim.Wait(ctx); err != nil {
 		return middleware.FinalizeOutput{}, middleware.Metadata{}, err
 	}
+	if clk := attemptClockFrom(ctx); clk != nil {
+		start := time.Now()
+		defer func() { clk.add(time.Since(start)) }()
+	}
 	return next.HandleFinalize(ctx, in)
 }
 

@@ -7,7 +7,9 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
+	"sync/atomic"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
@@ -20,6 +22,12 @@ import (
 // arrive, then how the listing ended. Only a write failure or the end of
 // ctx is returned; a failed listing is recorded and the scan goes on.
 //
+// The first page is read without a filter (or with the user filter). A
+// big pool is then listed in partitions by sub prefix, several at once
+// (see partition.go and plan); a small one, one listed with a user filter,
+// or one whose first page holds a sub that is not a lower-case UUID is
+// paged on sequentially.
+//
 // A listing is not atomic: users added or removed between its pages can
 // make a paged service skip a user or return one again. A user returned
 // again within two consecutive pages is written once (a listing whose
@@ -28,7 +36,7 @@ import (
 // listingChange): a pool that changed while it was being read is recorded
 // as incompletely read, with what changed, rather than as a complete list
 // that may be short or hold a user twice. Memory stays bounded by the page
-// size, not the pool's size.
+// size times the pages in flight, not the pool's size.
 func (a *account) collectPool(ctx context.Context, c *clients, p *snapshot.PoolSettings, j *joins, w *snapshot.Writer) error {
 	if err := w.BeginPool(*p); err != nil {
 		return fmt.Errorf("write snapshot: %w", err)
@@ -42,9 +50,7 @@ func (a *account) collectPool(ctx context.Context, c *clients, p *snapshot.PoolS
 		return nil
 	}
 
-	ur := a.newUserReader(c, p, j)
-	var listed, repeated int64
-	pages := 0
+	l := &poolListing{a: a, c: c, p: p, ur: a.newUserReader(c, p, j), w: w}
 	seen := newPageWindow(listUsersPageSize)
 	read := ok(actListUsers)
 	// No AttributesToGet: asking for attributes some users lack fails.
@@ -53,8 +59,14 @@ func (a *account) collectPool(ctx context.Context, c *clients, p *snapshot.PoolS
 		in.Filter = aws.String(a.opts.UserFilter)
 	}
 	pager := cip.NewListUsersPaginator(c.cognito, in)
-	for pager.HasMorePages() {
-		out, err := pager.NextPage(ctx)
+	partitioned := false
+	for first := true; pager.HasMorePages(); first = false {
+		pctx, clk := ctx, (*attemptClock)(nil)
+		if first {
+			clk = &attemptClock{}
+			pctx = withAttemptClock(ctx, clk)
+		}
+		out, err := pager.NextPage(pctx)
 		if err != nil {
 			if ctx.Err() != nil {
 				return ctx.Err()
@@ -63,29 +75,54 @@ func (a *account) collectPool(ctx context.Context, c *clients, p *snapshot.PoolS
 			if _, gone := errors.AsType[*types.ResourceNotFoundException](err); gone {
 				read.Error = "the pool was deleted while it was being read: " + read.Error
 			}
-			a.report(read, "region", p.Region, "pool", p.ID, "users_listed", listed)
+			a.report(read, "region", p.Region, "pool", p.ID, "users_listed", l.listed)
 			break
 		}
-		pages++
+		l.pages.Add(1)
+		uuids := true
 		for i := range out.Users {
+			if !isLowerUUID(subOf(&out.Users[i])) {
+				uuids = false
+			}
 			if !seen.add(aws.ToString(out.Users[i].Username)) {
-				repeated++
+				l.repeated++
 				continue
 			}
-			u, err := ur.user(ctx, &out.Users[i])
-			if err != nil {
+			if err := l.write(ctx, l.ur, &out.Users[i]); err != nil {
 				return err
 			}
-			if err := w.WriteUser(u); err != nil {
-				return fmt.Errorf("write snapshot: %w", err)
-			}
-			listed++
 		}
 		seen.next()
-		a.progress(p, listed, false)
+		a.progress(p, l.listed, false)
+		if !first || !pager.HasMorePages() {
+			continue
+		}
+		pl := a.plan(p, clk.mean(), uuids)
+		if pl.prefixes == nil {
+			level := slog.LevelDebug
+			switch {
+			case !uuids:
+				level = slog.LevelWarn
+			case a.opts.UserFilter != "":
+				level = slog.LevelInfo
+			}
+			a.log.Log(ctx, level, "listing users sequentially", "region", p.Region, "pool", p.ID, "reason", pl.why)
+			continue
+		}
+		a.log.Debug("listing users in partitions", "region", p.Region, "pool", p.ID, "plan", pl.why)
+		l.firstSubs = make(map[string]struct{}, len(out.Users))
+		for i := range out.Users {
+			l.firstSubs[subOf(&out.Users[i])] = struct{}{}
+		}
+		read, err = l.listPartitioned(ctx, pl)
+		if err != nil {
+			return err
+		}
+		partitioned = true
+		break
 	}
 	if read.OK() {
-		change, err := a.listingChange(ctx, c, p, pages, listed, repeated)
+		change, err := a.listingChange(ctx, c, p, int(l.pages.Load()), l.listed, l.repeated, partitioned)
 		if err != nil {
 			return err
 		}
@@ -95,10 +132,10 @@ func (a *account) collectPool(ctx context.Context, c *clients, p *snapshot.PoolS
 				"action", read.Action, "status", string(read.Status), "error", read.Error)
 		}
 	}
-	if err := w.EndPool(read, listed); err != nil {
+	if err := w.EndPool(read, l.listed); err != nil {
 		return fmt.Errorf("write snapshot: %w", err)
 	}
-	a.progress(p, listed, true)
+	a.progress(p, l.listed, true)
 	return nil
 }
 
@@ -135,7 +172,8 @@ func (w *pageWindow) next() {
 }
 
 // listingChange checks a completed listing of p that wrote listed users
-// in pages pages, after dropping repeated users returned again. It
+// in pages pages (partitioned: by sub prefix), after dropping repeated
+// users returned again. It
 // returns "" when the listing agrees with the pool, and otherwise what
 // changed, for the listing's Source.
 //
@@ -148,7 +186,7 @@ func (w *pageWindow) next() {
 // being listed, or added behind the listing's position. Changes that
 // leave every count as it was (as many users added as removed, none
 // repeated) cannot be seen.
-func (a *account) listingChange(ctx context.Context, c *clients, p *snapshot.PoolSettings, pages int, listed, repeated int64) (string, error) {
+func (a *account) listingChange(ctx context.Context, c *clients, p *snapshot.PoolSettings, pages int, listed, repeated int64, partitioned bool) (string, error) {
 	var facts []string
 	changed := repeated > 0
 	if a.opts.UserFilter == "" {
@@ -191,6 +229,9 @@ func (a *account) listingChange(ctx context.Context, c *clients, p *snapshot.Poo
 	if repeated > 0 {
 		facts = append(facts, fmt.Sprintf("%d %s returned again on a later page, written once", repeated, plural(repeated, "user", "users")))
 	}
+	if partitioned {
+		facts = append(facts, "listed in partitions by sub prefix")
+	}
 	return "the pool changed while it was being read: " + strings.Join(facts, "; ") +
 		"; users added or removed meanwhile may be missing from the snapshot, or no longer exist", nil
 }
@@ -226,16 +267,25 @@ type userReader struct {
 	ses  *sesData // nil when the pool has no SES region
 	u    snapshot.User
 	// mfaFailed notes that an AdminGetUser failure was logged already,
-	// so that a denied permission does not log once per user.
-	mfaFailed bool
+	// so that a denied permission does not log once per user. The
+	// readers of one pool's partitions share it.
+	mfaFailed *atomic.Bool
 }
 
 func (a *account) newUserReader(c *clients, p *snapshot.PoolSettings, j *joins) *userReader {
-	ur := &userReader{a: a, c: c, pool: p, sms: j.sms[p.SMS.Region], ses: j.ses[p.Email.SESRegion]}
+	ur := &userReader{a: a, c: c, pool: p, sms: j.sms[p.SMS.Region], ses: j.ses[p.Email.SESRegion], mfaFailed: &atomic.Bool{}}
 	if r := p.SMS.AlternateRegion; r != "" {
 		ur.alt = j.sms[r]
 	}
 	return ur
+}
+
+// fork returns a reader of the same pool for another goroutine: the
+// converted user lives in each reader, the lists it joins are read only.
+func (r *userReader) fork() *userReader {
+	c := *r
+	c.u = snapshot.User{}
+	return &c
 }
 
 // user converts one listed user. The returned pointer is valid until the
@@ -346,8 +396,7 @@ func (r *userReader) mfa(ctx context.Context, u *snapshot.User) error {
 			return ctx.Err()
 		}
 		u.MFA.Read = failed(actAdminGetUser, err)
-		if !r.mfaFailed {
-			r.mfaFailed = true
+		if r.mfaFailed.CompareAndSwap(false, true) {
 			r.a.report(u.MFA.Read, "region", r.pool.Region, "pool", r.pool.ID, "note", "further AdminGetUser failures in this pool are not logged")
 		}
 		return nil

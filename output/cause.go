@@ -24,20 +24,30 @@ var causeOrder = []Cause{CauseCredentials, CauseConnection, CausePermission, Cau
 // Error texts by cause. Credential errors come first: AWS answers an
 // invalid or expired key with codes that look like access denied.
 var (
-	credentialTexts = []string{"InvalidClientTokenId", "UnrecognizedClientException", "ExpiredToken",
+	credentialTexts = lowered("InvalidClientTokenId", "UnrecognizedClientException", "ExpiredToken",
 		"SignatureDoesNotMatch", "failed to get shared config profile", "SharedConfigProfileNotExist",
 		"no EC2 IMDS role found", "NoCredentialProviders", "failed to retrieve credentials",
-		"failed to refresh cached credentials", "no usable AWS credentials", "the SSO session", "token has expired"}
-	connectionTexts = []string{"connection refused", "no such host", "dial tcp", "i/o timeout",
+		"failed to refresh cached credentials", "no usable AWS credentials", "the SSO session", "token has expired")
+	connectionTexts = lowered("connection refused", "no such host", "dial tcp", "i/o timeout",
 		"network is unreachable", "connection reset", "TLS handshake", "context deadline exceeded",
-		"EOF", "no route to host"}
+		"EOF", "no route to host")
 )
 
-// CauseOf classifies an unread source by its status and error text.
+// lowered returns texts in lower case, to match lower-cased error text.
+func lowered(texts ...string) []string {
+	for i, t := range texts {
+		texts[i] = strings.ToLower(t)
+	}
+	return texts
+}
+
+// CauseOf classifies an unread source by its status and error text. It
+// runs for every indeterminate finding, so the text is lowered once.
 func CauseOf(status, errText string) Cause {
+	lower := strings.ToLower(errText)
 	has := func(texts []string) bool {
 		for _, t := range texts {
-			if strings.Contains(strings.ToLower(errText), strings.ToLower(t)) {
+			if strings.Contains(lower, t) {
 				return true
 			}
 		}

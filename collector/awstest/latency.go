@@ -28,6 +28,9 @@ type LatencyProxy struct {
 
 	mu    sync.Mutex
 	calls map[string]int64
+	// first and last: when the first request of an operation arrived and
+	// its last answer was sent.
+	first, last map[string]time.Time
 }
 
 // StartLatencyProxy starts a LatencyProxy in front of upstream; it is
@@ -38,7 +41,7 @@ func StartLatencyProxy(t testing.TB, upstream string, latency time.Duration) *La
 	if err != nil {
 		t.Fatalf("latency proxy upstream %q: %v", upstream, err)
 	}
-	p := &LatencyProxy{Latency: latency, calls: map[string]int64{}}
+	p := &LatencyProxy{Latency: latency, calls: map[string]int64{}, first: map[string]time.Time{}, last: map[string]time.Time{}}
 	p.proxy = httputil.NewSingleHostReverseProxy(u)
 	// Reuse copy buffers so that the proxy's own allocations stay small
 	// next to those of the code a benchmark measures in the same process.
@@ -62,7 +65,15 @@ func (p *LatencyProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	op := operation(r)
 	p.mu.Lock()
 	p.calls[op]++
+	if _, seen := p.first[op]; !seen {
+		p.first[op] = time.Now()
+	}
 	p.mu.Unlock()
+	defer func() {
+		p.mu.Lock()
+		p.last[op] = time.Now()
+		p.mu.Unlock()
+	}()
 	if p.Latency > 0 {
 		timer := time.NewTimer(p.Latency)
 		select {
@@ -94,6 +105,18 @@ func (p *LatencyProxy) Calls(op string) int64 {
 	return p.calls[op]
 }
 
+// Span returns the time from the arrival of the first request of
+// operation op to the answer of its last; 0 when there was none.
+func (p *LatencyProxy) Span(op string) time.Duration {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	first, seen := p.first[op]
+	if !seen {
+		return 0
+	}
+	return p.last[op].Sub(first)
+}
+
 // MaxInFlight returns the most requests the proxy held at once.
 func (p *LatencyProxy) MaxInFlight() int64 { return p.maxIn.Load() }
 
@@ -101,6 +124,8 @@ func (p *LatencyProxy) MaxInFlight() int64 { return p.maxIn.Load() }
 func (p *LatencyProxy) Reset() {
 	p.mu.Lock()
 	clear(p.calls)
+	clear(p.first)
+	clear(p.last)
 	p.mu.Unlock()
 	p.maxIn.Store(0)
 }
