@@ -40,7 +40,20 @@ func (m *markdownRenderer) Render(w io.Writer, r *policies.Report) error {
 }
 
 func writeMarkdown(b *bufio.Writer, r *policies.Report, d *digest) {
-	sum := summarize(r, d)
+	mdSummary(b, r, summarize(r, d))
+	scopes := tableLayout(r, d)
+	mdPools(b, scopes)
+	mdProblems(b, scopes)
+	ruleOrder, found := mdFindings(b, scopes)
+	if !found {
+		return
+	}
+	mdRemediation(b, r, d, ruleOrder)
+}
+
+// mdSummary writes the heading, the user counts, the findings by severity,
+// and what made the scan incomplete or was suppressed.
+func mdSummary(b *bufio.Writer, r *policies.Report, sum Summary) {
 	u := sum.Users
 	b.WriteString("## recoverscan: password recovery\n\n")
 	if line := strings.TrimSpace(headerLine(r)); line != "" {
@@ -78,8 +91,10 @@ func writeMarkdown(b *bufio.Writer, r *policies.Report, d *digest) {
 		}
 		b.WriteString(".\n\n")
 	}
+}
 
-	scopes := tableLayout(r, d)
+// mdPools writes the table of pools.
+func mdPools(b *bufio.Writer, scopes []*tableScope) {
 	b.WriteString("### Pools\n\n")
 	b.WriteString("| account | region | pool | users | can | cannot | may not | findings |\n")
 	b.WriteString("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |\n")
@@ -104,7 +119,10 @@ func writeMarkdown(b *bufio.Writer, r *policies.Report, d *digest) {
 		b.WriteString("| – | – | no user pools | | | | | |\n")
 	}
 	b.WriteString("\n")
+}
 
+// mdProblems writes what could not be read, if anything.
+func mdProblems(b *bufio.Writer, scopes []*tableScope) {
 	var problems []string
 	for _, s := range scopes {
 		for _, p := range s.problems {
@@ -114,7 +132,12 @@ func writeMarkdown(b *bufio.Writer, r *policies.Report, d *digest) {
 	if len(problems) > 0 {
 		b.WriteString("### Not read\n\n" + strings.Join(problems, "\n") + "\n\n")
 	}
+}
 
+// mdFindings writes the most severe findings, at most mdMaxRows, or "No
+// findings." It returns the rules of the rows written, in order, and
+// whether there were any findings.
+func mdFindings(b *bufio.Writer, scopes []*tableScope) ([]string, bool) {
 	type mdRow struct {
 		scope *tableScope
 		pool  *tablePool
@@ -130,7 +153,7 @@ func writeMarkdown(b *bufio.Writer, r *policies.Report, d *digest) {
 	}
 	if len(rows) == 0 {
 		b.WriteString("No findings.\n")
-		return
+		return nil, false
 	}
 	// Most severe first across pools; within a severity, report order.
 	kept := make([]mdRow, 0, min(len(rows), mdMaxRows))
@@ -158,7 +181,11 @@ func writeMarkdown(b *bufio.Writer, r *policies.Report, d *digest) {
 	if more := len(rows) - len(kept); more > 0 {
 		fmt.Fprintf(b, "\n%s more %s left out (the least severe); the html and json formats have them all.\n", thousands(int64(more)), plural(int64(more), "row", "rows"))
 	}
+	return ruleOrder, true
+}
 
+// mdRemediation writes each rule's title, description and remediation.
+func mdRemediation(b *bufio.Writer, r *policies.Report, d *digest, ruleOrder []string) {
 	b.WriteString("\n<details><summary>Remediation</summary>\n\n")
 	for _, id := range ruleOrder {
 		rule, ok := r.Rule(id)

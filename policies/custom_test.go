@@ -13,32 +13,8 @@ import (
 
 	"github.com/recoverscan/recoverscan/collector/demo"
 	"github.com/recoverscan/recoverscan/collector/snapshot"
+	"github.com/recoverscan/recoverscan/policies/policytest"
 )
-
-// writeRule writes a custom rule file under a fresh directory and returns
-// the directory and the file's path.
-func writeRule(t *testing.T, rel, text string) (dir, file string) {
-	t.Helper()
-	dir = t.TempDir()
-	file = filepath.Join(dir, rel)
-	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(file, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return dir, file
-}
-
-const ruleHeader = `# METADATA
-# title: A custom rule
-# custom:
-#   id: ACME-USER-001
-#   severity: low
-package custom.rules.user.probe
-
-import data.recoverscan.lib.report
-`
 
 // loadErr loads the built-in rules plus dir and returns the load error.
 func loadErr(t *testing.T, dir string) *LoadError {
@@ -72,8 +48,8 @@ func TestSandboxRefusesBuiltins(t *testing.T) {
 	}
 	for name, call := range calls {
 		t.Run(name, func(t *testing.T) {
-			text := ruleHeader + "\nreport contains report.fail(\"x\", {}) if {\n\tinput.user.enabled\n\t" + call + "\n}\n"
-			dir, file := writeRule(t, "user/probe/rule.rego", text)
+			text := policytest.RuleHeader + "\nreport contains report.fail(\"x\", {}) if {\n\tinput.user.enabled\n\t" + call + "\n}\n"
+			dir, file := policytest.WriteRule(t, "user/probe/rule.rego", text)
 			le := loadErr(t, dir)
 			want := fmt.Sprintf("%s:12: %s is not allowed", file, name)
 			if len(le.Problems) != 1 || !strings.Contains(le.Problems[0], want) || !strings.Contains(le.Problems[0], "sandbox") {
@@ -82,7 +58,7 @@ func TestSandboxRefusesBuiltins(t *testing.T) {
 
 			// The test runner compiles with the same capabilities.
 			test := "package custom.rules.user.probe_test\n\ntest_probe if {\n\t" + call + "\n}\n"
-			tdir, tfile := writeRule(t, "user/probe/rule_test.rego", test)
+			tdir, tfile := policytest.WriteRule(t, "user/probe/rule_test.rego", test)
 			_, err := RunTests(context.Background(), []string{tdir}, TestOptions{})
 			if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("%s:4: %s is not allowed", tfile, name)) {
 				t.Errorf("policy test: want the builtin refused, got %v", err)
@@ -127,9 +103,9 @@ func TestTypoInInputIsALoadError(t *testing.T) {
 		{"sms", "input.user.enabled", "input has no field \"user\""},
 	} {
 		t.Run(tc.kind+" "+tc.want, func(t *testing.T) {
-			text := strings.ReplaceAll(ruleHeader, "custom.rules.user.probe", "custom.rules."+tc.kind+".probe") +
+			text := strings.ReplaceAll(policytest.RuleHeader, "custom.rules.user.probe", "custom.rules."+tc.kind+".probe") +
 				"\nreport contains report.fail(\"x\", {}) if {\n\t" + tc.body + "\n}\n"
-			dir, file := writeRule(t, tc.kind+"/probe/rule.rego", text)
+			dir, file := policytest.WriteRule(t, tc.kind+"/probe/rule.rego", text)
 			le := loadErr(t, dir)
 			if len(le.Problems) != 1 || !strings.HasPrefix(le.Problems[0], file+":11: ") || !strings.Contains(le.Problems[0], tc.want) {
 				t.Errorf("want %s:11: ... %s, got:\n%s", file, tc.want, le.Error())
@@ -163,7 +139,7 @@ func TestMetadataErrors(t *testing.T) {
 		{"bad blocks_recovery", "# METADATA\n# title: t\n# custom:\n#   id: ACME-USER-001\n#   severity: low\n#   blocks_recovery: maybe\n", 6, "blocks_recovery must be true or false"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			dir, file := writeRule(t, "user/probe/rule.rego", tc.meta+"package custom.rules.user.probe\n"+body)
+			dir, file := policytest.WriteRule(t, "user/probe/rule.rego", tc.meta+"package custom.rules.user.probe\n"+body)
 			le := loadErr(t, dir)
 			want := fmt.Sprintf("%s:%d: ", file, tc.line)
 			if len(le.Problems) != 1 || !strings.HasPrefix(le.Problems[0], want) || !strings.Contains(le.Problems[0], tc.want) {
@@ -178,7 +154,7 @@ func TestMetadataErrors(t *testing.T) {
 func TestExplainOnlyForUserRules(t *testing.T) {
 	text := "# METADATA\n# title: t\n# custom:\n#   id: ACME-POOL-001\n#   severity: low\n#   explain: status\npackage custom.rules.pool.probe\n\n" +
 		"import data.recoverscan.lib.report\n\nreport contains report.fail(\"x\", {}) if input.pool.mfa.configuration == \"OFF\"\n"
-	dir, file := writeRule(t, "pool/probe/rule.rego", text)
+	dir, file := policytest.WriteRule(t, "pool/probe/rule.rego", text)
 	le := loadErr(t, dir)
 	if len(le.Problems) != 1 || !strings.HasPrefix(le.Problems[0], file+":6: ") || !strings.Contains(le.Problems[0], "only user rules") {
 		t.Errorf("want %s:6: ... only user rules, got:\n%s", file, le.Error())
@@ -191,7 +167,7 @@ func TestExplainOnlyForUserRules(t *testing.T) {
 func TestCustomStatusRuleIsTheStatusStep(t *testing.T) {
 	text := "# METADATA\n# title: t\n# custom:\n#   id: ACME-USER-001\n#   severity: low\n#   explain: status\n#   remediation: ask the help desk\npackage custom.rules.user.probe\n\n" +
 		"import data.recoverscan.lib.report\n\nreport contains report.fail(\"the user is on leave\", {}) if input.user.username == \"grace\"\n"
-	dir, _ := writeRule(t, "user/probe/rule.rego", text)
+	dir, _ := policytest.WriteRule(t, "user/probe/rule.rego", text)
 	e, err := New(context.Background(), Options{PolicyDirs: []string{dir}})
 	if err != nil {
 		t.Fatal(err)
@@ -225,7 +201,7 @@ func TestCustomStatusRuleIsTheStatusStep(t *testing.T) {
 func TestCustomIDMayNotCollide(t *testing.T) {
 	dir := t.TempDir()
 	for i, pkg := range []string{"a", "b"} {
-		text := strings.ReplaceAll(ruleHeader, "probe", pkg) + "\nreport contains report.fail(\"x\", {}) if input.user.enabled\n"
+		text := strings.ReplaceAll(policytest.RuleHeader, "probe", pkg) + "\nreport contains report.fail(\"x\", {}) if input.user.enabled\n"
 		_ = i
 		if err := os.MkdirAll(filepath.Join(dir, "user", pkg), 0o755); err != nil {
 			t.Fatal(err)
@@ -243,14 +219,14 @@ func TestCustomIDMayNotCollide(t *testing.T) {
 // TestCustomRuleSharesTheLibrary: a custom user rule gets the same input
 // as the built-in ones and the library's channel decision.
 func TestCustomRuleSharesTheLibrary(t *testing.T) {
-	text := ruleHeader + `
+	text := policytest.RuleHeader + `
 import data.recoverscan.lib.recovery
 
 report contains report.fail(sprintf("channel %s", [recovery.chosen]), {"pool": input.pool.id, "taken_at": input.snapshot.taken_at}) if {
 	input.user.username == "grace"
 }
 `
-	dir, _ := writeRule(t, "user/probe/rule.rego", text)
+	dir, _ := policytest.WriteRule(t, "user/probe/rule.rego", text)
 	data, _ := snapshot.Marshal(demo.Snapshot())
 	e, err := New(context.Background(), Options{PolicyDirs: []string{dir}})
 	if err != nil {
@@ -275,7 +251,7 @@ report contains report.fail(sprintf("channel %s", [recovery.chosen]), {"pool": i
 }
 
 func TestSplitRulePackageAndDuplicateDirs(t *testing.T) {
-	dir, file := writeRule(t, "user/probe/rule.rego", ruleHeader+"\nreport contains report.fail(\"x\", {}) if input.user.enabled\n")
+	dir, file := policytest.WriteRule(t, "user/probe/rule.rego", policytest.RuleHeader+"\nreport contains report.fail(\"x\", {}) if input.user.enabled\n")
 	// The same directory twice (flag and config) loads once.
 	if _, err := New(context.Background(), Options{PolicyDirs: []string{dir, dir, filepath.Join(dir, "user")}}); err != nil {
 		t.Fatal(err)
@@ -293,7 +269,7 @@ func TestSplitRulePackageAndDuplicateDirs(t *testing.T) {
 		t.Errorf("the rule should be listed from %s: %v", file, rules)
 	}
 	// Package METADATA in two of its files is ambiguous.
-	if err := os.WriteFile(helper, []byte(ruleHeader+"\nx := 1\n"), 0o644); err != nil {
+	if err := os.WriteFile(helper, []byte(policytest.RuleHeader+"\nx := 1\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	le := loadErr(t, dir)

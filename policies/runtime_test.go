@@ -10,6 +10,7 @@ import (
 
 	"github.com/recoverscan/recoverscan/collector/demo"
 	"github.com/recoverscan/recoverscan/collector/snapshot"
+	"github.com/recoverscan/recoverscan/policies/policytest"
 )
 
 // demoSnapshot is the demo world as snapshot JSON.
@@ -39,7 +40,7 @@ func TestRuntimeErrorNamesRule(t *testing.T) {
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
-			dir, file := writeRule(t, "user/probe/rule.rego", ruleHeader+"\n"+c.body)
+			dir, file := policytest.WriteRule(t, "user/probe/rule.rego", policytest.RuleHeader+"\n"+c.body)
 			e, err := New(context.Background(), Options{PolicyDirs: []string{dir}, Workers: 1})
 			if err != nil {
 				t.Fatal(err)
@@ -64,7 +65,7 @@ func TestEvaluateStopsAtDeadline(t *testing.T) {
 	// Each user would count fifty million numbers: hours for the demo.
 	body := "report contains report.fail(\"slow\", {}) if {\n\tinput.user.enabled\n" +
 		"\tn := count([x | some x in numbers.range(1, 50000000); x % 7 == 0])\n\tn < 0\n}\n"
-	dir, file := writeRule(t, "user/probe/rule.rego", ruleHeader+"\n"+body)
+	dir, file := policytest.WriteRule(t, "user/probe/rule.rego", policytest.RuleHeader+"\n"+body)
 	e, err := New(context.Background(), Options{PolicyDirs: []string{dir}, Workers: 2})
 	if err != nil {
 		t.Fatal(err)

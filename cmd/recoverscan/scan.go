@@ -189,56 +189,10 @@ the others are still scanned.` + exitCodesHelp,
   recoverscan scan --config accounts.yaml --format sarif -o results.sarif`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := f.validate(); err != nil {
+			if err := f.check(); err != nil {
 				return err
 			}
-			if f.snapshot != "" && (len(f.regions) > 0 || len(f.pools) > 0 || f.account != "" || f.withMFA || f.saveSnapshot != "") {
-				return &flagError{errors.New("--snapshot evaluates a saved snapshot: it cannot be combined with --region, --pool, --account, --with-mfa or --save-snapshot")}
-			}
-			if f.snapshot != "" && f.pseudonymize {
-				return &flagError{errors.New("--pseudonymize works while collecting, where the real names are at hand: a saved snapshot is evaluated as it was collected (collect it with --pseudonymize to share it)")}
-			}
-			if err := f.checkFiles([]namedPath{{"--snapshot", f.snapshot}}, "--save-snapshot", f.saveSnapshot); err != nil {
-				return err
-			}
-			if f.snapshot == "" {
-				fromConfig, err := f.useConfigScope(&f.config)
-				if err != nil {
-					return err
-				}
-				if !fromConfig && len(f.regions) == 0 && len(f.pools) == 0 {
-					return &flagError{errors.New("say what to scan: --region REGION (repeatable), --pool POOL-ID, --snapshot FILE, or a scan section in the configuration file")}
-				}
-				if !fromConfig {
-					if err := f.resolveRegions(); err != nil {
-						return err
-					}
-				}
-			}
-			var opts policies.Options
-			if f.snapshot != "" {
-				// A live scan shows the collection's progress instead.
-				opts.Progress = evalProgress(os.Stderr)
-			}
-			engine, err := newEngineWith(cmd.Context(), f.policies, &f.config, opts)
-			if err != nil {
-				return err
-			}
-			sink, err := newReportSink(cmd, g, &f.reportFlags)
-			if err != nil {
-				return err
-			}
-			defer sink.Close()
-			var report *policies.Report
-			if f.snapshot != "" {
-				report, err = evaluateFile(cmd.Context(), engine, f.snapshot, f.evaluationLimits(), sink.add)
-			} else {
-				report, err = scanLive(cmd.Context(), engine, &f.awsFlags, f.saveSnapshot, f.evaluationLimits(), sink.add)
-			}
-			if err != nil {
-				return err
-			}
-			return sink.finish(cmd, report)
+			return f.run(cmd, g)
 		},
 	}
 	f.reportFlags.register(cmd)
@@ -247,6 +201,71 @@ the others are still scanned.` + exitCodesHelp,
 	cmd.Flags().StringVar(&f.snapshot, "snapshot", "", "evaluate this snapshot file instead of scanning AWS")
 	cmd.Flags().StringVar(&f.saveSnapshot, "save-snapshot", "", "also keep the collected snapshot in this file")
 	return cmd
+}
+
+// check refuses flags that do not go together and, for a live scan,
+// settles what it reads.
+func (f *scanFlags) check() error {
+	if err := f.validate(); err != nil {
+		return err
+	}
+	if f.snapshot != "" && (len(f.regions) > 0 || len(f.pools) > 0 || f.account != "" || f.withMFA || f.saveSnapshot != "") {
+		return &flagError{errors.New("--snapshot evaluates a saved snapshot: it cannot be combined with --region, --pool, --account, --with-mfa or --save-snapshot")}
+	}
+	if f.snapshot != "" && f.pseudonymize {
+		return &flagError{errors.New("--pseudonymize works while collecting, where the real names are at hand: a saved snapshot is evaluated as it was collected (collect it with --pseudonymize to share it)")}
+	}
+	if err := f.checkFiles([]namedPath{{"--snapshot", f.snapshot}}, "--save-snapshot", f.saveSnapshot); err != nil {
+		return err
+	}
+	if f.snapshot == "" {
+		return f.liveScope()
+	}
+	return nil
+}
+
+// liveScope settles what a live scan reads: the configuration's scan
+// section, or else the regions and pools of the flags.
+func (f *scanFlags) liveScope() error {
+	fromConfig, err := f.useConfigScope(&f.config)
+	if err != nil {
+		return err
+	}
+	if fromConfig {
+		return nil
+	}
+	if len(f.regions) == 0 && len(f.pools) == 0 {
+		return &flagError{errors.New("say what to scan: --region REGION (repeatable), --pool POOL-ID, --snapshot FILE, or a scan section in the configuration file")}
+	}
+	return f.resolveRegions()
+}
+
+// run evaluates the saved snapshot or scans live, and writes the reports.
+func (f *scanFlags) run(cmd *cobra.Command, g *globalFlags) error {
+	var opts policies.Options
+	if f.snapshot != "" {
+		// A live scan shows the collection's progress instead.
+		opts.Progress = evalProgress(os.Stderr)
+	}
+	engine, err := newEngineWith(cmd.Context(), f.policies, &f.config, opts)
+	if err != nil {
+		return err
+	}
+	sink, err := newReportSink(cmd, g, &f.reportFlags)
+	if err != nil {
+		return err
+	}
+	defer sink.Close()
+	var report *policies.Report
+	if f.snapshot != "" {
+		report, err = evaluateFile(cmd.Context(), engine, f.snapshot, f.evaluationLimits(), sink.add)
+	} else {
+		report, err = scanLive(cmd.Context(), engine, &f.awsFlags, f.saveSnapshot, f.evaluationLimits(), sink.add)
+	}
+	if err != nil {
+		return err
+	}
+	return sink.finish(cmd, report)
 }
 
 // evaluateFile evaluates a saved snapshot within the limits.

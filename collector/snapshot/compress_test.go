@@ -20,48 +20,10 @@ import (
 func compressed(t *testing.T, name string) []byte {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := writeAll(snapshot.NewFileWriter(&buf, name), sampleSnapshot()); err != nil {
+	if err := snapshot.WriteAll(snapshot.NewFileWriter(&buf, name), sampleSnapshot()); err != nil {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
-}
-
-// writeAll writes s with w, as snapshot.Write does.
-func writeAll(w *snapshot.Writer, s *snapshot.Snapshot) error {
-	if err := w.Begin(s.Header); err != nil {
-		return err
-	}
-	for _, a := range s.Accounts {
-		if err := w.BeginAccount(a.ID, a.Identity); err != nil {
-			return err
-		}
-		for _, r := range a.Regions {
-			if err := w.BeginRegion(r); err != nil {
-				return err
-			}
-			for i := range r.Pools {
-				p := &r.Pools[i]
-				if err := w.BeginPool(p.PoolSettings); err != nil {
-					return err
-				}
-				for j := range p.Users {
-					if err := w.WriteUser(&p.Users[j]); err != nil {
-						return err
-					}
-				}
-				if err := w.EndPool(p.UsersRead, int64(len(p.Users))); err != nil {
-					return err
-				}
-			}
-			if err := w.EndRegion(); err != nil {
-				return err
-			}
-		}
-		if err := w.EndAccount(); err != nil {
-			return err
-		}
-	}
-	return w.Close()
 }
 
 func TestCompressionFor(t *testing.T) {

@@ -185,20 +185,30 @@ func (s *scanner) value() error {
 	return syntaxError(c, "looking for beginning of value")
 }
 
-// object scans an object whose '{' is next.
-func (s *scanner) object() error {
-	if err := s.push(true, s.off()); err != nil {
-		return err
+// begin opens the object or array whose '{' or '[' is next and returns the
+// byte after it and its space. If that byte is the closing end, begin
+// takes it too, closes the value and says it is done (an empty value).
+func (s *scanner) begin(object bool, end byte) (c byte, done bool, err error) {
+	if err := s.push(object, s.off()); err != nil {
+		return 0, false, err
 	}
 	s.r++
-	c, err := s.skipSpace()
-	if err != nil {
-		return err
+	if c, err = s.skipSpace(); err != nil {
+		return 0, false, err
 	}
-	if c == '}' {
+	if c == end {
 		s.r++
 		s.pop()
-		return nil
+		return c, true, nil
+	}
+	return c, false, nil
+}
+
+// object scans an object whose '{' is next.
+func (s *scanner) object() error {
+	c, done, err := s.begin(true, '}')
+	if done || err != nil {
+		return err
 	}
 	for {
 		if c != '"' {
@@ -213,23 +223,32 @@ func (s *scanner) object() error {
 		if err := s.value(); err != nil {
 			return err
 		}
+		if more, err := s.next('}', "after object key:value pair"); !more || err != nil {
+			return err
+		}
 		if c, err = s.skipSpace(); err != nil {
 			return err
 		}
-		switch c {
-		case ',':
-			s.r++
-			if c, err = s.skipSpace(); err != nil {
-				return err
-			}
-		case '}':
-			s.r++
-			s.pop()
-			return nil
-		default:
-			return syntaxError(c, "after object key:value pair")
-		}
 	}
+}
+
+// next takes what follows a member or an element: a ',' (more follow) or
+// the closing end, which closes the object or array.
+func (s *scanner) next(end byte, context string) (more bool, err error) {
+	c, err := s.skipSpace()
+	if err != nil {
+		return false, err
+	}
+	switch c {
+	case ',':
+		s.r++
+		return true, nil
+	case end:
+		s.r++
+		s.pop()
+		return false, nil
+	}
+	return false, syntaxError(c, context)
 }
 
 // colon takes the ':' after a key.
@@ -247,36 +266,16 @@ func (s *scanner) colon() error {
 
 // array scans an array whose '[' is next.
 func (s *scanner) array() error {
-	if err := s.push(false, s.off()); err != nil {
+	if _, done, err := s.begin(false, ']'); done || err != nil {
 		return err
-	}
-	s.r++
-	c, err := s.skipSpace()
-	if err != nil {
-		return err
-	}
-	if c == ']' {
-		s.r++
-		s.pop()
-		return nil
 	}
 	for i := 0; ; i++ {
 		s.top().index = i
 		if err := s.value(); err != nil {
 			return err
 		}
-		if c, err = s.skipSpace(); err != nil {
+		if more, err := s.next(']', "after array element"); !more || err != nil {
 			return err
-		}
-		switch c {
-		case ',':
-			s.r++
-		case ']':
-			s.r++
-			s.pop()
-			return nil
-		default:
-			return syntaxError(c, "after array element")
 		}
 	}
 }

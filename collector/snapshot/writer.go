@@ -192,7 +192,11 @@ func (w *Writer) Close() error {
 
 // Write writes a whole in-memory snapshot.
 func Write(out io.Writer, s *Snapshot) error {
-	w := NewWriter(out)
+	return NewWriter(out).writeAll(s)
+}
+
+// writeAll writes a whole in-memory snapshot with w and closes w.
+func (w *Writer) writeAll(s *Snapshot) error {
 	if err := w.Begin(s.Header); err != nil {
 		return err
 	}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,33 +12,8 @@ import (
 	"github.com/recoverscan/recoverscan/collector/demo"
 	"github.com/recoverscan/recoverscan/collector/snapshot"
 	"github.com/recoverscan/recoverscan/policies"
+	"github.com/recoverscan/recoverscan/policies/policytest"
 )
-
-// ruleHeader starts a custom user rule.
-const ruleHeader = `# METADATA
-# title: A custom rule
-# custom:
-#   id: ACME-USER-001
-#   severity: low
-package custom.rules.user.probe
-
-import data.recoverscan.lib.report
-`
-
-// writeRule writes a custom rule file under a fresh directory and returns
-// the directory and the file's path.
-func writeRule(t *testing.T, rel, text string) (dir, file string) {
-	t.Helper()
-	dir = t.TempDir()
-	file = filepath.Join(dir, rel)
-	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(file, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return dir, file
-}
 
 func TestConfigParseErrors(t *testing.T) {
 	for _, tc := range []struct {
@@ -105,7 +79,7 @@ func TestConfigApplyErrors(t *testing.T) {
 // TestConfigTunesRules: disabling, re-levelling and parameterising rules,
 // built-in and custom, through the same keys.
 func TestConfigTunesRules(t *testing.T) {
-	dir, _ := writeRule(t, "user/probe/rule.rego", ruleHeader+"\nreport contains report.fail(\"probe\", {}) if input.user.username == \"bob\"\n")
+	dir, _ := policytest.WriteRule(t, "user/probe/rule.rego", policytest.RuleHeader+"\nreport contains report.fail(\"probe\", {}) if input.user.username == \"bob\"\n")
 	data, err := snapshot.Marshal(demo.Snapshot())
 	if err != nil {
 		t.Fatal(err)

@@ -201,29 +201,18 @@ func parseAccount(i int, n *yaml.Node, fail failFunc) (collector.Account, error)
 	if n.Kind != yaml.MappingNode {
 		return a, fail(n, "%s: want a mapping with name, profile, role_arn, external_id or session_name", where)
 	}
+	fields := map[string]*string{
+		"name": &a.Name, "profile": &a.Profile, "role_arn": &a.RoleARN,
+		"external_id": &a.ExternalID, "session_name": &a.SessionName,
+	}
 	nodes := map[string]*yaml.Node{}
 	err := eachKey(n, fail, func(k, v *yaml.Node) error {
-		var dst *string
-		switch k.Value {
-		case "name":
-			dst = &a.Name
-		case "profile":
-			dst = &a.Profile
-		case "role_arn":
-			dst = &a.RoleARN
-		case "external_id":
-			dst = &a.ExternalID
-		case "session_name":
-			dst = &a.SessionName
-		default:
+		dst, ok := fields[k.Value]
+		if !ok {
 			return fail(k, "%s: unknown key %q (want name, profile, role_arn, external_id or session_name)", where, k.Value)
 		}
-		if !isString(v) {
-			return fail(v, "%s.%s: want a string", where, k.Value)
-		}
-		*dst = v.Value
 		nodes[k.Value] = v
-		return nil
+		return stringField(where, k, v, dst, fail)
 	})
 	if err != nil {
 		return a, err
@@ -239,6 +228,16 @@ func parseAccount(i int, n *yaml.Node, fail failFunc) (collector.Account, error)
 		}
 	}
 	return a, checkAssumeRole(where, a.ExternalID, a.SessionName, nodes, fail)
+}
+
+// stringField reads v, the value of key k of where, into *dst: it must be
+// a non-empty string.
+func stringField(where string, k, v *yaml.Node, dst *string, fail failFunc) error {
+	if !isString(v) {
+		return fail(v, "%s.%s: want a string", where, k.Value)
+	}
+	*dst = v.Value
+	return nil
 }
 
 // checkAssumeRole checks an external id and session name as
@@ -260,31 +259,24 @@ func parseOrganization(n *yaml.Node, fail failFunc) (*collector.Organization, er
 		return nil, fail(n, "%s: want a mapping with role_name, and optionally profile, external_id, session_name, include or exclude", where)
 	}
 	org := &collector.Organization{}
+	fields := map[string]*string{
+		"profile": &org.Profile, "role_name": &org.RoleName,
+		"external_id": &org.ExternalID, "session_name": &org.SessionName,
+	}
 	nodes := map[string]*yaml.Node{}
 	err := eachKey(n, fail, func(k, v *yaml.Node) error {
 		nodes[k.Value] = v
-		var dst *string
 		switch k.Value {
-		case "profile":
-			dst = &org.Profile
-		case "role_name":
-			dst = &org.RoleName
-		case "external_id":
-			dst = &org.ExternalID
-		case "session_name":
-			dst = &org.SessionName
 		case "include":
 			return parseOrgFilter(where+".include", v, &org.IncludeOUs, &org.IncludeAccounts, fail)
 		case "exclude":
 			return parseOrgFilter(where+".exclude", v, &org.ExcludeOUs, &org.ExcludeAccounts, fail)
-		default:
+		}
+		dst, ok := fields[k.Value]
+		if !ok {
 			return fail(k, "%s: unknown key %q (want profile, role_name, external_id, session_name, include or exclude)", where, k.Value)
 		}
-		if !isString(v) {
-			return fail(v, "%s.%s: want a string", where, k.Value)
-		}
-		*dst = v.Value
-		return nil
+		return stringField(where, k, v, dst, fail)
 	})
 	if err != nil {
 		return nil, err
