@@ -31,11 +31,13 @@ import data.recoverscan.lib.sources
 trigger_set if input.pool.triggers.pre_sign_up != ""
 
 # METADATA
+# title: CONFIRMED users with neither a verified email address nor a verified phone number.
 # description: |
 #   The users this rule counts, declared per user: the engine evaluates
 #   aggregate for every user of the pool, with the per-user rules' input,
 #   and gives the report the number of users for whom
-#   aggregate.<name> holds as input.users.<name>.
+#   aggregate.<name> holds as input.users.<name>. The title describes
+#   input.users.<name> in the input schema (go generate ./policies).
 # schemas:
 #   - input: schema.input.user
 aggregate["confirmed_without_verified_contact"] if {

@@ -1,4 +1,13 @@
-package main
+// Package inputschema generates the rule input schemas, one per rule kind
+// (policies/schemas/input/{user,pool,client}.json), from the snapshot
+// schema and the counts the rules declare. Every $ref is inlined, so OPA's
+// type checker reads each file on its own, and every description of the
+// snapshot comes from the snapshot schema, so rule authors see the same
+// wording everywhere. The input is the rules' contract, so it is made here,
+// beside them; policies' TestInputSchemasUpToDate writes the files:
+//
+//	go generate ./policies
+package inputschema
 
 import (
 	"bytes"
@@ -9,7 +18,7 @@ import (
 )
 
 // header is the $comment of every generated file.
-const header = "Generated from collector/snapshot/snapshot.schema.json by collector/snapshot/internal/genschema; DO NOT EDIT. Regenerate with: go generate ./collector/snapshot"
+const header = "Generated from collector/snapshot/snapshot.schema.json and the rules' declared counts by policies/internal/inputschema; DO NOT EDIT. Regenerate with: go generate ./policies"
 
 // node is a JSON Schema object.
 type node = map[string]any
@@ -40,9 +49,9 @@ func object(desc string, props node) node {
 	}
 }
 
-// counts is an object of counts keyed by values that are not known in
+// keyedCounts is an object of counts keyed by values that are not known in
 // advance.
-func counts(desc string) node {
+func keyedCounts(desc string) node {
 	return node{
 		"type":                 "object",
 		"description":          desc,
@@ -54,10 +63,21 @@ func integer(desc string) node {
 	return node{"type": "integer", "minimum": 0, "description": desc}
 }
 
-// inputs describes each rule kind's input in terms of the snapshot schema.
-// Keep it in step with what the policies engine builds (policies/README.md,
+// Count is a count over a pool's users that a pool rule declares
+// (aggregate.<name>, see policies/aggregate.go): input.users.<name>.
+type Count struct {
+	// Name is the key under input.users.
+	Name string
+	// Description says which users it counts: the title of the
+	// aggregate.<name> rule.
+	Description string
+}
+
+// inputs describes each rule kind's input in terms of the snapshot schema,
+// with counts, the rules' declared counts, under the pool's users. Keep it
+// in step with what the policies engine builds (policies/README.md,
 // "Inputs").
-func inputs() map[string]node {
+func inputs(counts []Count) map[string]node {
 	common := func() node {
 		return node{
 			"snapshot": object("The snapshot being evaluated.", node{
@@ -101,19 +121,22 @@ func inputs() map[string]node {
 	})
 
 	pool := channels(common())
-	pool["users"] = object("Counts over the pool's users, computed while they were evaluated (a whole-pool array of users is never built).", node{
+	users := node{
 		"listed":    integer("Number of users listed (the snapshot's users_listed)."),
 		"read":      ref("#/definitions/Pool/properties/users_read", ""),
-		"by_status": counts("Users per status (user.status → count); only statuses that occur are present."),
+		"by_status": keyedCounts("Users per status (user.status → count); only statuses that occur are present."),
 		"by_channel": object("Users per channel Cognito would send a recovery code through, as data.recoverscan.lib.recovery decides it.", node{
 			"email":   integer("Users whose code would go by email."),
 			"sms":     integer("Users whose code would go by SMS."),
 			"none":    integer("Users who would get no code."),
 			"unknown": integer("Users whose channel depends on a source that was not read."),
 		}),
-		"sms_by_country":                     counts("Users whose code would go by SMS, per phone country (user.phone.country → count; \"\" when unknown)."),
-		"confirmed_without_verified_contact": integer("CONFIRMED users with neither a verified email address nor a verified phone number."),
-	})
+		"sms_by_country": keyedCounts("Users whose code would go by SMS, per phone country (user.phone.country → count; \"\" when unknown)."),
+	}
+	for _, c := range counts {
+		users[c.Name] = integer(c.Description)
+	}
+	pool["users"] = object("Counts over the pool's users, computed while they were evaluated (a whole-pool array of users is never built).", users)
 
 	client := common()
 	client["client"] = ref("#/definitions/Client", "The app client being evaluated.")
@@ -125,15 +148,16 @@ func inputs() map[string]node {
 	}
 }
 
-// generate returns the input schema files, keyed by file name, for the
-// snapshot schema src.
-func generate(src []byte) (map[string][]byte, error) {
+// Generate returns the input schema files, keyed by file name ("user.json"
+// and so on), for the snapshot schema src and the rules' declared counts.
+// A count may not take the name of one the engine makes.
+func Generate(src []byte, counts []Count) (map[string][]byte, error) {
 	var root node
 	if err := json.Unmarshal(src, &root); err != nil {
 		return nil, fmt.Errorf("snapshot schema: %w", err)
 	}
 	files := map[string][]byte{}
-	for kind, in := range inputs() {
+	for kind, in := range inputs(counts) {
 		s, err := inline(root, in, nil)
 		if err != nil {
 			return nil, fmt.Errorf("input schema %s: %w", kind, err)
