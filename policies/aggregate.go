@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
+
+	"github.com/recoverscan/recoverscan/policies/internal/inputschema"
 )
 
 // A pool rule can count users: it declares, per user, the counts a user
@@ -25,6 +27,41 @@ type aggregateRule struct {
 	ref ast.Ref
 	// names are its counts, sorted.
 	names []string
+}
+
+// declaredCounts are the counts the parsed pool, SMS and email rules of
+// files declare (aggregate.<name>), sorted by name, each described by the
+// METADATA title of its aggregate rule (a custom one without a title by
+// its rule). It reads the parsed files, not compiled rules, because the
+// rules are checked against the input schema made from it. Malformed or
+// repeated declarations are left to aggregates, which refuses them.
+func declaredCounts(files []*policyFile) []inputschema.Count {
+	var out []inputschema.Count
+	for _, f := range files {
+		kind, _, ok := ruleKind(f.pkgPath)
+		if f.isTest || f.module == nil || !ok || (kind != KindPool && kind != KindSMS && kind != KindEmail) {
+			continue
+		}
+		for _, r := range f.module.Rules {
+			head := r.Head.Ref()
+			if len(head) != 2 || !head[0].Equal(ast.VarTerm("aggregate")) {
+				continue
+			}
+			name, ok := head[1].Value.(ast.String)
+			if !ok || slices.ContainsFunc(out, func(c inputschema.Count) bool { return c.Name == string(name) }) {
+				continue
+			}
+			c := inputschema.Count{Name: string(name), Description: "Users for whom data." + f.pkgPath + ".aggregate." + string(name) + " holds."}
+			for _, a := range r.Annotations {
+				if a.Scope == "rule" && a.Title != "" {
+					c.Description = a.Title
+				}
+			}
+			out = append(out, c)
+		}
+	}
+	slices.SortFunc(out, func(a, b inputschema.Count) int { return strings.Compare(a.Name, b.Name) })
+	return out
 }
 
 // engineUserCounts are the keys of input.users the engine fills itself.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"maps"
 	"strconv"
 	"strings"
 	"testing"
@@ -111,5 +112,77 @@ report contains report.fail("counted", {}) if input.users.listed > 0
 				t.Fatalf("want a load error mentioning %q, got %v", tt.want, err)
 			}
 		})
+	}
+}
+
+// TestCustomRuleReadsItsCount: a custom pool rule that declares a count
+// reads it, checked against the input schema, and gets the number of
+// users it holds for.
+func TestCustomRuleReadsItsCount(t *testing.T) {
+	e, err := caseEngine(t, map[string]string{"r.rego": caseRule("CASE-POOL-009", `package custom.rules.pool.enabled_users
+
+import data.recoverscan.lib.report
+
+# METADATA
+# title: Users who are enabled.
+# schemas:
+#   - input: schema.input.user
+aggregate.enabled_users if input.user.enabled
+
+report contains report.fail("counted", {"enabled_users": input.users.enabled_users}) if input.users.enabled_users > 0
+`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := snapshot.Read(bytes.NewReader(planSnapshot(t, 500)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]float64{}
+	for ai := range s.Accounts {
+		for ri := range s.Accounts[ai].Regions {
+			for _, p := range s.Accounts[ai].Regions[ri].Pools {
+				for _, u := range p.Users {
+					if u.Enabled {
+						want[p.ID]++
+					}
+				}
+			}
+		}
+	}
+	snap, err := snapshot.Marshal(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := e.Evaluate(context.Background(), bytes.NewReader(snap))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]float64{}
+	for _, f := range r.Findings {
+		if f.RuleID == "CASE-POOL-009" {
+			n, err := strconv.ParseFloat(fmt.Sprint(f.Evidence["enabled_users"]), 64)
+			if err != nil {
+				t.Fatalf("evidence %v", f.Evidence)
+			}
+			got[f.Resource.PoolID] = n
+		}
+	}
+	if len(want) == 0 || !maps.Equal(got, want) {
+		t.Errorf("counts %v, want %v", got, want)
+	}
+}
+
+// TestCustomCountTypeChecked: reading a count no rule declares stays a
+// load error.
+func TestCustomCountTypeChecked(t *testing.T) {
+	_, err := caseEngine(t, map[string]string{"r.rego": caseRule("CASE-POOL-010", `package custom.rules.pool.undeclared
+
+import data.recoverscan.lib.report
+
+report contains report.fail("counted", {}) if input.users.nobody_declared_this > 0
+`)})
+	if err == nil || !strings.Contains(err.Error(), "nobody_declared_this") {
+		t.Fatalf("want a load error naming the undeclared count, got %v", err)
 	}
 }

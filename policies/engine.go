@@ -314,7 +314,7 @@ func load(dirs []string, tests testsOf) (*ast.Compiler, map[string]*ast.Module, 
 		}
 		modules[s.name] = s.module
 	}
-	ss, err := schemaSet()
+	ss, err := schemaSet(declaredCounts(srcs))
 	if err != nil {
 		return nil, nil, nil, err
 	}

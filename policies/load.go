@@ -14,6 +14,9 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/util"
+
+	"github.com/recoverscan/recoverscan/collector/snapshot"
+	"github.com/recoverscan/recoverscan/policies/internal/inputschema"
 )
 
 // builtin holds the shipped library, rules and input schemas.
@@ -252,14 +255,17 @@ func attachSchema(s *policyFile, schema string, done map[string]bool) error {
 	return nil
 }
 
-// schemaSet loads the input schemas shipped with the rules.
-func schemaSet() (*ast.SchemaSet, error) {
-	schemas, err := inputSchemas()
+// schemaSet makes the input schemas the rules are checked against, as
+// schemas/input holds them for the built-in rules, with under the pool's
+// users the counts the loaded rules declare, custom ones included.
+func schemaSet(counts []inputschema.Count) (*ast.SchemaSet, error) {
+	schemas, err := inputschema.Generate(snapshot.Schema, counts)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("input schemas: %w", err)
 	}
 	ss := ast.NewSchemaSet()
-	for kind, b := range schemas {
+	for name, b := range schemas {
+		kind := strings.TrimSuffix(name, ".json")
 		var doc any
 		if err := util.UnmarshalJSON(b, &doc); err != nil {
 			return nil, fmt.Errorf("input schema %s.json: %w", kind, err)

@@ -134,7 +134,11 @@ func inputs(counts []Count) map[string]node {
 		"sms_by_country": keyedCounts("Users whose code would go by SMS, per phone country (user.phone.country → count; \"\" when unknown)."),
 	}
 	for _, c := range counts {
-		users[c.Name] = integer(c.Description)
+		// A count named as one of the engine's is refused by the engine
+		// with a clearer error than a schema made wrong would give.
+		if _, ok := users[c.Name]; !ok {
+			users[c.Name] = integer(c.Description)
+		}
 	}
 	pool["users"] = object("Counts over the pool's users, computed while they were evaluated (a whole-pool array of users is never built).", users)
 
