@@ -58,6 +58,18 @@ func checkUsersOnce(t *testing.T, p *snapshot.Pool, want []awstest.ListedUser) {
 	}
 }
 
+// checkListedSequentially checks that srv saw no partition and that the
+// sequential listing was logged with why.
+func checkListedSequentially(t *testing.T, srv *awstest.UserListServer, r *result, why string) {
+	t.Helper()
+	if got := subFilters(srv); len(got) != 0 {
+		t.Errorf("partitions %v listed; want a sequential listing (%s)", got, why)
+	}
+	if !strings.Contains(r.logs, "listing users sequentially") || !strings.Contains(r.logs, why) {
+		t.Errorf("the sequential listing (%s) is not logged:\n%s", why, r.logs)
+	}
+}
+
 // subFilters returns the sub ^= filters srv saw, sorted.
 func subFilters(srv *awstest.UserListServer) []string {
 	var out []string
@@ -195,12 +207,7 @@ func TestPartitionNonUUIDSubOnFirstPageListsSequentially(t *testing.T) {
 		t.Fatalf("users_read %+v, want ok", p.UsersRead)
 	}
 	checkUsersOnce(t, p, users)
-	if got := subFilters(srv); len(got) != 0 {
-		t.Errorf("partitions %v listed after a sub that is not a UUID", got)
-	}
-	if !strings.Contains(r.logs, "listing users sequentially") || !strings.Contains(r.logs, "not a lower-case UUID") {
-		t.Errorf("the sequential listing is not logged:\n%s", r.logs)
-	}
+	checkListedSequentially(t, srv, r, "not a lower-case UUID")
 }
 
 func TestPartitionNonUUIDSubInPartitionFallsBack(t *testing.T) {
@@ -275,12 +282,7 @@ func TestPartitionUserFilterListsSequentially(t *testing.T) {
 	if !p.UsersRead.OK() || len(p.Users) != 1000 {
 		t.Fatalf("users_read %+v, %d users; want ok, 1000", p.UsersRead, len(p.Users))
 	}
-	if got := subFilters(srv); len(got) != 0 {
-		t.Errorf("partitions %v listed with a user filter", got)
-	}
-	if !strings.Contains(r.logs, "listing users sequentially") || !strings.Contains(r.logs, "one filter") {
-		t.Errorf("the sequential listing is not logged:\n%s", r.logs)
-	}
+	checkListedSequentially(t, srv, r, "one filter")
 }
 
 func TestPartitionSmallPoolListsSequentially(t *testing.T) {

@@ -90,16 +90,7 @@ func TestScanConfigErrors(t *testing.T) {
 		{"concurrency text", "scan:\n  concurrency: many\n", 2, "from 1 to 64"},
 		{"unknown top key names scan", "scan: {}\nscna: {}\n", 2, "want policies, rules or scan"},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			_, err := Parse("config.yaml", []byte(tc.doc))
-			var ce *Error
-			if !errors.As(err, &ce) || ce.Line != tc.line || !strings.Contains(err.Error(), tc.want) {
-				t.Errorf("want line %d and %q, got %v", tc.line, tc.want, err)
-			}
-			if err != nil && !strings.HasPrefix(err.Error(), fmt.Sprintf("config.yaml:%d: ", tc.line)) {
-				t.Errorf("error should start with file:line: %v", err)
-			}
-		})
+		t.Run(tc.name, func(t *testing.T) { checkParseError(t, tc.doc, tc.line, tc.want) })
 	}
 }
 
@@ -152,12 +143,20 @@ func TestScanOrganization(t *testing.T) {
 		{"filter key", "scan:\n  organization:\n    role_name: r\n    include:\n      names: [a]\n", 5, `unknown key "names"`},
 		{"bad session", "scan:\n  organization:\n    role_name: r\n    session_name: a b\n", 4, "session_name"},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			_, err := Parse("config.yaml", []byte(tc.doc))
-			var ce *Error
-			if !errors.As(err, &ce) || ce.Line != tc.line || !strings.Contains(err.Error(), tc.want) {
-				t.Errorf("want line %d and %q, got %v", tc.line, tc.want, err)
-			}
-		})
+		t.Run(tc.name, func(t *testing.T) { checkParseError(t, tc.doc, tc.line, tc.want) })
+	}
+}
+
+// checkParseError checks that doc is refused at line with an error that
+// says want and starts with file:line.
+func checkParseError(t *testing.T, doc string, line int, want string) {
+	t.Helper()
+	_, err := Parse("config.yaml", []byte(doc))
+	var ce *Error
+	if !errors.As(err, &ce) || ce.Line != line || !strings.Contains(err.Error(), want) {
+		t.Errorf("want line %d and %q, got %v", line, want, err)
+	}
+	if err != nil && !strings.HasPrefix(err.Error(), fmt.Sprintf("config.yaml:%d: ", line)) {
+		t.Errorf("error should start with file:line: %v", err)
 	}
 }
