@@ -467,11 +467,18 @@ func findingCandidate(f *policies.Finding, ruleIndex int) *candidate {
 	}
 	props := sarif.Properties{}
 	var msg string
+	extra := f.Message
 	if f.Verdict == policies.Indeterminate {
 		srcs := findingSources(f.Evidence)
 		msg = "Could not determine for " + lowerFirst(where) + ": " + sentence(text) + " " + settleText(srcs)
 		if perms := actions(srcs); len(perms) > 0 {
 			props["permissions"] = perms
+		}
+		// One rule may be indeterminate about one resource for several
+		// unread sources, in the same words: the sources tell them apart
+		// (not their errors, which vary from run to run).
+		for _, src := range srcs {
+			extra += "\x00" + src.Status + " " + src.Action
 		}
 	} else {
 		msg = where + ": " + sentence(text)
@@ -483,7 +490,7 @@ func findingCandidate(f *policies.Finding, ruleIndex int) *candidate {
 		clientID: f.Resource.ClientID,
 		verdict:  f.Verdict,
 		fp:       [6]string{f.RuleID, p.Account, p.Region, p.PoolID, f.Resource.ClientID, string(f.Verdict)},
-		extra:    f.Message,
+		extra:    extra,
 	}
 	c.result = newResult(f.RuleID, ruleIndex, f.Severity, f.Verdict, msg, locationURI(p, f.Resource.ClientID), props)
 	return c

@@ -1,6 +1,7 @@
 package output
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -434,5 +435,46 @@ func TestSplitScopes(t *testing.T) {
 	}
 	if total != len(r.Findings) {
 		t.Errorf("the parts hold %d findings, want %d", total, len(r.Findings))
+	}
+}
+
+// One rule indeterminate about one pool for two unread sources, in the same
+// words: two alerts, told apart by their sources, in the same order and
+// with the same fingerprints whatever order the findings came in.
+func TestSARIFIndeterminateSourcesTellApart(t *testing.T) {
+	finding := func(action string) policies.Finding {
+		return policies.Finding{RuleID: "RC-SMS-003", Severity: policies.High, Kind: policies.KindSMS,
+			Verdict: policies.Indeterminate, Message: "Some origination identities were not read.",
+			Resource: policies.Resource{Account: "111111111111", Region: "eu-west-1", PoolID: "eu-west-1_p"},
+			Evidence: map[string]any{"source": map[string]any{"status": "denied", "action": action, "error": "AccessDenied"}}}
+	}
+	report := func(actions ...string) *policies.Report {
+		r := &policies.Report{Tool: "recoverscan", Scopes: []policies.Scope{{Account: "111111111111", Region: "eu-west-1"}}}
+		for _, a := range actions {
+			r.Findings = append(r.Findings, finding(a))
+		}
+		return r
+	}
+	a := render(t, FormatSARIF, report("sns:ListOriginationNumbers", "sms-voice:DescribePhoneNumbers"), Options{})
+	b := render(t, FormatSARIF, report("sms-voice:DescribePhoneNumbers", "sns:ListOriginationNumbers"), Options{})
+	if !bytes.Equal(a, b) {
+		t.Error("the order of the findings changed the log")
+	}
+	var log struct {
+		Runs []struct {
+			Results []struct {
+				PartialFingerprints map[string]string `json:"partialFingerprints"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal(a, &log); err != nil {
+		t.Fatal(err)
+	}
+	rs := log.Runs[0].Results
+	if len(rs) != 2 {
+		t.Fatalf("%d results, want 2", len(rs))
+	}
+	if rs[0].PartialFingerprints[fingerprintKey] == rs[1].PartialFingerprints[fingerprintKey] {
+		t.Errorf("both results have fingerprint %s", rs[0].PartialFingerprints[fingerprintKey])
 	}
 }
