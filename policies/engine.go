@@ -408,8 +408,8 @@ type result struct {
 
 // eval runs a prepared kind on one input and returns the reports and the
 // extra value (if any).
-func (pk *preparedKind) eval(ctx context.Context, input ast.Value) ([]result, any, error) {
-	rs, err := pk.query.Eval(ctx, rego.EvalParsedInput(input))
+func (pk *preparedKind) eval(ctx context.Context, input ast.Value, opts ...rego.EvalOption) ([]result, any, error) {
+	rs, err := pk.query.Eval(ctx, append(opts, rego.EvalParsedInput(input))...)
 	if err != nil {
 		return nil, nil, pk.evalError(ctx, err)
 	}

@@ -49,7 +49,6 @@ func (e *Engine) Stream(ctx context.Context, r io.Reader, emit func(f *Finding) 
 // to one pool or watch for one user).
 func (e *Engine) evaluate(ctx context.Context, r io.Reader, ev *evaluation) (*Report, error) {
 	ev.e, ev.ctx, ev.report = e, ctx, &Report{Tool: "recoverscan", Rules: e.enabledRules()}
-	ev.readCut = ev.cutValues
 	if ev.emit == nil {
 		ev.emit = func(f *Finding) error {
 			ev.report.Findings = append(ev.report.Findings, *f)
@@ -101,8 +100,8 @@ type evaluation struct {
 	base         map[string]*ast.Term // snapshot, account, pool, sms, email terms
 	// cache holds the plan's shared results for the pool.
 	cache *plan.Cache[*sharedResult]
-	// readCut is ev.cutValues, made once.
-	readCut plan.CutReader
+	// memos keep the pool's values for the workers, one each.
+	memos chan *plan.Memo
 	// remediation is each rule's remediation with the pool filled in.
 	remediation map[*Rule]string
 	chunk       []snapshot.User
@@ -256,9 +255,13 @@ func (ev *evaluation) onPool(p *snapshot.PoolSettings) error {
 			ev.tally.counted[name] = 0
 		}
 	}
-	ev.cache = nil
+	ev.cache, ev.memos = nil, nil
 	if ev.e.plan != nil {
 		ev.cache = plan.NewCache[*sharedResult](ev.e.plan.plan)
+		ev.memos = make(chan *plan.Memo, ev.e.workers)
+		for range ev.e.workers {
+			ev.memos <- ev.e.plan.plan.NewMemo()
+		}
 	}
 	ev.remediation = make(map[*Rule]string, len(ev.e.rules))
 	for i := range ev.e.rules {
@@ -405,9 +408,15 @@ func (ev *evaluation) evalUsers(b *batch) error {
 	b.tally = newTally()
 	var key []byte
 	vals := make([]any, 1+len(ev.e.aggs))
+	var memo *plan.Memo
+	if ev.memos != nil {
+		// The group runs at most e.workers of these at once.
+		memo = <-ev.memos
+		defer func() { ev.memos <- memo }()
+	}
 	for i := range b.users {
 		u := &b.users[i]
-		res, err := ev.judge(u, &key, vals)
+		res, err := ev.judge(u, &key, vals, memo)
 		ch := stringOr(vals[0])
 		if err != nil {
 			return fmt.Errorf("evaluate user rules for pool %s user %s: %w", ev.poolSettings.ID, u.Username, err)

@@ -205,6 +205,35 @@ recent if u.created_at >= "2025"
 
 report contains report.fail("tested", {"who": u.username}) if endswith(u.username, "7")
 `}, years},
+		// The memo keeps the values of rules that read nothing of input.user
+		// across a pool's users: these read such rules in ways that must not
+		// share them.
+		{"pool value under a with modifier that reads the user", map[string]string{
+			"l.rego": "package custom.lib.pooled\n\nname := input.pool.name\n\nlast(s) := substring(s, count(s) - 1, 1)\n",
+			"r.rego": caseRule("CASE-USER-013", `package custom.rules.user.pooled_with
+
+import data.custom.lib.pooled
+import data.recoverscan.lib.report
+
+report contains report.fail("named after the user", {}) if {
+	pooled.name != ""
+	n := pooled.name with input.pool.name as input.user.status
+	n == "CONFIRMED"
+	pooled.last(input.user.username) == "7"
+}
+`)}, nil},
+		{"pool set with a definition that reads the user", map[string]string{
+			"l.rego": "package custom.lib.tagged\n\ntags contains \"pool\" if input.pool.name != \"\"\n\ntags contains \"seven\" if endswith(input.user.username, \"7\")\n",
+			"r.rego": caseRule("CASE-USER-014", `package custom.rules.user.tagged
+
+import data.custom.lib.tagged
+import data.recoverscan.lib.report
+
+report contains report.fail("tagged seven", {}) if {
+	"pool" in tagged.tags
+	"seven" in tagged.tags
+}
+`)}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

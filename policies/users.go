@@ -99,8 +99,9 @@ func (e *Engine) planUsers(ctx context.Context, srcs []*policyFile) (*userRules,
 
 // judge evaluates the per-user rules for u: their results, in rule id
 // order, and into vals the values users yield (the channel, then the
-// aggregates). buf is scratch space for keys.
-func (ev *evaluation) judge(u *snapshot.User, buf *[]byte, vals []any) ([]result, error) {
+// aggregates). buf is scratch space for keys; memo keeps the pool's values
+// across the worker's evaluations.
+func (ev *evaluation) judge(u *snapshot.User, buf *[]byte, vals []any, memo *plan.Memo) ([]result, error) {
 	ur := ev.e.plan
 	if ur == nil {
 		// Every rule, for every user: the reference the plan must equal.
@@ -117,7 +118,7 @@ func (ev *evaluation) judge(u *snapshot.User, buf *[]byte, vals []any) ([]result
 		return res, nil
 	}
 	var out []result
-	keys := ur.plan.User(u, ev.readCut)
+	keys := ur.plan.User(u, func(u *snapshot.User) (any, error) { return ev.cutValues(u, memo) })
 	for i, b := range ur.plan.Batches() {
 		pk := ur.batches[i]
 		key, run, err := keys.Key(b, (*buf)[:0])
@@ -132,7 +133,7 @@ func (ev *evaluation) judge(u *snapshot.User, buf *[]byte, vals []any) ([]result
 		}
 		hit, ok := ev.cache.Get(i, key)
 		if !ok {
-			r, x, err := pk.eval(ev.ctx, ev.userInputWith(b.Input(u)))
+			r, x, err := pk.eval(ev.ctx, ev.userInputWith(b.Input(u)), rego.EvalVirtualCache(memo.Cache()))
 			if err != nil {
 				return nil, err
 			}
@@ -156,9 +157,9 @@ func (ev *evaluation) judge(u *snapshot.User, buf *[]byte, vals []any) ([]result
 	return out, nil
 }
 
-// cutValues evaluates the plan's cut query on u (a plan.CutReader).
-func (ev *evaluation) cutValues(u *snapshot.User) (any, error) {
-	rs, err := ev.e.plan.cut.Eval(ev.ctx, rego.EvalParsedInput(ev.userInput(u)))
+// cutValues evaluates the plan's cut query on u.
+func (ev *evaluation) cutValues(u *snapshot.User, memo *plan.Memo) (any, error) {
+	rs, err := ev.e.plan.cut.Eval(ev.ctx, rego.EvalParsedInput(ev.userInput(u)), rego.EvalVirtualCache(memo.Cache()))
 	if err != nil || len(rs) != 1 {
 		return nil, err
 	}

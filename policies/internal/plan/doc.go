@@ -27,6 +27,13 @@
 // (input.user.status == "FORCE_CHANGE_PASSWORD" and the like), since a body
 // with a false conjunct reports nothing.
 //
+// Whatever the batches, the rules and functions that read nothing of
+// input.user (the pool's SMS and email state, the recovery setting, the
+// snapshot's time) have one value per pool. A Memo keeps those values
+// across a pool's evaluations, as the virtual document cache of each, so
+// that they are evaluated once per pool and worker instead of once per
+// evaluation; under a with modifier nothing is shared.
+//
 // The facts are generated from snapshot.User and the snapshot schema
 // (facts_gen.go, `go generate ./policies/internal/plan`; a test fails when
 // it is stale), so a field added to the model needs no edit here.
@@ -48,12 +55,15 @@
 // key, looks the result up, and evaluates the batch only on a miss:
 //
 //	cache := plan.NewCache[V](p)
-//	keys := p.User(u, readCut) // readCut evaluates p.CutQuery() on u
+//	memo := p.NewMemo() // one per worker
+//	keys := p.User(u, readCut) // readCut evaluates p.CutQuery() on u, with memo.Cache()
 //	for i, b := range p.Batches() {
 //		key, run, err := keys.Key(b, buf) // run: b may report for u
 //		v, ok := cache.Get(i, key)        // never found for a nil key
 //		if !ok {
-//			v = evaluate(b, b.Input(u)) // input.user with b's placeholders
+//			// input.user with b's placeholders; memo.Cache() as the
+//			// evaluation's rego.EvalVirtualCache
+//			v = evaluate(b, b.Input(u), memo.Cache())
 //			cache.Put(i, key, v)
 //		}
 //		entry, changed := b.Fill(entry, u) // u's values for the placeholders

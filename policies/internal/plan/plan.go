@@ -38,6 +38,8 @@ type Plan struct {
 	// cutRefs are the rules whose values batches with a cut are keyed by,
 	// all read by one query.
 	cutRefs []ast.Ref
+	// poolRules marks the rules a Memo keeps.
+	poolRules *ruleNode
 	// packages and values are Rules.Packages and Rules.Values, for
 	// Describe.
 	packages []string
@@ -161,7 +163,7 @@ func Build(r Rules) *Plan {
 		shares = append(shares, s)
 		return s
 	}
-	plan := &Plan{packages: r.Packages, values: r.Values}
+	plan := &Plan{packages: r.Packages, values: r.Values, poolRules: p.poolRules()}
 	for i, ref := range r.Values {
 		vr := p.ref(ref)
 		if vr.full&distinct == 0 {
