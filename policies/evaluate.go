@@ -109,7 +109,10 @@ type evaluation struct {
 	// pending are the chunks handed to workers, oldest first: findings
 	// are emitted in snapshot order as the oldest completes.
 	pending []*batch
-	tally   tally
+	// spares are drained batches, whose slices and maps the next chunks
+	// reuse.
+	spares []*batch
+	tally  tally
 	// channelResults are the channel rules' findings for the pool, sent
 	// once its users are counted; order the channels it can route to.
 	channelResults []channelResult
@@ -143,6 +146,21 @@ func newTally() tally {
 		byChannel:    map[string]int64{"email": 0, "sms": 0, "none": 0, "unknown": 0},
 		smsByCountry: map[string]int64{},
 		counted:      map[string]int64{},
+	}
+}
+
+// reset empties t for reuse, as newTally makes it.
+func (t *tally) reset() {
+	if t.byStatus == nil {
+		*t = newTally()
+		return
+	}
+	t.counts = UserCounts{}
+	clear(t.byStatus)
+	clear(t.smsByCountry)
+	clear(t.counted)
+	for k := range t.byChannel {
+		t.byChannel[k] = 0
 	}
 }
 
@@ -360,8 +378,8 @@ const maxPending = 4
 // every chunk that is done, in order.
 func (ev *evaluation) flush() error {
 	if len(ev.chunk) > 0 {
-		b := &batch{users: ev.chunk, done: make(chan struct{})}
-		ev.chunk = make([]snapshot.User, 0, chunkSize)
+		b := ev.spare()
+		b.users, ev.chunk = ev.chunk, b.users[:0]
 		ev.pending = append(ev.pending, b)
 		ev.group.Go(func() error {
 			defer close(b.done)
@@ -370,6 +388,21 @@ func (ev *evaluation) flush() error {
 		})
 	}
 	return ev.drain(len(ev.pending) > maxPending*ev.e.workers)
+}
+
+// spare returns a batch to hand the next chunk in: a drained one when
+// there is one, so that its slices are reused.
+func (ev *evaluation) spare() *batch {
+	b := &batch{}
+	if n := len(ev.spares); n > 0 {
+		b, ev.spares = ev.spares[n-1], ev.spares[:n-1]
+	}
+	if cap(b.users) < chunkSize {
+		b.users = make([]snapshot.User, 0, chunkSize)
+	}
+	clear(b.findings)
+	b.findings, b.err, b.done = b.findings[:0], nil, make(chan struct{})
+	return b
 }
 
 // drain emits the findings of completed chunks, oldest first. With wait,
@@ -398,6 +431,7 @@ func (ev *evaluation) drain(wait bool) error {
 		ev.tellProgress(false)
 		ev.pending[0] = nil
 		ev.pending = ev.pending[1:]
+		ev.spares = append(ev.spares, b)
 		wait = wait && len(ev.pending) > maxPending*ev.e.workers
 	}
 	return nil
@@ -405,7 +439,7 @@ func (ev *evaluation) drain(wait bool) error {
 
 // evalUsers judges a chunk of users, making their findings and tallies.
 func (ev *evaluation) evalUsers(b *batch) error {
-	b.tally = newTally()
+	b.tally.reset()
 	var key []byte
 	vals := make([]any, 1+len(ev.e.aggs))
 	var memo *plan.Memo
@@ -457,8 +491,6 @@ func (ev *evaluation) evalUsers(b *batch) error {
 			t.counts.Can++
 		}
 	}
-	// The users are not needed once judged.
-	b.users = nil
 	return nil
 }
 
