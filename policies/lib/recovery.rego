@@ -390,22 +390,29 @@ days_since_change := floor((taken_ns - changed_ns) / ns_per_day)
 #   modifies the user, and later attribute edits only move the estimate
 #   later, so an estimate in the past means the password has certainly
 #   expired). Undefined when the pool's settings or the time were not read.
-temporary_password_expires_ns := changed_ns + (input.pool.temporary_password_validity_days * ns_per_day) if {
+temporary_password_expires_ns := changed_ns + temporary_password_validity_ns
+
+# The pool's temporary password validity; undefined when not read.
+temporary_password_validity_ns := input.pool.temporary_password_validity_days * ns_per_day if {
 	pool_read
 	input.pool.temporary_password_validity_days > 0
 }
+
+# A temporary password last changed before this has expired at the
+# snapshot time (expires_ns < taken_ns, with the pool's part computed once).
+temporary_password_issued_before_ns := taken_ns - temporary_password_validity_ns
 
 # METADATA
 # scope: document
 # title: temporary_password_expired
 # description: The temporary password (FORCE_CHANGE_PASSWORD) expired before the snapshot was taken.
-temporary_password_expired if temporary_password_expires_ns < taken_ns
+temporary_password_expired if changed_ns < temporary_password_issued_before_ns
 
 # METADATA
 # scope: document
 # title: temporary_password_valid
 # description: The temporary password may still be valid at the snapshot time.
-temporary_password_valid if temporary_password_expires_ns >= taken_ns
+temporary_password_valid if changed_ns >= temporary_password_issued_before_ns
 
 # METADATA
 # title: temporary_password_unknown_source
