@@ -36,6 +36,9 @@ type userRules struct {
 type sharedResult struct {
 	res    []result
 	values []any
+	// templates are res's entries with their placeholders found, when the
+	// batch has placeholders.
+	templates []plan.Template
 }
 
 // planUsers plans the enabled per-user rules and prepares a query for each
@@ -133,7 +136,7 @@ func (ev *evaluation) judge(u *snapshot.User, buf *[]byte, vals []any, memo *pla
 		}
 		hit, ok := ev.cache.Get(i, key)
 		if !ok {
-			r, x, err := pk.eval(ev.ctx, ev.userInputWith(b.Input(u)), rego.EvalVirtualCache(memo.Cache()))
+			r, x, err := pk.eval(ev.ctx, ev.userInputWith(b.Input(u)), rego.EvalVirtualCache(memo.Cache(b, u)))
 			if err != nil {
 				return nil, err
 			}
@@ -142,12 +145,18 @@ func (ev *evaluation) judge(u *snapshot.User, buf *[]byte, vals []any, memo *pla
 				return nil, fmt.Errorf("the values %v are not readable", b.Values())
 			}
 			hit = &sharedResult{res: r, values: xs}
+			if b.Copies() {
+				hit.templates = make([]plan.Template, len(r))
+				for k := range r {
+					hit.templates[k] = b.Template(r[k].raw)
+				}
+			}
 			ev.cache.Put(i, key, hit)
 		}
 		for k, v := range b.Values() {
 			vals[v] = hit.values[k]
 		}
-		filled, err := fillResults(b, hit.res, u)
+		filled, err := fillResults(hit, u)
 		if err != nil {
 			return nil, err
 		}
@@ -159,7 +168,7 @@ func (ev *evaluation) judge(u *snapshot.User, buf *[]byte, vals []any, memo *pla
 
 // cutValues evaluates the plan's cut query on u.
 func (ev *evaluation) cutValues(u *snapshot.User, memo *plan.Memo) (any, error) {
-	rs, err := ev.e.plan.cut.Eval(ev.ctx, rego.EvalParsedInput(ev.userInput(u)), rego.EvalVirtualCache(memo.Cache()))
+	rs, err := ev.e.plan.cut.Eval(ev.ctx, rego.EvalParsedInput(ev.userInput(u)), rego.EvalVirtualCache(memo.Cache(nil, u)))
 	if err != nil || len(rs) != 1 {
 		return nil, err
 	}
@@ -186,18 +195,19 @@ func stringOr(x any) string {
 	return s
 }
 
-// fillResults puts u's values in place of the placeholders of batch b in
-// res. The shared slice is returned as is when nothing changes. Entries
-// are made anew from the filled entry, as the rule would have made them,
-// and entries that become equal (two facts with the same value) are
+// fillResults puts u's values in place of the placeholders of a batch's
+// shared results. The shared slice is returned as is when nothing changes.
+// Entries are made anew from the filled entry, as the rule would have made
+// them, and entries that become equal (two facts with the same value) are
 // reported once, as the rule's set would hold them.
-func fillResults(b *plan.Batch, res []result, u *snapshot.User) ([]result, error) {
-	if !b.Copies() || len(res) == 0 {
+func fillResults(hit *sharedResult, u *snapshot.User) ([]result, error) {
+	res := hit.res
+	if hit.templates == nil || len(res) == 0 {
 		return res, nil
 	}
 	var out []result
 	for i, r := range res {
-		raw, changed := b.Fill(r.raw, u)
+		raw, changed := hit.templates[i].Fill(u)
 		if !changed {
 			if out != nil {
 				out = append(out, r)

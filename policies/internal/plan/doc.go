@@ -66,7 +66,8 @@
 //			v = evaluate(b, b.Input(u), memo.Cache())
 //			cache.Put(i, key, v)
 //		}
-//		entry, changed := b.Fill(entry, u) // u's values for the placeholders
+//		t := b.Template(entry)      // once per result kept
+//		entry, changed := t.Fill(u) // u's values for the placeholders
 //	}
 //
 // Describe and Stats say what the plan and a pool's cache did, for

@@ -191,49 +191,69 @@ func (p *placeholders) fill(s string, u *snapshot.User) string {
 	return s
 }
 
-// fillValue replaces placeholders anywhere in a decoded JSON value. It
-// returns v itself, and false, when there is none to replace, so that
-// results without placeholders are shared, not copied.
-func (p *placeholders) fillValue(v any, u *snapshot.User) (any, bool) {
+// holes finds the placeholders in a decoded JSON value: nil when it has
+// none.
+func (p *placeholders) holes(v any) *hole {
 	switch x := v.(type) {
 	case string:
-		s := p.fill(x, u)
-		return s, s != x
+		if p.set != 0 && strings.Contains(x, p.marker) {
+			return &hole{}
+		}
 	case map[string]any:
-		var out map[string]any
+		var h *hole
 		for k, e := range x {
-			ne, changed := p.fillValue(e, u)
-			if !changed {
-				continue
-			}
-			if out == nil {
-				out = make(map[string]any, len(x))
-				for k2, e2 := range x {
-					out[k2] = e2
+			if c := p.holes(e); c != nil {
+				if h == nil {
+					h = &hole{keys: map[string]*hole{}}
 				}
+				h.keys[k] = c
 			}
-			out[k] = ne
 		}
-		if out == nil {
-			return x, false
-		}
-		return out, true
+		return h
 	case []any:
-		var out []any
+		var h *hole
 		for i, e := range x {
-			ne, changed := p.fillValue(e, u)
-			if !changed {
-				continue
+			if c := p.holes(e); c != nil {
+				if h == nil {
+					h = &hole{elems: map[int]*hole{}}
+				}
+				h.elems[i] = c
 			}
-			if out == nil {
-				out = append([]any(nil), x...)
-			}
-			out[i] = ne
 		}
-		if out == nil {
-			return x, false
-		}
-		return out, true
+		return h
 	}
-	return v, false
+	return nil
+}
+
+// hole marks where in a decoded JSON value placeholders are: under
+// which keys of an object, which elements of an array, or, with neither,
+// in the string itself.
+type hole struct {
+	keys  map[string]*hole
+	elems map[int]*hole
+}
+
+// fill returns a copy of v with u's values for the placeholders at h,
+// copying only the objects and arrays on the way to them.
+func (p *placeholders) fillHoles(v any, h *hole, u *snapshot.User) any {
+	switch x := v.(type) {
+	case string:
+		return p.fill(x, u)
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = e
+		}
+		for k, c := range h.keys {
+			out[k] = p.fillHoles(x[k], c, u)
+		}
+		return out
+	case []any:
+		out := append([]any(nil), x...)
+		for i, c := range h.elems {
+			out[i] = p.fillHoles(x[i], c, u)
+		}
+		return out
+	}
+	return v
 }

@@ -1,48 +1,75 @@
 package plan
 
 import (
+	"encoding/binary"
+
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/topdown"
+
+	"github.com/recoverscan/recoverscan/collector/snapshot"
 )
 
-// memoLimit bounds the values a Memo keeps: a function of the pool called
-// with a distinct argument (a user's masked address) must not make memory
-// grow with the users.
-const memoLimit = 1 << 12
+// memoLimit bounds the values a Memo keeps, and ruleLimit those of one
+// rule or function: one called with a distinct argument (a user's
+// timestamp), or reading facts that take many values together, must
+// neither make memory grow with the users nor crowd out the others.
+const (
+	memoLimit = 1 << 12
+	ruleLimit = 1 << 8
+)
 
 // Memo keeps, across the evaluations of one pool's users, the values of
-// the rules and functions that read nothing of input.user: the rest of
-// the input is the pool's, so each of them has one value per pool (per
-// argument, for a function), and evaluating it again for every user only
-// costs time. Temporary-password expiry, for one, parses the snapshot's
-// time for every user otherwise.
+// the rules and functions the per-user rules depend on, by what those
+// values can depend on. The rest of the input is the pool's, so a rule or
+// function that reads nothing of input.user has one value per pool (per
+// argument, for a function); one that reads a few facts has one value per
+// pool and values of those facts ("the channel Cognito picks" reads the
+// status, which contacts are verified, the MFA settings). Evaluating them
+// again for every user only costs time. Rules that read a distinct fact
+// (a timestamp, the username) are evaluated anew every time.
 //
 // A Memo is not safe for concurrent use: give each worker its own.
 type Memo struct {
-	pool  *ruleNode
-	cache topdown.VirtualCache
-	kept  int
+	rules *ruleNode
+	// classes hold the values, one virtual document cache per set of
+	// facts and their values; the pool's own values are under "".
+	classes map[string]topdown.VirtualCache
+	kept    int
+	perRule map[*ruleNode]int
 }
 
 // NewMemo makes an empty Memo for one pool's evaluations.
 func (p *Plan) NewMemo() *Memo {
-	return &Memo{pool: p.poolRules, cache: topdown.NewVirtualCache()}
+	return &Memo{rules: p.memoRules, classes: map[string]topdown.VirtualCache{}, perRule: map[*ruleNode]int{}}
 }
 
-// Cache is the virtual document cache for one evaluation of a user's
-// input (rego.EvalVirtualCache): values of input.user's rules are kept for
-// that evaluation alone, those of the pool's in m.
-func (m *Memo) Cache() topdown.VirtualCache {
-	return &memoCache{m: m, local: topdown.NewVirtualCache()}
+// Cache is the virtual document cache (rego.EvalVirtualCache) for one
+// evaluation of u's input: of batch b's input (b.Input), or, for a nil b,
+// of u's input as it is (the cut query's). What it may keep beyond the
+// evaluation it keeps in m.
+func (m *Memo) Cache(b *Batch, u *snapshot.User) topdown.VirtualCache {
+	c := &memoCache{m: m, u: u, local: topdown.NewVirtualCache()}
+	if b != nil {
+		c.placeholders = b.ph.set
+	}
+	return c
 }
 
 // memoCache is one evaluation's virtual document cache.
 type memoCache struct {
-	m     *Memo
-	local topdown.VirtualCache
+	m *Memo
+	u *snapshot.User
+	// placeholders are the facts the evaluation's input.user has
+	// placeholders for: rules reading them are not shared.
+	placeholders factSet
+	local        topdown.VirtualCache
 	// depth counts the frames pushed by with modifiers: under one, input
 	// or data may differ from the pool's, so nothing is shared.
 	depth int
+	// classes are the Memo's caches this evaluation has used, by the set
+	// of facts whose values they are for.
+	classes map[factSet]topdown.VirtualCache
+	buf     []byte
 }
 
 func (c *memoCache) Push() {
@@ -56,87 +83,142 @@ func (c *memoCache) Pop() {
 }
 
 func (c *memoCache) Get(ref ast.Ref) (*ast.Term, bool) {
-	if c.depth == 0 && c.m.pool.shares(ref) {
-		return c.m.cache.Get(ref)
+	if shared, _ := c.class(ref, false); shared != nil {
+		return shared.Get(ref)
 	}
 	return c.local.Get(ref)
 }
 
 func (c *memoCache) Put(ref ast.Ref, value *ast.Term) {
-	if c.depth == 0 && c.m.kept < memoLimit && ref.IsGround() && c.m.pool.shares(ref) {
-		c.m.kept++
-		c.m.cache.Put(ref, value)
-		return
+	if c.m.kept < memoLimit && ref.IsGround() {
+		if shared, rule := c.class(ref, true); shared != nil && c.m.perRule[rule] < ruleLimit {
+			c.m.kept++
+			c.m.perRule[rule]++
+			shared.Put(ref, value)
+			return
+		}
 	}
 	c.local.Put(ref, value)
 }
 
 func (c *memoCache) Keys() []ast.Ref { return c.local.Keys() }
 
-// ruleNode is a node of the tree of rule paths under data, marking which
-// rules have one value per pool.
-type ruleNode struct {
-	children map[string]*ruleNode
-	// rules: rules are defined at this path; pooled: each of them reads
-	// nothing of input.user; all: so does every rule at or below it.
-	rules, pooled, all bool
+// class returns the Memo's cache for the value at ref in this evaluation,
+// made when create is set, and the node of the rule the value is of; nil
+// when the value is not shared.
+func (c *memoCache) class(ref ast.Ref, create bool) (topdown.VirtualCache, *ruleNode) {
+	if c.depth > 0 {
+		return nil, nil
+	}
+	facts, rule := c.m.rules.reads(ref)
+	if rule == nil || facts&c.placeholders != 0 {
+		return nil, nil
+	}
+	if shared := c.classes[facts]; shared != nil {
+		return shared, rule
+	}
+	c.buf = binary.AppendUvarint(c.buf[:0], uint64(facts))
+	c.buf = appendKey(c.buf, c.u, facts, nil)
+	shared := c.m.classes[string(c.buf)]
+	if shared == nil {
+		if !create {
+			return nil, nil
+		}
+		shared = topdown.NewVirtualCache()
+		c.m.classes[string(c.buf)] = shared
+	}
+	if c.classes == nil {
+		c.classes = map[factSet]topdown.VirtualCache{}
+	}
+	c.classes[facts] = shared
+	return shared, rule
 }
 
-// shares reports whether the value at ref (a rule, a lookup into one, a
-// function's value for arguments, or a whole package) is the pool's:
-// every rule that can contribute to it reads nothing of input.user.
-func (n *ruleNode) shares(ref ast.Ref) bool {
+// ruleNode is a node of the tree of rule paths under data, with what the
+// rules defined at it, and at or below it, can depend on.
+type ruleNode struct {
+	children map[string]*ruleNode
+	// rules: rules are defined at this path, reading the facts in facts;
+	// shareable: they read no distinct fact and call nothing whose value
+	// may change between evaluations of the same input.
+	rules     bool
+	facts     factSet
+	shareable bool
+	// below are the facts every rule at or below the node reads, and
+	// belowOK whether all of them are shareable.
+	below   factSet
+	belowOK bool
+}
+
+// reads returns the facts of input.user the value at ref (a rule, a
+// lookup into one, a function's value for arguments, or a whole package)
+// depends on, and the node whose rules make it; a nil node when the value
+// may not be kept across evaluations at all.
+func (n *ruleNode) reads(ref ast.Ref) (factSet, *ruleNode) {
 	if n == nil || len(ref) == 0 {
-		return false
+		return 0, nil
 	}
 	if fn, isCall := ref[0].Value.(ast.Ref); isCall {
 		// A function's value for the arguments that follow.
-		return n.shares(fn)
+		return n.reads(fn)
 	}
 	if !ref[0].Equal(ast.DefaultRootDocument) {
-		return false
+		return 0, nil
 	}
-	inRule := false
+	var facts factSet
+	var rule *ruleNode // the last rule ref has passed
 	for _, t := range ref[1:] {
-		s, ok := t.Value.(ast.String)
-		if !ok {
-			return inRule
-		}
+		s, isString := t.Value.(ast.String)
 		next := n.children[string(s)]
-		if next == nil {
+		if !isString || next == nil {
 			// A key or argument within a rule, or a path no rule defines.
-			return inRule
+			return facts, rule
 		}
 		n = next
 		if n.rules {
-			if !n.pooled {
-				return false
+			if !n.shareable {
+				return 0, nil
 			}
-			inRule = true
+			facts |= n.facts
+			rule = n
 		}
 	}
-	return n.all
+	if !n.belowOK {
+		return 0, nil
+	}
+	return facts | n.below, n
 }
 
-// poolRules builds the tree of every compiled rule's path, marking those
-// that read nothing of input.user, directly or through the rules and
-// functions they depend on, and call no builtin whose value may change
-// from one evaluation to the next (time.now_ns, http.send, print).
-func (p *planner) poolRules() *ruleNode {
-	userDep := map[*ast.Rule]bool{}
-	var dependent func(r *ast.Rule) bool
-	dependent = func(r *ast.Rule) bool {
-		if d, done := userDep[r]; done {
-			return d
+// memoRules builds the tree of every compiled rule's path, with the facts
+// each reads directly or through the rules and functions it depends on,
+// and whether it calls a builtin whose value may change from one
+// evaluation to the next (time.now_ns, http.send, print). The reports of
+// the per-user rules in packages are left out: the plan's cache holds
+// them already.
+func (p *planner) memoRules(packages []string) *ruleNode {
+	reports := map[string]bool{}
+	for _, pkg := range packages {
+		reports["data."+pkg+".report"] = true
+	}
+	type closure struct {
+		facts        factSet
+		unrepeatable bool
+	}
+	done := map[*ast.Rule]*closure{}
+	var visit func(r *ast.Rule) *closure
+	visit = func(r *ast.Rule) *closure {
+		if c := done[r]; c != nil {
+			return c
 		}
-		userDep[r] = true // Rego has no recursion; this only guards a cycle.
 		in := testedIn(r, nil)
-		d := in.facts() != 0 || unrepeatable(r)
+		c := &closure{facts: in.facts(), unrepeatable: unrepeatable(r)}
+		done[r] = c // Rego has no recursion; this only guards a cycle.
 		for dep := range p.c.Graph.Dependencies(r) {
-			d = dependent(dep.(*ast.Rule)) || d
+			d := visit(dep.(*ast.Rule))
+			c.facts |= d.facts
+			c.unrepeatable = c.unrepeatable || d.unrepeatable
 		}
-		userDep[r] = d
-		return d
+		return c
 	}
 	root := &ruleNode{}
 	for _, m := range p.c.Modules {
@@ -157,28 +239,32 @@ func (p *planner) poolRules() *ruleNode {
 				}
 				n = next
 			}
-			pooled := true
+			shareable := true
 			for x := r; x != nil; x = x.Else {
-				pooled = pooled && !dependent(x)
+				c := visit(x)
+				n.facts |= c.facts
+				shareable = shareable && !c.unrepeatable
 			}
 			if !n.rules {
-				n.rules, n.pooled = true, pooled
+				n.rules, n.shareable = true, shareable
 			} else {
-				n.pooled = n.pooled && pooled
+				n.shareable = n.shareable && shareable
 			}
+			n.shareable = n.shareable && n.facts&distinct == 0 && !reports[r.Ref().GroundPrefix().String()]
 		}
 	}
-	root.markAll()
+	root.sum()
 	return root
 }
 
-// markAll sets all below n, and returns n's.
-func (n *ruleNode) markAll() bool {
-	n.all = !n.rules || n.pooled
+// sum sets below and belowOK at and under n.
+func (n *ruleNode) sum() {
+	n.below, n.belowOK = n.facts, !n.rules || n.shareable
 	for _, c := range n.children {
-		n.all = c.markAll() && n.all
+		c.sum()
+		n.below |= c.below
+		n.belowOK = n.belowOK && c.belowOK
 	}
-	return n.all
 }
 
 // unrepeatable reports whether r calls a builtin whose value may differ
@@ -186,11 +272,8 @@ func (n *ruleNode) markAll() bool {
 func unrepeatable(r *ast.Rule) bool {
 	found := false
 	ast.WalkTerms(r, func(t *ast.Term) bool {
-		if found {
-			return true
-		}
 		// Calls, in expressions or nested, name their builtin by a ref.
-		if op, isRef := t.Value.(ast.Ref); isRef {
+		if op, isRef := t.Value.(ast.Ref); isRef && !found {
 			name := op.String()
 			b, builtin := ast.BuiltinMap[name]
 			found = builtin && (b.Nondeterministic || effects[name])

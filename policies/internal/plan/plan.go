@@ -38,8 +38,8 @@ type Plan struct {
 	// cutRefs are the rules whose values batches with a cut are keyed by,
 	// all read by one query.
 	cutRefs []ast.Ref
-	// poolRules marks the rules a Memo keeps.
-	poolRules *ruleNode
+	// memoRules says what a Memo keeps the rules' values by.
+	memoRules *ruleNode
 	// packages and values are Rules.Packages and Rules.Values, for
 	// Describe.
 	packages []string
@@ -86,10 +86,26 @@ func (b *Batch) Input(u *snapshot.User) *ast.Term { return userTerm(u, b.ph) }
 // Fill replaces.
 func (b *Batch) Copies() bool { return b.ph.set != 0 }
 
-// Fill puts u's values in place of the placeholders anywhere in v, a report
-// entry as decoded JSON. It returns v itself, and false, when there is none
-// to replace, so that shared entries are not copied.
-func (b *Batch) Fill(v any, u *snapshot.User) (any, bool) { return b.ph.fillValue(v, u) }
+// Template finds the placeholders in v, a report entry of the batch as
+// decoded JSON, once, for Fill to put each user's values in.
+func (b *Batch) Template(v any) Template { return Template{v: v, holes: b.ph.holes(v), ph: b.ph} }
+
+// A Template is a report entry with the places of its placeholders.
+type Template struct {
+	v     any
+	holes *hole
+	ph    *placeholders
+}
+
+// Fill puts u's values in place of the placeholders of t. It returns the
+// entry itself, and false, when it has none, so that shared entries are
+// not copied; else a copy that shares what holds no placeholder.
+func (t Template) Fill(u *snapshot.User) (any, bool) {
+	if t.holes == nil {
+		return t.v, false
+	}
+	return t.ph.fillHoles(t.v, t.holes, u), true
+}
 
 // keyBy keys the batch's results by what r reads.
 func (b *Batch) keyBy(r reads) {
@@ -163,7 +179,7 @@ func Build(r Rules) *Plan {
 		shares = append(shares, s)
 		return s
 	}
-	plan := &Plan{packages: r.Packages, values: r.Values, poolRules: p.poolRules()}
+	plan := &Plan{packages: r.Packages, values: r.Values, memoRules: p.memoRules(r.Packages)}
 	for i, ref := range r.Values {
 		vr := p.ref(ref)
 		if vr.full&distinct == 0 {
