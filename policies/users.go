@@ -255,14 +255,35 @@ func sortResults(rs []result) {
 	if sorted {
 		return
 	}
-	slices.SortStableFunc(rs, func(a, b result) int {
-		if c := strings.Compare(a.rule.ID, b.rule.ID); c != 0 {
-			return c
+	slices.SortStableFunc(rs, func(a, b result) int { return strings.Compare(a.rule.ID, b.rule.ID) })
+	// Entries of one rule by their JSON, encoded once each.
+	for i := 0; i < len(rs); {
+		j := i + 1
+		for j < len(rs) && rs[j].rule.ID == rs[i].rule.ID {
+			j++
 		}
-		ja, _ := json.Marshal(a.raw)
-		jb, _ := json.Marshal(b.raw)
-		return bytes.Compare(ja, jb)
-	})
+		if j-i > 1 {
+			sortEntries(rs[i:j])
+		}
+		i = j
+	}
+}
+
+// sortEntries orders one rule's entries by their JSON encoding.
+func sortEntries(rs []result) {
+	type keyed struct {
+		key []byte
+		r   result
+	}
+	ks := make([]keyed, len(rs))
+	for i, r := range rs {
+		b, _ := json.Marshal(r.raw)
+		ks[i] = keyed{b, r}
+	}
+	slices.SortStableFunc(ks, func(a, b keyed) int { return bytes.Compare(a.key, b.key) })
+	for i := range ks {
+		rs[i] = ks[i].r
+	}
 }
 
 // userInput is the input of the per-user rules for u.
