@@ -460,17 +460,7 @@ func TestSARIFIndeterminateSourcesTellApart(t *testing.T) {
 	if !bytes.Equal(a, b) {
 		t.Error("the order of the findings changed the log")
 	}
-	var log struct {
-		Runs []struct {
-			Results []struct {
-				PartialFingerprints map[string]string `json:"partialFingerprints"`
-			} `json:"results"`
-		} `json:"runs"`
-	}
-	if err := json.Unmarshal(a, &log); err != nil {
-		t.Fatal(err)
-	}
-	rs := log.Runs[0].Results
+	rs := parseSARIF(t, a).Runs[0].Results
 	if len(rs) != 2 {
 		t.Fatalf("%d results, want 2", len(rs))
 	}
