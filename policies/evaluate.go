@@ -440,7 +440,6 @@ func (ev *evaluation) drain(wait bool) error {
 // evalUsers judges a chunk of users, making their findings and tallies.
 func (ev *evaluation) evalUsers(b *batch) error {
 	b.tally.reset()
-	var key []byte
 	vals := make([]any, 1+len(ev.e.aggs))
 	var memo *plan.Memo
 	if ev.memos != nil {
@@ -448,9 +447,10 @@ func (ev *evaluation) evalUsers(b *batch) error {
 		memo = <-ev.memos
 		defer func() { ev.memos <- memo }()
 	}
+	w := ev.newWorker(memo)
 	for i := range b.users {
 		u := &b.users[i]
-		res, err := ev.judge(u, &key, vals, memo)
+		res, err := ev.judge(u, w, vals)
 		ch := stringOr(vals[0])
 		if err != nil {
 			return fmt.Errorf("evaluate user rules for pool %s user %s: %w", ev.poolSettings.ID, u.Username, err)

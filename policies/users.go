@@ -100,11 +100,25 @@ func (e *Engine) planUsers(ctx context.Context, srcs []*policyFile) (*userRules,
 	return ur, nil
 }
 
+// worker is what a worker keeps while it judges a chunk of users.
+type worker struct {
+	// memo keeps the pool's values across the worker's evaluations.
+	memo *plan.Memo
+	// readCut evaluates the plan's cut query with memo.
+	readCut plan.CutReader
+	// key is scratch space for keys.
+	key []byte
+}
+
+// newWorker starts a worker's state with memo (nil without a plan).
+func (ev *evaluation) newWorker(memo *plan.Memo) *worker {
+	return &worker{memo: memo, readCut: func(u *snapshot.User) (any, error) { return ev.cutValues(u, memo) }}
+}
+
 // judge evaluates the per-user rules for u: their results, in rule id
 // order, and into vals the values users yield (the channel, then the
-// aggregates). buf is scratch space for keys; memo keeps the pool's values
-// across the worker's evaluations.
-func (ev *evaluation) judge(u *snapshot.User, buf *[]byte, vals []any, memo *plan.Memo) ([]result, error) {
+// aggregates).
+func (ev *evaluation) judge(u *snapshot.User, w *worker, vals []any) ([]result, error) {
 	ur := ev.e.plan
 	if ur == nil {
 		// Every rule, for every user: the reference the plan must equal.
@@ -121,10 +135,10 @@ func (ev *evaluation) judge(u *snapshot.User, buf *[]byte, vals []any, memo *pla
 		return res, nil
 	}
 	var out []result
-	keys := ur.plan.User(u, func(u *snapshot.User) (any, error) { return ev.cutValues(u, memo) })
+	keys := ur.plan.User(u, w.readCut)
 	for i, b := range ur.plan.Batches() {
 		pk := ur.batches[i]
-		key, run, err := keys.Key(b, (*buf)[:0])
+		key, run, err := keys.Key(b, w.key[:0])
 		if err != nil {
 			return nil, pk.evalError(ev.ctx, err)
 		}
@@ -132,11 +146,11 @@ func (ev *evaluation) judge(u *snapshot.User, buf *[]byte, vals []any, memo *pla
 			continue
 		}
 		if key != nil {
-			*buf = key
+			w.key = key
 		}
 		hit, ok := ev.cache.Get(i, key)
 		if !ok {
-			r, x, err := pk.eval(ev.ctx, ev.userInputWith(b.Input(u)), rego.EvalVirtualCache(memo.Cache(b, u)))
+			r, x, err := pk.eval(ev.ctx, ev.userInputWith(b.Input(u)), rego.EvalVirtualCache(w.memo.Cache(b, u)))
 			if err != nil {
 				return nil, err
 			}
