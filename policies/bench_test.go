@@ -92,6 +92,41 @@ func BenchmarkEvaluate(b *testing.B) {
 	}
 }
 
+// BenchmarkMemo measures what the plan's memo saves: the same evaluation
+// as BenchmarkEvaluate, with the memo and without, alternating in one run
+// (-bench 'Memo/1M' -count 3).
+func BenchmarkMemo(b *testing.B) {
+	e, err := New(context.Background(), Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, size := range benchSizes[1:] {
+		path := benchSnapshot(b, size.users)
+		for _, memo := range []bool{true, false} {
+			name := size.name + "/memo"
+			if !memo {
+				name = size.name + "/none"
+			}
+			b.Run(name, func(b *testing.B) {
+				e.noMemo = !memo
+				defer func() { e.noMemo = false }()
+				for b.Loop() {
+					f, err := os.Open(path)
+					if err != nil {
+						b.Fatal(err)
+					}
+					_, err = e.Stream(context.Background(), f, func(*Finding) error { return nil })
+					f.Close()
+					if err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(float64(size.users)*float64(b.N)/b.Elapsed().Seconds(), "users/s")
+			})
+		}
+	}
+}
+
 // BenchmarkDecode measures the floor: reading the same snapshots with the
 // snapshot reader and doing nothing with the users.
 func BenchmarkDecode(b *testing.B) {

@@ -66,6 +66,9 @@ type Engine struct {
 	// plan evaluates the per-user rules by batches sharing results; user
 	// evaluates them all at once (explain, and tests of the plan).
 	plan *userRules
+	// noMemo evaluates the plan's batches without a memo, for the
+	// benchmark that measures what the memo saves.
+	noMemo bool
 	// aggs are the pool rules' per-user aggregates.
 	aggs []aggregateRule
 	explainState

@@ -278,7 +278,11 @@ func (ev *evaluation) onPool(p *snapshot.PoolSettings) error {
 		ev.cache = plan.NewCache[*sharedResult](ev.e.plan.plan)
 		ev.memos = make(chan *plan.Memo, ev.e.workers)
 		for range ev.e.workers {
-			ev.memos <- ev.e.plan.plan.NewMemo()
+			var m *plan.Memo
+			if !ev.e.noMemo {
+				m = ev.e.plan.plan.NewMemo()
+			}
+			ev.memos <- m
 		}
 	}
 	ev.remediation = make(map[*Rule]string, len(ev.e.rules))

@@ -46,8 +46,11 @@ func (p *Plan) NewMemo() *Memo {
 // Cache is the virtual document cache (rego.EvalVirtualCache) for one
 // evaluation of u's input: of batch b's input (b.Input), or, for a nil b,
 // of u's input as it is (the cut query's). What it may keep beyond the
-// evaluation it keeps in m.
+// evaluation it keeps in m; a nil m keeps nothing.
 func (m *Memo) Cache(b *Batch, u *snapshot.User) topdown.VirtualCache {
+	if m == nil {
+		return topdown.NewVirtualCache()
+	}
 	c := &memoCache{m: m, u: u, local: topdown.NewVirtualCache()}
 	if b != nil {
 		c.placeholders = b.ph.set
