@@ -88,7 +88,10 @@ type evaluation struct {
 	// watch, when set, is called for every user of the evaluated pools
 	// with the user's rule input, before the user is evaluated.
 	watch func(u *snapshot.User, input ast.Value) error
-	skip  bool // the current pool is outside onlyPool
+	// inputs, when set, sees every client, user and pool rule input before
+	// it is evaluated (the tests check them against the input schemas).
+	inputs func(kind Kind, input ast.Value) error
+	skip   bool // the current pool is outside onlyPool
 
 	takenAt string
 	account *snapshot.Account
@@ -300,6 +303,9 @@ func (ev *evaluation) onPool(p *snapshot.PoolSettings) error {
 			return err
 		}
 		in := ev.input(map[string]*ast.Term{"client": ct}, "snapshot", "account", "pool")
+		if err := ev.see(KindClient, in); err != nil {
+			return err
+		}
 		res, _, err := ev.e.client.eval(ev.ctx, in)
 		if err != nil {
 			return fmt.Errorf("evaluate client rules for pool %s client %s: %w", p.ID, c.ID, err)
@@ -326,6 +332,14 @@ func (ev *evaluation) input(extra map[string]*ast.Term, keys ...string) ast.Valu
 	return obj
 }
 
+// see shows a rule input to ev.inputs, if set.
+func (ev *evaluation) see(kind Kind, in ast.Value) error {
+	if ev.inputs == nil {
+		return nil
+	}
+	return ev.inputs(kind, in)
+}
+
 // send hands a finding to the caller.
 func (ev *evaluation) send(f *Finding) error {
 	if f.Verdict == Indeterminate {
@@ -342,8 +356,14 @@ func (ev *evaluation) onUser(u *snapshot.User) error {
 		// Stop reading: a worker reports why.
 		return ev.stopped()
 	}
-	if ev.watch != nil {
-		if err := ev.watch(u, ev.userInput(u)); err != nil {
+	if ev.watch != nil || ev.inputs != nil {
+		in := ev.userInput(u)
+		if ev.watch != nil {
+			if err := ev.watch(u, in); err != nil {
+				return err
+			}
+		}
+		if err := ev.see(KindUser, in); err != nil {
 			return err
 		}
 	}
@@ -533,6 +553,9 @@ func (ev *evaluation) onPoolEnd(p *snapshot.PoolSettings, usersRead snapshot.Sou
 		return err
 	}
 	in := ev.input(map[string]*ast.Term{"users": ut}, "snapshot", "account", "pool", "sms", "email")
+	if err := ev.see(KindPool, in); err != nil {
+		return err
+	}
 	res, _, err := ev.e.pool.eval(ev.ctx, in)
 	if err != nil {
 		return fmt.Errorf("evaluate pool rules for pool %s: %w", p.ID, err)

@@ -3,12 +3,16 @@ package policies
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/recoverscan/recoverscan/collector/snapshot"
 	"github.com/recoverscan/recoverscan/policies/internal/inputschema"
@@ -94,5 +98,98 @@ func TestDeclaredCountsAreTheEngines(t *testing.T) {
 	slices.Sort(engine)
 	if !slices.Equal(parsed, engine) {
 		t.Errorf("parsed counts %v, the engine's %v", parsed, engine)
+	}
+}
+
+// TestEngineInputsMatchSchemas validates every client, user and pool input
+// the engine gives the rules, evaluating the demo snapshot, against the
+// committed input schemas that rule authors type-check with.
+func TestEngineInputsMatchSchemas(t *testing.T) {
+	schemas := map[Kind]*jsonschema.Schema{}
+	c := jsonschema.NewCompiler()
+	c.AssertFormat()
+	for _, k := range []Kind{KindClient, KindUser, KindPool} {
+		name := string(k) + ".json"
+		b, err := os.ReadFile(filepath.Join("schemas", "input", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := c.AddResource(name, doc); err != nil {
+			t.Fatal(err)
+		}
+		if schemas[k], err = c.Compile(name); err != nil {
+			t.Fatalf("compile %s: %v", name, err)
+		}
+	}
+	validate := func(k Kind, in ast.Value) error {
+		v, err := ast.JSON(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return schemas[k].Validate(doc)
+	}
+
+	e, err := New(context.Background(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := demoSnapshot(t)
+	seen := map[Kind]int{}
+	var lastUser ast.Object
+	ev := &evaluation{emit: func(*Finding) error { return nil }, inputs: func(k Kind, in ast.Value) error {
+		if err := validate(k, in); err != nil {
+			t.Errorf("a %s input does not match its schema: %#v", k, err)
+		}
+		seen[k]++
+		if k == KindUser {
+			lastUser = in.(ast.Object)
+		}
+		return nil
+	}}
+	if _, err := e.evaluate(context.Background(), bytes.NewReader(data), ev); err != nil {
+		t.Fatal(err)
+	}
+	if seen[KindClient] == 0 || seen[KindUser] == 0 || seen[KindPool] == 0 {
+		t.Fatalf("the demo snapshot gave %v inputs", seen)
+	}
+
+	// The schemas are closed: a misspelt field does not validate.
+	user := lastUser.Get(ast.StringTerm("user")).Value.(ast.Object).Copy()
+	user.Insert(ast.StringTerm("emial_verified"), ast.BooleanTerm(true))
+	bad := lastUser.Copy()
+	bad.Insert(ast.StringTerm("user"), ast.NewTerm(user))
+	if validate(KindUser, bad) == nil {
+		t.Error("a user with an unknown field validates")
+	}
+}
+
+// TestCustomRuleReadsDeliveryEntries: a custom rule may read every field
+// of input.delivery's entries that the engine gives; the type check at
+// load knows them.
+func TestCustomRuleReadsDeliveryEntries(t *testing.T) {
+	_, err := caseEngine(t, map[string]string{"r.rego": caseRule("CASE-USER-015", `package custom.rules.user.delivery_fields
+
+import data.recoverscan.lib.report
+
+report contains report.fail("an SMS account blocks it", {"exception": e.exception}) if {
+	some e in input.delivery.sms.blocks
+	e.kind == "sms"
+	e.region != ""
+}
+`)})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

@@ -49,6 +49,12 @@ func object(desc string, props node) node {
 	}
 }
 
+// optional makes the named properties of an object schema optional.
+func optional(n node, names ...string) node {
+	n["required"] = slices.DeleteFunc(n["required"].([]string), func(k string) bool { return slices.Contains(names, k) })
+	return n
+}
+
 // keyedCounts is an object of counts keyed by values that are not known in
 // advance.
 func keyedCounts(desc string) node {
@@ -100,13 +106,15 @@ func inputs(counts []Count) map[string]node {
 	user["user"] = ref("#/definitions/User", "The user being evaluated.")
 	user["sms_alternate"] = ref("#/definitions/SMSState", "The SNS state of the pool's legacy alternate SNS region (pool.sms.alternate_region), which Cognito may also send through. When the pool has none, region is \"\" and every read is not_applicable.")
 	entry := func(what string) node {
-		return node{"type": "array", "description": what, "items": object("A channel rule's finding.", node{
-			"rule":    node{"type": "string", "description": "The rule's id."},
-			"title":   node{"type": "string", "description": "The rule's title."},
-			"message": node{"type": "string", "description": "The finding's message."},
-			"region":  node{"type": "string", "description": "For SMS, the SNS region the finding was made for."},
-			"source":  ref("#/definitions/Source", "For an unread hop, the source that was not read."),
-		})}
+		return node{"type": "array", "description": what, "items": optional(object("A channel rule's finding.", node{
+			"rule":      node{"type": "string", "description": "The rule's id."},
+			"title":     node{"type": "string", "description": "The rule's title."},
+			"message":   node{"type": "string", "description": "The finding's message."},
+			"kind":      node{"type": "string", "enum": []string{"pool", "sms", "email"}, "description": "The rule's kind: a pool rule judges the sender, an SMS or email rule the SNS or SES account."},
+			"region":    node{"type": "string", "description": "For SMS, the SNS region the finding was made for."},
+			"source":    ref("#/definitions/Source", "For an unread hop, the source that was not read."),
+			"exception": node{"type": "string", "description": "For a finding that blocks the channel, the exception ForgotPassword answers with, where the rule's evidence names one."},
+		}), "region", "source", "exception")}
 	}
 	hops := func(channel string) node {
 		return object("What the pool's channel rules found for "+channel+".", node{
