@@ -16,28 +16,11 @@ import (
 // and evaluated through the plan, is the number of CONFIRMED users
 // without a verified email address or phone number, planned or in full.
 func TestAggregateCounts(t *testing.T) {
-	s, err := snapshot.Read(bytes.NewReader(planSnapshot(t, 3000)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := map[string]float64{}
-	for ai := range s.Accounts {
-		for ri := range s.Accounts[ai].Regions {
-			for pi := range s.Accounts[ai].Regions[ri].Pools {
-				p := &s.Accounts[ai].Regions[ri].Pools[pi]
-				p.Triggers.PreSignUp = "arn:aws:lambda:us-east-1:111122223333:function:presignup"
-				for _, u := range p.Users {
-					if u.Status == snapshot.StatusConfirmed && !(u.Email.Present && u.Email.Verified) && !(u.Phone.Present && u.Phone.Verified) {
-						want[p.ID]++
-					}
-				}
-			}
-		}
-	}
-	snap, err := snapshot.Marshal(s)
-	if err != nil {
-		t.Fatal(err)
-	}
+	snap, want := countedSnapshot(t, 3000, func(p *snapshot.Pool) {
+		p.Triggers.PreSignUp = "arn:aws:lambda:us-east-1:111122223333:function:presignup"
+	}, func(u *snapshot.User) bool {
+		return u.Status == snapshot.StatusConfirmed && !(u.Email.Present && u.Email.Verified) && !(u.Phone.Present && u.Phone.Verified)
+	})
 	e, err := New(context.Background(), Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -134,26 +117,7 @@ report contains report.fail("counted", {"enabled_users": input.users.enabled_use
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := snapshot.Read(bytes.NewReader(planSnapshot(t, 500)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := map[string]float64{}
-	for ai := range s.Accounts {
-		for ri := range s.Accounts[ai].Regions {
-			for _, p := range s.Accounts[ai].Regions[ri].Pools {
-				for _, u := range p.Users {
-					if u.Enabled {
-						want[p.ID]++
-					}
-				}
-			}
-		}
-	}
-	snap, err := snapshot.Marshal(s)
-	if err != nil {
-		t.Fatal(err)
-	}
+	snap, want := countedSnapshot(t, 500, nil, func(u *snapshot.User) bool { return u.Enabled })
 	r, err := e.Evaluate(context.Background(), bytes.NewReader(snap))
 	if err != nil {
 		t.Fatal(err)
@@ -185,4 +149,36 @@ report contains report.fail("counted", {}) if input.users.nobody_declared_this >
 	if err == nil || !strings.Contains(err.Error(), "nobody_declared_this") {
 		t.Fatalf("want a load error naming the undeclared count, got %v", err)
 	}
+}
+
+// countedSnapshot is planSnapshot(t, n) with change applied to every pool
+// (when not nil), and the number of users of each pool that counted holds
+// for, by pool id.
+func countedSnapshot(t *testing.T, n int, change func(p *snapshot.Pool), counted func(u *snapshot.User) bool) ([]byte, map[string]float64) {
+	t.Helper()
+	s, err := snapshot.Read(bytes.NewReader(planSnapshot(t, n)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]float64{}
+	for ai := range s.Accounts {
+		for ri := range s.Accounts[ai].Regions {
+			for pi := range s.Accounts[ai].Regions[ri].Pools {
+				p := &s.Accounts[ai].Regions[ri].Pools[pi]
+				if change != nil {
+					change(p)
+				}
+				for i := range p.Users {
+					if counted(&p.Users[i]) {
+						want[p.ID]++
+					}
+				}
+			}
+		}
+	}
+	snap, err := snapshot.Marshal(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return snap, want
 }

@@ -11,8 +11,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/recoverscan/recoverscan/collector/demo"
-	"github.com/recoverscan/recoverscan/collector/snapshot"
 	"github.com/recoverscan/recoverscan/policies/policytest"
 )
 
@@ -172,10 +170,7 @@ func TestCustomStatusRuleIsTheStatusStep(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	data, err := snapshot.Marshal(demo.Snapshot())
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := demoSnapshot(t)
 	ex, err := e.Explain(context.Background(), bytes.NewReader(data), "us-east-1_DemoCust1", "grace")
 	if err != nil {
 		t.Fatal(err)
@@ -227,7 +222,7 @@ report contains report.fail(sprintf("channel %s", [recovery.chosen]), {"pool": i
 }
 `
 	dir, _ := policytest.WriteRule(t, "user/probe/rule.rego", text)
-	data, _ := snapshot.Marshal(demo.Snapshot())
+	data := demoSnapshot(t)
 	e, err := New(context.Background(), Options{PolicyDirs: []string{dir}})
 	if err != nil {
 		t.Fatal(err)

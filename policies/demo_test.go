@@ -6,9 +6,6 @@ import (
 	"sort"
 	"strings"
 	"testing"
-
-	"github.com/recoverscan/recoverscan/collector/demo"
-	"github.com/recoverscan/recoverscan/collector/snapshot"
 )
 
 // TestDemoVerdicts pins every verdict of the demo world: each user's, pool's
@@ -138,10 +135,7 @@ func TestDemoCoversEveryRule(t *testing.T) {
 
 func evaluateDemo(t *testing.T) *Report {
 	t.Helper()
-	data, err := snapshot.Marshal(demo.Snapshot())
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := demoSnapshot(t)
 	e, err := New(context.Background(), Options{})
 	if err != nil {
 		t.Fatal(err)

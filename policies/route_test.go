@@ -8,16 +8,12 @@ import (
 	"testing"
 
 	"github.com/recoverscan/recoverscan/collector/demo"
-	"github.com/recoverscan/recoverscan/collector/snapshot"
 )
 
 // TestExplainDemoUsers checks what ForgotPassword would do for every user of
 // the demo world.
 func TestExplainDemoUsers(t *testing.T) {
-	data, err := snapshot.Marshal(demo.Snapshot())
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := demoSnapshot(t)
 	e, err := New(context.Background(), Options{})
 	if err != nil {
 		t.Fatal(err)
