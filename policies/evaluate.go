@@ -103,12 +103,14 @@ type evaluation struct {
 	base         map[string]*ast.Term // snapshot, account, pool, sms, email terms
 	// cache holds the plan's shared results for the pool.
 	cache *plan.Cache[*sharedResult]
-	// memos keep the pool's values for the workers, one each.
-	memos chan *plan.Memo
 	// remediation is each rule's remediation with the pool filled in.
 	remediation map[*Rule]string
 	chunk       []snapshot.User
-	group       *errgroup.Group
+	// The pool's workers take chunks from work; group runs them, and
+	// stops holds the group's context, cancelled when one fails.
+	work  chan *batch
+	group *errgroup.Group
+	stops context.Context
 	// pending are the chunks handed to workers, oldest first: findings
 	// are emitted in snapshot order as the oldest completes.
 	pending []*batch
@@ -276,25 +278,16 @@ func (ev *evaluation) onPool(p *snapshot.PoolSettings) error {
 			ev.tally.counted[name] = 0
 		}
 	}
-	ev.cache, ev.memos = nil, nil
+	ev.cache = nil
 	if ev.e.plan != nil {
 		ev.cache = plan.NewCache[*sharedResult](ev.e.plan.plan)
-		ev.memos = make(chan *plan.Memo, ev.e.workers)
-		for range ev.e.workers {
-			var m *plan.Memo
-			if !ev.e.noMemo {
-				m = ev.e.plan.plan.NewMemo()
-			}
-			ev.memos <- m
-		}
 	}
 	ev.remediation = make(map[*Rule]string, len(ev.e.rules))
 	for i := range ev.e.rules {
 		r := &ev.e.rules[i]
 		ev.remediation[r] = fillRemediation(r.Remediation, Resource{PoolID: p.ID, Region: ev.region.Name}, p)
 	}
-	ev.group, _ = errgroup.WithContext(ev.ctx)
-	ev.group.SetLimit(ev.e.workers)
+	ev.startWorkers()
 
 	for i := range p.Clients.Items {
 		c := &p.Clients.Items[i]
@@ -377,7 +370,7 @@ func (ev *evaluation) onUser(u *snapshot.User) error {
 // stopped is the error of an evaluation whose context ended: the
 // workers' error, which names the rule, if there is one.
 func (ev *evaluation) stopped() error {
-	if err := ev.group.Wait(); err != nil {
+	if err := ev.stopWorkers(); err != nil {
 		return err
 	}
 	for _, b := range ev.pending {
@@ -391,8 +384,46 @@ func (ev *evaluation) stopped() error {
 // abandon waits for the workers of an evaluation that failed.
 func (ev *evaluation) abandon() {
 	if ev.group != nil {
-		_ = ev.group.Wait()
+		_ = ev.stopWorkers()
 	}
+}
+
+// startWorkers starts the pool's workers: long-lived, so that each keeps
+// its memo, and its stack grown to the depth evaluations need, for the
+// whole pool.
+func (ev *evaluation) startWorkers() {
+	ev.group, ev.stops = errgroup.WithContext(ev.ctx)
+	work := make(chan *batch)
+	ev.work = work
+	for range ev.e.workers {
+		var memo *plan.Memo
+		if ev.e.plan != nil && !ev.e.noMemo {
+			memo = ev.e.plan.plan.NewMemo()
+		}
+		w := ev.newWorker(memo)
+		ev.group.Go(func() error {
+			for b := range work {
+				// Once done is closed, b is the reader's again.
+				err := ev.evalUsers(b, w)
+				b.err = err
+				close(b.done)
+				if err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+}
+
+// stopWorkers tells the pool's workers that no more chunks come, waits
+// for them and returns the first error of one.
+func (ev *evaluation) stopWorkers() error {
+	if ev.work != nil {
+		close(ev.work)
+		ev.work = nil
+	}
+	return ev.group.Wait()
 }
 
 // maxPending bounds the chunks in flight per worker, and so memory.
@@ -404,12 +435,13 @@ func (ev *evaluation) flush() error {
 	if len(ev.chunk) > 0 {
 		b := ev.spare()
 		b.users, ev.chunk = ev.chunk, b.users[:0]
-		ev.pending = append(ev.pending, b)
-		ev.group.Go(func() error {
-			defer close(b.done)
-			b.err = ev.evalUsers(b)
-			return b.err
-		})
+		select {
+		case ev.work <- b:
+			ev.pending = append(ev.pending, b)
+		case <-ev.stops.Done():
+			// A worker failed (or the scan was cancelled): say why.
+			return ev.stopped()
+		}
 	}
 	return ev.drain(len(ev.pending) > maxPending*ev.e.workers)
 }
@@ -462,16 +494,9 @@ func (ev *evaluation) drain(wait bool) error {
 }
 
 // evalUsers judges a chunk of users, making their findings and tallies.
-func (ev *evaluation) evalUsers(b *batch) error {
+func (ev *evaluation) evalUsers(b *batch, w *worker) error {
 	b.tally.reset()
 	vals := make([]any, 1+len(ev.e.aggs))
-	var memo *plan.Memo
-	if ev.memos != nil {
-		// The group runs at most e.workers of these at once.
-		memo = <-ev.memos
-		defer func() { ev.memos <- memo }()
-	}
-	w := ev.newWorker(memo)
 	for i := range b.users {
 		u := &b.users[i]
 		res, err := ev.judge(u, w, vals)
@@ -525,7 +550,7 @@ func (ev *evaluation) onPoolEnd(p *snapshot.PoolSettings, usersRead snapshot.Sou
 	if err := ev.flush(); err != nil {
 		return err
 	}
-	if err := ev.group.Wait(); err != nil {
+	if err := ev.stopWorkers(); err != nil {
 		return err
 	}
 	if err := ev.drain(true); err != nil {
