@@ -182,7 +182,8 @@ func (ev *evaluation) judge(u *snapshot.User, w *worker, vals []any) ([]result, 
 
 // cutValues evaluates the plan's cut query on u.
 func (ev *evaluation) cutValues(u *snapshot.User, memo *plan.Memo) (any, error) {
-	rs, err := ev.e.plan.cut.Eval(ev.ctx, rego.EvalParsedInput(ev.userInput(u)), rego.EvalVirtualCache(memo.Cache(nil, u)))
+	in := ev.userInputWith(ev.e.plan.plan.CutInput(u))
+	rs, err := ev.e.plan.cut.Eval(ev.ctx, rego.EvalParsedInput(in), rego.EvalVirtualCache(memo.Cache(nil, u)))
 	if err != nil || len(rs) != 1 {
 		return nil, err
 	}

@@ -246,3 +246,43 @@ func TestAppendKeyAbstracts(t *testing.T) {
 		t.Error("without abstraction DE and FR must differ")
 	}
 }
+
+// TestSubsetTerm checks the cut's input: with every fact, the whole user
+// input; with some, exactly those of them the user input holds.
+func TestSubsetTerm(t *testing.T) {
+	users := append(demoUsers(t), fullUser())
+	sets := []factSet{allFacts, 1 << factLastModifiedAt, 1<<factStatus | 1<<factMFAReadError | 1<<factMFAMethods, factsUnder([]string{"phone"})}
+	for _, u := range users {
+		whole := UserTerm(&u)
+		if got := subsetTerm(&u, allFacts); !got.Equal(whole) {
+			t.Errorf("user %s, all facts:\n got %v\nwant %v", u.Username, got, whole)
+		}
+		for _, s := range sets {
+			want := ast.NewObject()
+			s.each(func(f fact) {
+				var path ast.Ref
+				for _, k := range factPaths[f] {
+					path = append(path, ast.StringTerm(k))
+				}
+				v, err := whole.Value.Find(path)
+				if err != nil {
+					return // an optional fact the user does not have
+				}
+				want = mergePath(want, factPaths[f], ast.NewTerm(v))
+			})
+			if got := subsetTerm(&u, s); !got.Equal(ast.NewTerm(want)) {
+				t.Errorf("user %s, facts %b:\n got %v\nwant %v", u.Username, s, got, want)
+			}
+		}
+	}
+}
+
+// mergePath is o with v at path.
+func mergePath(o ast.Object, path []string, v *ast.Term) ast.Object {
+	patch := v
+	for i := len(path) - 1; i >= 0; i-- {
+		patch = ast.ObjectTerm(ast.Item(ast.StringTerm(path[i]), patch))
+	}
+	merged, _ := o.Merge(patch.Value.(ast.Object))
+	return merged
+}

@@ -53,3 +53,37 @@ func listTerm(l []string) *ast.Term {
 	}
 	return ast.ArrayTerm(ts...)
 }
+
+// subsetTerm is u's input.user with only the facts in s, each at its
+// path, as userTerm would hold them.
+func subsetTerm(u *snapshot.User, s factSet) *ast.Term {
+	root := ast.NewObject()
+	s.each(func(f fact) {
+		if factOptional[f] && str(u, f) == "" {
+			return
+		}
+		obj, path := root, factPaths[f]
+		for _, k := range path[:len(path)-1] {
+			key := ast.StringTerm(k)
+			child := obj.Get(key)
+			if child == nil {
+				child = ast.NewTerm(ast.NewObject())
+				obj.Insert(key, child)
+			}
+			obj = child.Value.(ast.Object)
+		}
+		obj.Insert(ast.StringTerm(path[len(path)-1]), factTerm(u, f))
+	})
+	return ast.NewTerm(root)
+}
+
+// factTerm is the term of u's fact f.
+func factTerm(u *snapshot.User, f fact) *ast.Term {
+	switch factKinds[f] {
+	case kindBool:
+		return ast.BooleanTerm(boolean(u, f))
+	case kindList:
+		return listTerm(list(u, f))
+	}
+	return ast.StringTerm(str(u, f))
+}

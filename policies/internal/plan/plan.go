@@ -38,6 +38,9 @@ type Plan struct {
 	// cutRefs are the rules whose values batches with a cut are keyed by,
 	// all read by one query.
 	cutRefs []ast.Ref
+	// cutFacts are the facts the cut rules read: all their query's
+	// input.user holds.
+	cutFacts factSet
 	// memoRules says what a Memo keeps the rules' values by.
 	memoRules *ruleNode
 	// packages and values are Rules.Packages and Rules.Values, for
@@ -214,6 +217,10 @@ func Build(r Rules) *Plan {
 		plan.batches = append(plan.batches, b)
 	}
 	plan.batches = append(plan.batches, own...)
+	for _, ref := range plan.cutRefs {
+		r := p.ref(ref)
+		plan.cutFacts |= r.facts()
+	}
 	return plan
 }
 
@@ -246,6 +253,10 @@ func (p *Plan) CutQuery() string {
 	}
 	return "c := [" + strings.Join(parts, ", ") + "]"
 }
+
+// CutInput is input.user for u as the cut query reads it: only the facts
+// the cut rules read, so that a user's whole input is not built for it.
+func (p *Plan) CutInput(u *snapshot.User) *ast.Term { return subsetTerm(u, p.cutFacts) }
 
 // CutReader evaluates the plan's CutQuery on a user's input and returns
 // the value it binds to c.
