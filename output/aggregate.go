@@ -73,7 +73,7 @@ type digest struct {
 	// kept counts others per rule, pool and verdict.
 	kept map[groupKey]int
 	// causes are why the sources of indeterminate findings were unread.
-	causes CauseSet
+	causes *CauseSet
 }
 
 // maxPerRulePool is how many findings of one rule about one pool (pool,
@@ -127,12 +127,7 @@ func (d *digest) add(f *policies.Finding) {
 	}
 	if f.Verdict == policies.Indeterminate {
 		d.byVerdict.Indeterminate++
-		for _, s := range findingSources(f.Evidence) {
-			if s.Action != "" && CauseOf(s.Status, s.Error) == CausePermission {
-				d.permissions[s.Action] = true
-			}
-		}
-		AddFindingCauses(d.causes, f)
+		d.causes.addFinding(f, func(action string) { d.permissions[action] = true })
 	} else {
 		d.byVerdict.Fail++
 	}

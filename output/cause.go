@@ -93,11 +93,18 @@ func (c Cause) Settles(actions []string) string {
 // unreadCauses collects the actions of unread sources by cause.
 type unreadCauses map[Cause]map[string]bool
 
+// unread says whether a source of this status was not read.
+func unread(status string) bool {
+	return status != "ok" && status != "skipped" && status != "not_applicable"
+}
+
 func (u unreadCauses) add(status, action, errText string) {
-	if status == "ok" || status == "skipped" || status == "not_applicable" {
-		return
+	if unread(status) {
+		u.addCause(CauseOf(status, errText), action)
 	}
-	c := CauseOf(status, errText)
+}
+
+func (u unreadCauses) addCause(c Cause, action string) {
 	if u[c] == nil {
 		u[c] = map[string]bool{}
 	}
@@ -119,28 +126,67 @@ func (u unreadCauses) advice() []string {
 
 // CauseSet gathers the causes of unread sources, of indeterminate findings
 // as they stream.
-type CauseSet = unreadCauses
+type CauseSet struct {
+	unread unreadCauses
+	// known are the causes of the status and error texts met so far: a
+	// scan's indeterminate findings repeat a few, and classifying one
+	// reads its text for every known one.
+	known map[[2]string]Cause
+}
+
+// maxKnownCauses bounds CauseSet.known, should every error text differ.
+const maxKnownCauses = 1 << 10
 
 // NewCauseSet starts an empty set.
-func NewCauseSet() CauseSet { return unreadCauses{} }
+func NewCauseSet() *CauseSet {
+	return &CauseSet{unread: unreadCauses{}, known: map[[2]string]Cause{}}
+}
 
-// AddFindingCauses adds an indeterminate finding's unread sources to u.
-func AddFindingCauses(u CauseSet, f *policies.Finding) {
+// cause is CauseOf(status, errText), remembered.
+func (u *CauseSet) cause(status, errText string) Cause {
+	k := [2]string{status, errText}
+	if c, ok := u.known[k]; ok {
+		return c
+	}
+	c := CauseOf(status, errText)
+	if len(u.known) < maxKnownCauses {
+		u.known[k] = c
+	}
+	return c
+}
+
+// addFinding adds an indeterminate finding's unread sources and calls
+// denied, when not nil, with the action of each one permission denied.
+func (u *CauseSet) addFinding(f *policies.Finding, denied func(action string)) {
 	if f.Verdict != policies.Indeterminate {
 		return
 	}
 	for _, s := range findingSources(f.Evidence) {
-		u.add(s.Status, s.Action, s.Error)
+		if !unread(s.Status) {
+			continue
+		}
+		c := u.cause(s.Status, s.Error)
+		u.unread.addCause(c, s.Action)
+		if c == CausePermission && s.Action != "" && denied != nil {
+			denied(s.Action)
+		}
 	}
 }
+
+// AddFindingCauses adds an indeterminate finding's unread sources to u.
+func AddFindingCauses(u *CauseSet, f *policies.Finding) { u.addFinding(f, nil) }
 
 // Advice says what settles what an incomplete report could not read: one
 // sentence per cause (credentials, connection, permission, an operation
 // the endpoint does not offer, throttling), most pressing first, from the
 // report's unread sources and the findings' gathered in u (may be nil).
-func Advice(r *policies.Report, u CauseSet) []string {
+func Advice(r *policies.Report, u *CauseSet) []string {
 	all := unreadCauses{}
-	for c, acts := range u {
+	var from unreadCauses
+	if u != nil {
+		from = u.unread
+	}
+	for c, acts := range from {
 		all[c] = map[string]bool{}
 		for a := range acts {
 			all[c][a] = true

@@ -1,6 +1,8 @@
 package output
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -59,5 +61,42 @@ func TestAdviceNamesTheCause(t *testing.T) {
 				t.Errorf("missing permissions %v for a %s", perms, name)
 			}
 		})
+	}
+}
+
+// TestCauseSetRemembers: a CauseSet classifies a repeated error text as
+// the first time, past its bound too, and gathers the denied actions of
+// indeterminate findings only.
+func TestCauseSetRemembers(t *testing.T) {
+	finding := func(v policies.Verdict, status, action, errText string) *policies.Finding {
+		return &policies.Finding{Verdict: v, Evidence: map[string]any{"source": map[string]any{"status": status, "action": action, "error": errText}}}
+	}
+	u := NewCauseSet()
+	var denied []string
+	deny := func(a string) { denied = append(denied, a) }
+	for i := range maxKnownCauses + 10 {
+		// Distinct texts fill the memory; the last ten are past its bound.
+		u.addFinding(finding(policies.Indeterminate, "error", "sns:GetSMSAttributes", fmt.Sprintf("InternalErrorException %d", i)), deny)
+	}
+	for range 3 {
+		u.addFinding(finding(policies.Indeterminate, "denied", "cognito-idp:ListUsers", "AccessDeniedException"), deny)
+		u.addFinding(finding(policies.Indeterminate, "denied", "sts:GetCallerIdentity", "ExpiredToken: the token has expired"), deny)
+		u.addFinding(finding(policies.Indeterminate, "ok", "sesv2:GetAccount", ""), deny)
+		u.addFinding(finding(policies.Fail, "denied", "sesv2:GetAccount", "AccessDeniedException"), deny)
+	}
+	if len(u.known) != maxKnownCauses {
+		t.Errorf("%d causes kept, want the bound %d", len(u.known), maxKnownCauses)
+	}
+	if want := []string{"cognito-idp:ListUsers", "cognito-idp:ListUsers", "cognito-idp:ListUsers"}; !slices.Equal(denied, want) {
+		t.Errorf("denied %v, want %v", denied, want)
+	}
+	got := strings.Join(Advice(&policies.Report{}, u), "; ")
+	for _, want := range []string{"credentials or profile did not work", "permission denied: grant cognito-idp:ListUsers and", "sns:GetSMSAttributes failed"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("advice %q lacks %q", got, want)
+		}
+	}
+	if strings.Contains(got, "sesv2") {
+		t.Errorf("advice %q names a source that was read, or a failed finding's", got)
 	}
 }

@@ -29,7 +29,7 @@ type reportSink struct {
 	threshold  policies.Severity
 	failing    int
 	// causes are why the sources of indeterminate findings were unread.
-	causes output.CauseSet
+	causes *output.CauseSet
 }
 
 // newReportSink reads the suppression file, if any, and starts the
