@@ -65,7 +65,7 @@ func (c *csvRenderer) Add(f *policies.Finding) error {
 	row := []string{
 		string(f.Verdict), string(f.Severity), f.RuleID, f.Title, string(f.Kind),
 		f.Resource.Account, f.Resource.Region, f.Resource.PoolID, f.Resource.PoolName, f.Resource.ClientID, f.Resource.Username,
-		users, "", strconv.FormatBool(f.BlocksRecovery), f.Message, f.Remediation,
+		users, "", strconv.FormatBool(f.BlocksRecovery), f.Message, f.Remediation.String(),
 		reason, until,
 	}
 	return c.write(row)

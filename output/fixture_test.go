@@ -87,7 +87,7 @@ func fixtureReport() *policies.Report {
 		r := rule(id)
 		fs = append(fs, policies.Finding{
 			RuleID: r.ID, Title: r.Title, Severity: r.Severity, Kind: r.Kind, Verdict: v, Message: msg,
-			Resource: res, Remediation: strings.ReplaceAll(r.Remediation, "<pool-id>", res.PoolID),
+			Resource: res, Remediation: policies.RemediationText(strings.ReplaceAll(r.Remediation, "<pool-id>", res.PoolID)),
 			Evidence: ev, BlocksRecovery: r.BlocksRecovery,
 		})
 	}

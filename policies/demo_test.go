@@ -3,6 +3,7 @@ package policies
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"sort"
 	"strings"
 	"testing"
@@ -145,4 +146,38 @@ func evaluateDemo(t *testing.T) *Report {
 		t.Fatal(err)
 	}
 	return r
+}
+
+// TestUserRemediationNamesUser: a user's finding's remediation, as text
+// and in JSON, names the user where the rule's names <username>, and a
+// remediation read back from JSON is the same text.
+func TestUserRemediationNamesUser(t *testing.T) {
+	named := 0
+	for _, f := range evaluateDemo(t).Findings {
+		if f.Resource.Username == "" {
+			continue
+		}
+		text := f.Remediation.String()
+		if strings.Contains(text, "<username>") {
+			t.Errorf("%s for %s: %q still holds <username>", f.RuleID, f.Resource.Username, text)
+		}
+		if !strings.Contains(text, "--username "+f.Resource.usernameForCommands()) {
+			continue
+		}
+		named++
+		b, err := json.Marshal(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back Finding
+		if err := json.Unmarshal(b, &back); err != nil {
+			t.Fatal(err)
+		}
+		if back.Remediation.String() != text {
+			t.Errorf("%s for %s: JSON gives %q, want %q", f.RuleID, f.Resource.Username, back.Remediation.String(), text)
+		}
+	}
+	if named == 0 {
+		t.Fatal("no user finding's remediation names its user: the test tests nothing")
+	}
 }

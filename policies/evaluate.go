@@ -617,12 +617,12 @@ func (ev *evaluation) finding(r result, res Resource) Finding {
 	p := ev.poolSettings
 	res.Account, res.Region = ev.account.ID, ev.region.Name
 	res.PoolID, res.PoolName = p.ID, p.Name
-	remediation := ev.remediation[r.rule]
+	remediation := RemediationText(ev.remediation[r.rule])
 	switch {
 	case res.ClientID != "":
-		remediation = fillRemediation(r.rule.Remediation, res, p)
-	case res.Username != "" && strings.Contains(remediation, "<username>"):
-		remediation = strings.ReplaceAll(remediation, "<username>", res.usernameForCommands())
+		remediation = RemediationText(fillRemediation(r.rule.Remediation, res, p))
+	case res.Username != "" && strings.Contains(remediation.shape, "<username>"):
+		remediation.user = res.usernameForCommands()
 	}
 	return Finding{
 		RuleID:         r.rule.ID,

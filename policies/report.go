@@ -164,6 +164,35 @@ func (r Resource) usernameForCommands() string {
 	return r.Username
 }
 
+// Remediation is a finding's remediation: the rule's command shape with
+// the resource's identifiers in it. A user's username is put in when the
+// text is read (String, or JSON), so that outputs showing each rule's
+// remediation once do not build one for each of a million users.
+type Remediation struct {
+	shape string // the text, <username> left in for user
+	user  string // what stands for <username>; "" when nothing does
+}
+
+// RemediationText is a remediation of text as it is.
+func RemediationText(text string) Remediation { return Remediation{shape: text} }
+
+// String is the remediation's text.
+func (r Remediation) String() string {
+	if r.user == "" {
+		return r.shape
+	}
+	return strings.ReplaceAll(r.shape, "<username>", r.user)
+}
+
+// MarshalText writes the remediation as its text.
+func (r Remediation) MarshalText() ([]byte, error) { return []byte(r.String()), nil }
+
+// UnmarshalText reads a remediation's text.
+func (r *Remediation) UnmarshalText(b []byte) error {
+	*r = RemediationText(string(b))
+	return nil
+}
+
 // Finding is one rule result.
 type Finding struct {
 	RuleID   string   `json:"rule_id"`
@@ -175,7 +204,7 @@ type Finding struct {
 	Resource Resource `json:"resource"`
 	// Remediation is the rule's remediation with the resource's pool id
 	// and username filled in.
-	Remediation string         `json:"remediation"`
+	Remediation Remediation    `json:"remediation"`
 	Evidence    map[string]any `json:"evidence,omitempty"`
 	// Effect is the finding's effect on recovery: the rule's, unless the
 	// rule's report entry named its own.

@@ -508,11 +508,12 @@ func fixes(ex *Explanation, user, channel []Finding) []string {
 	var out []string
 	seen := map[string]bool{}
 	add := func(f Finding) {
-		if f.Verdict != Fail || f.Remediation == "" || seen[f.Remediation] {
+		rem := f.Remediation.String()
+		if f.Verdict != Fail || rem == "" || seen[rem] {
 			return
 		}
-		seen[f.Remediation] = true
-		out = append(out, fmt.Sprintf("%s: %s", f.RuleID, f.Remediation))
+		seen[rem] = true
+		out = append(out, fmt.Sprintf("%s: %s", f.RuleID, rem))
 	}
 	for _, f := range user {
 		if ex.ownState(f) {
